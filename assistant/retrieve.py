@@ -1,0 +1,254 @@
+"""Where passages are retrieved: dense (Chroma) + lexical (BM25) search fused by weighted reciprocal rank.
+
+`HybridRetriever` is a LangChain retriever; `search()` gives typed `Passage`s with every score.
+Questions that name an indexed source ("according to TechCrunch") or a publication date
+("published in December 2023") get metadata filters via `filters_from_question`.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, PrivateAttr
+
+from . import lexical
+from .store import ArticleIndex
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata restrictions: any of `sources` (exact names), and a publication-time range [date_from, date_to)."""
+
+    sources: tuple[str, ...] = ()
+    date_from: int | None = None
+    date_to: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sources) or self.date_from is not None or self.date_to is not None
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.date_from is not None:
+            clauses.append({"published_ts": {"$gte": self.date_from}})
+        if self.date_to is not None:
+            clauses.append({"published_ts": {"$lt": self.date_to}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def admits(self, meta: dict) -> bool:
+        if self.sources and meta.get("source") not in self.sources:
+            return False
+        ts = meta.get("published_ts", 0)
+        if self.date_from is not None and ts < self.date_from:
+            return False
+        return not (self.date_to is not None and ts >= self.date_to)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrieved chunk: where it is in its article, and why it ranked (`scores`)."""
+
+    chunk_id: str
+    article_id: str
+    title: str
+    source: str
+    published_at: str
+    url: str
+    start: int
+    end: int
+    text: str
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"chunk_id": self.chunk_id, "article_id": self.article_id, "title": self.title, "source": self.source,
+                "published_at": self.published_at, "url": self.url, "start": self.start, "end": self.end,
+                "text": self.text, "score": self.score, "scores": self.scores}
+
+
+def passage_from(chunk_id: str, meta: dict, document: str, score: float, scores: dict[str, float]) -> Passage:
+    """A Passage from a stored chunk (its document is the embedded text; the passage is the part after the prefix)."""
+    return Passage(chunk_id=chunk_id, article_id=meta["article_id"], title=meta["title"], source=meta["source"],
+                   published_at=meta["published_at"], url=meta["url"], start=meta["start"], end=meta["end"],
+                   text=document[meta["prefix_len"]:], score=score, scores=scores)
+
+
+# --- filters from the question ---------------------------------------------------------------
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
+_DATE_PHRASE = re.compile(
+    r"\b(?:published|posted|reported|released|dated|written|article|story|report)\b[^.?!]{0,40}?\b(?:on|in|from|during)\s+"
+    r"(?:(?P<month>[A-Z][a-z]{2,8})\.?\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>\d{4})|(?P<year_only>\d{4})\b)")
+
+
+def _ts(year: int, month: int, day: int) -> int:
+    return int(datetime(year, month, day, tzinfo=timezone.utc).timestamp())
+
+
+def filters_from_question(question: str, known_sources: list[str]) -> Filters:
+    """Sources the question names (from the indexed ones) and a publication date it states, if any."""
+    lowered = question.lower()
+    sources = []
+    for source in sorted(known_sources, key=len, reverse=True):
+        name = source.lower().strip()
+        if len(name) < 3:
+            continue
+        variants = {name, name.removeprefix("the ")}
+        if any(re.search(rf"(?<![\w]){re.escape(v)}(?![\w])", lowered) for v in variants):
+            if not any(name in chosen.lower() for chosen in sources):
+                sources.append(source)
+    date_from = date_to = None
+    match = _DATE_PHRASE.search(question)
+    if match:
+        if match.group("year_only"):
+            year = int(match.group("year_only"))
+            date_from, date_to = _ts(year, 1, 1), _ts(year + 1, 1, 1)
+        elif match.group("month") and match.group("month").lower() in _MONTHS:
+            year, month = int(match.group("year")), _MONTHS[match.group("month").lower()]
+            if match.group("day") and 1 <= int(match.group("day")) <= calendar.monthrange(year, month)[1]:
+                day = int(match.group("day"))
+                date_from = _ts(year, month, day) - 86400  # a day either side: time zones and late posting
+                date_to = _ts(year, month, day) + 2 * 86400
+            else:
+                date_from = _ts(year, month, 1)
+                date_to = _ts(year + (month == 12), month % 12 + 1, 1)
+    return Filters(tuple(sources), date_from, date_to)
+
+
+# --- the retriever ----------------------------------------------------------------------------------
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 retrieval with weighted reciprocal-rank fusion and a per-article cap."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: ArticleIndex
+    k: int = 10
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 50
+    max_per_article: int = 3
+    question_filters: bool = True
+
+    _lexical: lexical.LexicalIndex | None = PrivateAttr(default=None)
+    _versions: tuple[int, dict[str, str]] | None = PrivateAttr(default=None)
+    _timings: dict[str, float] = PrivateAttr(default_factory=dict)
+
+    @property
+    def last_timings_ms(self) -> dict[str, float]:
+        """Milliseconds per stage of the last `search` call."""
+        return self._timings
+
+    @classmethod
+    def from_settings(cls, index: ArticleIndex, **overrides: Any) -> "HybridRetriever":
+        s = index.settings
+        values = dict(k=s.retrieval_k, dense_weight=s.dense_weight, lexical_weight=s.lexical_weight, rrf_k=s.rrf_k,
+                      candidates=s.retrieval_candidates, max_per_article=s.max_chunks_per_article,
+                      question_filters=s.question_filters)
+        values.update(overrides)
+        return cls(index=index, **values)
+
+    def lexical_index(self) -> lexical.LexicalIndex:
+        """The BM25 side, refreshed when the store's generation changed."""
+        self._lexical = lexical.current(self.index, self._lexical)
+        return self._lexical
+
+    def known_sources(self) -> list[str]:
+        return sorted({meta["source"] for meta in self.lexical_index().metadatas if meta.get("source")})
+
+    def _committed(self, generation: int) -> dict[str, str]:
+        if self._versions is None or self._versions[0] != generation:
+            self._versions = (generation, self.index.committed_versions())
+        return self._versions[1]
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               mode: str = "hybrid") -> list[Passage]:
+        """The top-`k` passages for `query`; `mode` is 'hybrid', 'dense' or 'lexical' (the last two for baselines)."""
+        k = k or self.k
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        lex = self.lexical_index()
+        committed = self._committed(lex.generation)
+        timings["lexical_refresh"] = (time.perf_counter() - started) * 1000
+        if filters is None:
+            filters = filters_from_question(query, self.known_sources()) if self.question_filters else Filters()
+        pool = max(self.candidates, k * 4)
+        found: dict[str, tuple[dict, str]] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        raw: dict[str, dict[str, float]] = {}
+
+        if mode in ("hybrid", "dense"):
+            t0 = time.perf_counter()
+            vector = self.index.embeddings.embed_query(query)
+            t1 = time.perf_counter()
+            result = self.index.chunk_collection.query(query_embeddings=[vector], n_results=pool,
+                                                       where=filters.chroma_where(),
+                                                       include=["metadatas", "documents", "distances"])
+            timings["embed_query"] = (t1 - t0) * 1000
+            timings["dense"] = (time.perf_counter() - t1) * 1000
+            rank = 0
+            for chunk_id, meta, document, distance in zip(result["ids"][0], result["metadatas"][0],
+                                                          result["documents"][0], result["distances"][0]):
+                if committed.get(meta["article_id"]) != meta["version"]:
+                    continue  # an orphan of an interrupted run
+                rank += 1
+                found[chunk_id] = (meta, document)
+                ranks.setdefault(chunk_id, {})["dense"] = rank
+                raw.setdefault(chunk_id, {})["dense"] = round(1.0 - float(distance), 4)
+
+        if mode in ("hybrid", "lexical"):
+            t0 = time.perf_counter()
+            mask = None
+            if filters:
+                mask = np.fromiter((filters.admits(meta) for meta in lex.metadatas), dtype=np.float32, count=len(lex.metadatas))
+            scores = lex.scores(query, mask)
+            top = np.argsort(-scores)[:pool] if len(scores) else []
+            rank = 0
+            for position in top:
+                if scores[position] <= 0:
+                    break
+                rank += 1
+                chunk_id = lex.chunk_ids[position]
+                found.setdefault(chunk_id, (lex.metadatas[position], lex.documents[position]))
+                ranks.setdefault(chunk_id, {})["lexical"] = rank
+                raw.setdefault(chunk_id, {})["lexical"] = round(float(scores[position]), 4)
+            timings["lexical"] = (time.perf_counter() - t0) * 1000
+
+        t0 = time.perf_counter()
+        weights = {"dense": self.dense_weight, "lexical": self.lexical_weight}
+        fused = {chunk_id: sum(weights[name] / (self.rrf_k + rank) for name, rank in chunk_ranks.items())
+                 for chunk_id, chunk_ranks in ranks.items()}
+        ordered = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
+        chosen: list[str] = []
+        per_article: dict[str, int] = {}
+        overflow: list[str] = []
+        for chunk_id in ordered:
+            article_id = found[chunk_id][0]["article_id"]
+            if per_article.get(article_id, 0) >= self.max_per_article:
+                overflow.append(chunk_id)
+                continue
+            per_article[article_id] = per_article.get(article_id, 0) + 1
+            chosen.append(chunk_id)
+            if len(chosen) == k:
+                break
+        chosen += overflow[: k - len(chosen)]  # few distinct articles: fill up rather than return less
+        timings["fusion"] = (time.perf_counter() - t0) * 1000
+        timings["total"] = (time.perf_counter() - started) * 1000
+        self._timings = timings
+        return [passage_from(chunk_id, *found[chunk_id], score=round(fused[chunk_id], 6),
+                             scores={**raw[chunk_id], **{f"{name}_rank": r for name, r in ranks[chunk_id].items()}})
+                for chunk_id in chosen]
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [Document(page_content=p.text, metadata=p.as_dict()) for p in self.search(query)]
