@@ -219,6 +219,7 @@ def load_text(path: Path, text: str) -> Article:
 
 
 _HTML_MIN_WORDS = 12
+_HTML_MAX_BYTES = 8 * 2**20  # trafilatura took ~20 s and ~440 MB for a 16 MiB page, minutes and over 1 GB for 50 MiB
 
 
 def load_html(path: Path, html: str) -> Article:
@@ -238,6 +239,9 @@ def load_html(path: Path, html: str) -> Article:
     return _article(path, title, text, {k: v for k, v in meta.items() if v})
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def load_jsonl(path: Path, text: str) -> Loaded:
     """A .jsonl export: one article object a line (id, title, source, published_at, url, body, author)."""
     result = Loaded(str(path))
@@ -253,6 +257,8 @@ def load_jsonl(path: Path, text: str) -> Loaded:
         if not isinstance(record, dict):
             result.errors.append(LoadError(where, f"line {number} is not a JSON object"))
             continue
+        # JSON may escape lone UTF-16 surrogates ("\ud800"), which no UTF-8 encoder (tiktoken, Chroma) accepts.
+        record = {key: _LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value for key, value in record.items()}
         body = record.get("body") or record.get("text") or record.get("content")
         if not isinstance(body, str) or not body.strip():
             result.errors.append(LoadError(where, f"line {number} has no 'body' text"))
@@ -280,6 +286,9 @@ def load_file(path: Path, max_bytes: int) -> Loaded:
         size = path.stat().st_size
         if size > max_bytes:
             raise ValueError(f"is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.1f} MiB limit (ASSISTANT_MAX_FILE_MB)")
+        if suffix in (".html", ".htm") and size > _HTML_MAX_BYTES:  # extraction needs ~30x the page in memory
+            raise ValueError(f"is an HTML page of {size / 2**20:.1f} MiB; pages over {_HTML_MAX_BYTES / 2**20:.0f} MiB are not "
+                             "extracted (an article page is far smaller); save the article's text as .txt or .md")
         if size == 0:
             raise ValueError("is empty")
         text = decode_text(path.read_bytes())
@@ -294,13 +303,16 @@ def load_file(path: Path, max_bytes: int) -> Loaded:
     return result
 
 
-def iter_files(path: Path) -> Iterator[Path]:
-    """The supported files under `path` (a file, or a directory walked recursively without following link loops)."""
+def iter_files(path: Path, unreadable: list[OSError] | None = None) -> Iterator[Path]:
+    """The supported files under `path` (a file, or a directory walked recursively without following link loops).
+
+    Directories that cannot be listed are appended to `unreadable` (os.walk would skip them silently).
+    """
     if not path.is_dir():
         yield path
         return
     seen: set[tuple[int, int]] = set()
-    for root, dirs, files in os.walk(path, followlinks=True):
+    for root, dirs, files in os.walk(path, followlinks=True, onerror=None if unreadable is None else unreadable.append):
         stat = os.stat(root)
         if (stat.st_dev, stat.st_ino) in seen:
             dirs[:] = []
@@ -319,8 +331,12 @@ def load_paths(paths: list[Path], max_bytes: int) -> Iterator[Loaded]:
             yield Loaded(str(path), errors=[LoadError(str(path), "does not exist")])
             continue
         found = False
-        for file in iter_files(path):
+        unreadable: list[OSError] = []
+        for file in iter_files(path, unreadable):
             found = True
             yield load_file(file, max_bytes)
+        for error in unreadable:
+            found = True
+            yield Loaded(str(error.filename), errors=[LoadError(str(error.filename), f"cannot be read: {error.strerror or error}")])
         if not found:
             yield Loaded(str(path), errors=[LoadError(str(path), f"is a directory with no supported files ({', '.join(SUPPORTED_SUFFIXES)})")])

@@ -17,7 +17,7 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from .cite import Citation, check_citations
 from .config import Settings
-from .evidence import select_evidence
+from .evidence import select_evidence, unanswered_reason
 from .generators import ABSTAIN_TEXT, generator
 from .retrieve import Filters, HybridRetriever
 from .store import ArticleIndex
@@ -29,19 +29,34 @@ _GENERATOR_ABSTAINS = re.compile(r"(indexed articles don.t say|(do|does) not (sa
                                  r"(don.t|do not|cannot|can.t) (know|answer|find)|no information|insufficient information)", re.I)
 
 
-def condense_question(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """A standalone version of a follow-up question: the previous question and the entities of the previous
-    answer are appended, so "And what did he say?" retrieves and scores like the turn it follows."""
-    if not history or not _FOLLOW_UP.search(question):
-        return question
-    previous_question, previous_answer = history[-1]
-    answer_text = re.sub(r"\[\d+\]", "", previous_answer)
+def _is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
+    return bool(history) and bool(_FOLLOW_UP.search(question))
+
+
+def _history_entities(question: str, history: Sequence[tuple[str, str]]) -> list[str]:
+    """Names in the previous answer that the question does not already contain (pronoun antecedents)."""
+    answer_text = re.sub(r"\[\d+\]", "", history[-1][1])
     known = question.lower()
-    entities = []
+    entities: list[str] = []
     for entity in _ENTITY.findall(answer_text):
         if entity.lower() not in known and entity not in entities and entity.lower() not in {"the", "a", "an", "i"}:
             entities.append(entity)
-    return " ".join(part for part in (question, previous_question, " ".join(entities[:8])) if part)
+    return entities[:8]
+
+
+def condense_question(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The retrieval query of a follow-up question: it, the previous question, and the names of the previous
+    answer, so "And what did he say?" retrieves like the turn it follows. Other questions are unchanged."""
+    if not _is_follow_up(question, history):
+        return question
+    return " ".join(part for part in (question, history[-1][0], " ".join(_history_entities(question, history))) if part)
+
+
+def focus_question(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """What evidence is scored against: the question, plus for a follow-up the names its pronouns may point to."""
+    if not _is_follow_up(question, history):
+        return question
+    return " ".join([question, *_history_entities(question, history)])
 
 
 @dataclass
@@ -102,8 +117,12 @@ class Assistant:
                                          filters=state.get("filters"))
 
         def evidence(state: dict):
-            return select_evidence(state["standalone"], state["passages"], self.index.embeddings,
-                                   max_items=self.settings.evidence_max_items, min_score=self.settings.evidence_min_score)
+            focus = focus_question(state["question"], state["history"])
+            chosen = select_evidence(focus, state["passages"], self.index.embeddings,
+                                     max_items=self.settings.evidence_max_items, min_score=self.settings.evidence_min_score)
+            reason = unanswered_reason(state["question"], chosen, self.settings.answer_min_coverage)
+            state["notes"]["abstain_reason"] = reason
+            return [] if reason else chosen
 
         def answer_events(parts: Iterator[dict]) -> Iterator[dict]:
             state: dict = {}
@@ -112,7 +131,9 @@ class Assistant:
             timings = state["timings"]
             if not state["evidence"]:
                 timings["total"] = round((time.perf_counter() - state["started"]) * 1000, 1)
-                yield {"type": "answer", "answer": abstention(state["question"], state["standalone"], backend, timings)}
+                result = abstention(state["question"], state["standalone"], backend, timings)
+                result.corrections = [f"abstained: {state['notes'].get('abstain_reason') or 'no evidence'}"]
+                yield {"type": "answer", "answer": result}
                 return
             if True:
                 started = time.perf_counter()
@@ -148,7 +169,7 @@ class Assistant:
         if not question:
             raise ValueError("the question is empty")
         state = {"question": question, "history": list(history), "k": k, "filters": filters,
-                 "timings": {}, "started": time.perf_counter()}
+                 "timings": {}, "notes": {}, "started": time.perf_counter()}
         yield from self.chain(backend or self.settings.generator).stream(state)
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), backend: str | None = None,

@@ -54,16 +54,19 @@ def _token_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int
     """Cut an over-long sentence `text[start:end]` into (start, end, tokens) pieces of at most `limit` tokens."""
     encoding = tiktoken_encoding()
     tokens = encoding.encode(text[start:end])
+    # Exact character offsets of the tokens, in one linear pass (decoding every prefix was quadratic); a token
+    # inside a multi-byte character starts at that character, which so goes whole to the next piece.
+    _, offsets = encoding.decode_with_offsets(tokens)
+    cuts = [start + offsets[first] for first in range(0, len(tokens), limit)] + [end]
     pieces = []
-    for first in range(0, len(tokens), limit):
-        part = tokens[first:first + limit]
-        prefix_chars = len(encoding.decode(tokens[:first]))
-        piece_chars = len(encoding.decode(part))
-        # decode() can merge a split multi-byte character; clamp to the sentence's bounds.
-        piece_start = min(start + prefix_chars, end)
-        piece_end = min(piece_start + piece_chars, end) if first + limit < len(tokens) else end
-        if piece_end > piece_start:
-            pieces.append((piece_start, piece_end, len(part)))
+    for piece_start, piece_end in zip(cuts, cuts[1:]):
+        if piece_end <= piece_start:
+            continue
+        count = len(encoding.encode(text[piece_start:piece_end]))
+        if count > limit and piece_end - piece_start > 1:  # re-encoding a piece can merge differently: cut again
+            pieces.extend(_token_pieces(text, piece_start, piece_end, max(limit - (count - limit), limit // 2, 1)))
+        else:
+            pieces.append((piece_start, piece_end, count))
     return pieces
 
 
@@ -86,8 +89,8 @@ def chunk_article(article: Article, chunk_tokens: int, overlap_tokens: int, embe
         count = len(encoding.encode(body[start:end]))
         units.extend(_token_pieces(body, start, end, chunk_tokens) if count > chunk_tokens else [(start, end, count)])
 
-    def cost(group: list[tuple[int, int, int]]) -> int:  # one extra token per separator between sentences
-        return sum(u[2] for u in group) + max(len(group) - 1, 0)
+    def cost(group: list[tuple[int, int, int]]) -> int:  # the real count: separators can be long white space,
+        return len(encoding.encode(body[group[0][0]:group[-1][1]])) if group else 0  # and tokens merge across them
 
     groups: list[list[tuple[int, int, int]]] = []
     current: list[tuple[int, int, int]] = []

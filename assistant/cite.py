@@ -70,8 +70,11 @@ def support_matrix(sentences: list[str], evidence: list[Evidence], embeddings) -
         return [[] for _ in sentences]
     quote_tokens = [set(tokens) for tokens in tokenize([e.quote for e in evidence])]
     sentence_tokens = tokenize(sentences)
-    vectors = np.array(embeddings.embed_documents(sentences + [e.quote for e in evidence]))
-    semantic = vectors[:len(sentences)] @ vectors[len(sentences):].T
+    missing = [e.quote for e in evidence if e.vector is None]
+    vectors = np.array(embeddings.embed_documents(sentences + missing))
+    fresh = iter(vectors[len(sentences):])
+    evidence_vectors = np.array([e.vector if e.vector is not None else next(fresh) for e in evidence])
+    semantic = vectors[:len(sentences)] @ evidence_vectors.T
     rows = []
     for i, tokens in enumerate(sentence_tokens):
         content = set(tokens)

@@ -102,6 +102,30 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .chain import Assistant
+    from .generators import BackendUnavailable
+
+    settings = _settings(args)
+    if args.backend:
+        settings = settings.model_copy(update={"generator": args.backend})
+    try:
+        answer = Assistant(settings).ask(args.question, k=args.k)
+    except (BackendUnavailable, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(answer.as_dict())
+        return 0
+    print(answer.answer)
+    if answer.citations:
+        print()
+    for c in answer.citations:
+        print(f"[{c.marker}] {c.title} — {c.source or 'unknown source'}, {c.published_at[:10] or 'undated'}")
+        print(f"    “{c.quote}”")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, retrieval_table, run_eval_set, write_report
 
@@ -164,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
     search.add_argument("--json", action="store_true", help="print JSON")
+
+    ask = add("ask", cmd_ask, "Answer a question from the indexed articles, with checked citations.")
+    ask.add_argument("question")
+    ask.add_argument("--backend", choices=["extractive", "llamacpp", "openai"], help="generator (default: $ASSISTANT_GENERATOR or extractive)")
+    ask.add_argument("--k", type=int, help="passages to retrieve (default: $ASSISTANT_ANSWER_PASSAGES)")
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
 
     evaluate = add("eval", cmd_eval, "Measure retrieval (and answers) on an eval set; with no dataset flags, the sets in eval/.")
     evaluate.add_argument("--articles", help="articles JSONL of the eval set")

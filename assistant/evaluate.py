@@ -7,6 +7,7 @@ plus optional `history` ([{question, answer}]) for follow-up questions.
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import sys
 import time
@@ -114,7 +115,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     if not values:
         return {"p50": 0.0, "p95": 0.0, "p99": 0.0}
     ordered = sorted(values)
-    pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]  # noqa: E731
+    pick = lambda q: ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]  # noqa: E731
     return {"p50": round(pick(0.50), 1), "p95": round(pick(0.95), 1), "p99": round(pick(0.99), 1)}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -20,19 +21,18 @@ from .retrieve import Passage
 
 # Verb families for attribution questions: the question's verb selects the family, and sentences
 # using any member of the family get a boost.
-ATTRIBUTION_FAMILIES: dict[str, tuple[str, ...]] = {
-    "deny": ("denied", "deny", "denies", "denying", "rejected", "dismissed", "false", "untrue", "refuted", "disputed"),
-    "decline": ("declined to comment", "no comment", "refrain from commenting", "refused to comment", "did not respond",
-                "didn’t respond", "didn't respond", "no immediate response", "no information to share", "not aware", "declined"),
-    "confirm": ("confirmed", "confirm", "confirms", "acknowledged", "verified"),
-    "say": ("said", "says", "told", "stated", "called", "added", "according to", "statement", "reported", "warned",
-            "argued", "wrote", "described"),
-    "claim": ("claimed", "claims", "alleged", "accused", "asserted", "suggested"),
-    "report": ("reported", "report", "reports", "according to", "cited", "citing"),
-    "reject": ("rejected", "dismissed", "denied", "refused"),
-    "accuse": ("accused", "accuses", "blamed", "alleged"),
-    "vow": ("vowed", "promised", "pledged"),
-}
+ATTRIBUTION_FAMILIES: dict[str, re.Pattern] = {family: re.compile(pattern, re.I) for family, pattern in {
+    "deny": r"\b(den(y|ied|ies|ying|ial)|reject\w*|dismiss\w*|false|untrue|refut\w*|disput\w*)\b",
+    "decline": r"\b(declin\w* to comment|no comment|refrain\w* from comment\w*|refus\w* to comment|did(n’t|n't| not) (immediately )?respond|"
+               r"no immediate response|no information to share|not aware|declin\w*)\b",
+    "confirm": r"\b(confirm\w*|acknowledg\w*|verif\w*)\b",
+    "say": r"\b(said|says|told|stated|call(ed|s)|added|according to|statement|report(ed|s)?|warn\w*|argu\w*|wrote|describ\w*)\b",
+    "claim": r"\b(claim\w*|alleg\w*|accus\w*|assert\w*|suggest\w*)\b",
+    "report": r"\b(report(ed|s)?|according to|cit(ed|ing))\b",
+    "accuse": r"\b(accus\w*|blam\w*|alleg\w*)\b",
+    "vow": r"\b(vow\w*|promis\w*|pledg\w*)\b",
+}.items()}
+_SOFT_FAMILIES = {None, "say", "report"}
 _QUESTION_VERBS = {
     "deny": r"\b(den(y|ied|ies)|denial|reject(ed)?)\b", "decline": r"\b(declin\w*|refus\w* to comment|no comment|refrain\w*|comment(ed)?)\b",
     "confirm": r"\bconfirm\w*\b", "claim": r"\b(claim\w*|alleg\w*)\b", "report": r"\breport(ed|s)?\b",
@@ -53,6 +53,7 @@ class Evidence:
     context_start: int  # offsets of sentence + context (equal to start/end when there is no context)
     score: float = 0.0
     features: dict[str, float] = field(default_factory=dict)
+    vector: np.ndarray | None = None  # embedding of `quote`, reused by the citation checker
 
     @property
     def quote(self) -> str:
@@ -75,8 +76,30 @@ def attribution_family(question: str) -> str | None:
     return None
 
 
+def _speaker_context(line_spans: list[tuple[int, int]], i: int, text: str) -> int:
+    """Index of the sentence that names the speaker of sentence i: i itself when it needs none or names one,
+    else up to three sentences back within its paragraph."""
+    sentence = text[line_spans[i][0]:line_spans[i][1]]
+    if _NAMED_SPEAKER.search(sentence) or not (_PRONOUN_START.search(sentence) or _inside_quote(text, line_spans, i)):
+        return i
+    j = i
+    while j > 0 and i - j < 3 and "\n" not in text[line_spans[j - 1][1]:line_spans[j][0]]:
+        j -= 1
+        if _NAMED_SPEAKER.search(text[line_spans[j][0]:line_spans[j][1]]):
+            return j
+    return i - 1 if i > 0 and "\n" not in text[line_spans[i - 1][1]:line_spans[i][0]] else i
+
+
+def _inside_quote(text: str, spans: list[tuple[int, int]], i: int) -> bool:
+    """True when sentence i continues a quotation opened earlier in its paragraph."""
+    paragraph_start = text.rfind("\n", 0, spans[i][0]) + 1
+    before = text[paragraph_start:spans[i][0]]
+    return before.count("“") > before.count("”")
+
+
 def candidate_sentences(passages: list[Passage]) -> list[Evidence]:
-    """Every sentence of the passages once (overlapping chunks repeat sentences), in retrieval order."""
+    """Every sentence of the passages once (overlapping chunks repeat sentences), in retrieval order.
+    A sentence that quotes someone without naming them carries the sentences back to the one naming the speaker."""
     seen: set[tuple[str, int]] = set()
     candidates = []
     for passage in passages:
@@ -86,13 +109,9 @@ def candidate_sentences(passages: list[Passage]) -> list[Evidence]:
             if key in seen:
                 continue
             seen.add(key)
-            text = passage.text[start:end]
-            context_start = passage.start + start
-            # A quote or pronoun-led sentence needs its speaker: take the sentence before as context
-            # when this one names no speaker itself.
-            if i > 0 and _PRONOUN_START.search(text) and not _NAMED_SPEAKER.search(text):
-                context_start = passage.start + spans[i - 1][0]
-            candidates.append(Evidence(passage, passage.start + start, passage.start + end, text, context_start))
+            context = _speaker_context(spans, i, passage.text)
+            candidates.append(Evidence(passage, passage.start + start, passage.start + end, passage.text[start:end],
+                                       passage.start + spans[context][0]))
     return candidates
 
 
@@ -120,10 +139,10 @@ def score_sentences(question: str, candidates: list[Evidence], embeddings) -> No
     for c in candidates:
         ranks.setdefault(c.passage.chunk_id, len(ranks))
     for i, c in enumerate(candidates):
+        c.vector = vectors[i]
         cue = 0.0
         if family:
-            lowered = c.quote.lower()
-            cue = 1.0 if any(term in lowered for term in ATTRIBUTION_FAMILIES[family]) else 0.0
+            cue = 1.0 if ATTRIBUTION_FAMILIES[family].search(c.quote) else 0.0
         prior = 1.0 / (1.0 + ranks[c.passage.chunk_id])
         c.features = {"semantic": round(float(semantic[i]), 4), "lexical": round(float(lexical[i]), 4),
                       "cue": cue, "rank_prior": round(prior, 4)}
@@ -139,6 +158,11 @@ def select_evidence(question: str, passages: list[Passage], embeddings, max_item
     """
     candidates = candidate_sentences(passages)
     score_sentences(question, candidates, embeddings)
+    family = attribution_family(question)
+    if family not in _SOFT_FAMILIES and any(c.features["cue"] for c in candidates):
+        # "who denied ...": the answer is every denial found ("said" is too common to filter on)
+        candidates = [c for c in candidates if c.features["cue"]]
+        relative = min(relative, 0.5)
     ranked = sorted(candidates, key=lambda c: -c.score)
     if not ranked or ranked[0].score < min_score:
         return []
@@ -156,3 +180,52 @@ def select_evidence(question: str, passages: list[Passage], embeddings, max_item
     for c in chosen:
         article_order.setdefault(c.passage.article_id, len(article_order))
     return sorted(chosen, key=lambda c: (article_order[c.passage.article_id], c.start))
+
+
+# --- answerability ------------------------------------------------------------------------------
+_QUESTION_WORDS = ("what which who whom whose when where why how did does do is are was were has have had according "
+                   "article articles report reported reports say said says mention mentioned many much one about also "
+                   "else would could should may might between both after before news story stories publish published")
+_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|hundreds?|thousands?|millions?|billions?|half"
+_ASKS_NUMBER = re.compile(r"\b(how (many|much|old|long|far|often)|(what|which)\b[^?]{0,20}\b(number|percentage|share|amount|proportion|price|figure|total|sum))\b", re.I)
+_ASKS_DATE = re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month))\b", re.I)
+_NUMBER = re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.I)
+_DATE = re.compile(r"\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
+                   r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|ago|earlier|later|last|next|"
+                   r"week|month|year|decade|century|since|until|before|after|prior)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _question_stems() -> frozenset[str]:
+    return frozenset(tokenize([_QUESTION_WORDS])[0])
+
+
+def coverage(question: str, evidence: list[Evidence]) -> float:
+    """Share of the question's content words (stemmed) found in the evidence quotes or their articles' titles and sources."""
+    wanted = set(tokenize([question])[0]) - _question_stems()
+    if not wanted:
+        return 1.0
+    seen = set(tokenize([" ".join(f"{e.quote} {e.passage.title} {e.passage.source}" for e in evidence)])[0])
+    return len(wanted & seen) / len(wanted)
+
+
+def unanswered_reason(question: str, evidence: list[Evidence], min_coverage: float) -> str | None:
+    """Why the evidence does not answer the question (None when it may): a number or year of the question
+    missing, no number for a how-many question, no time expression for a when question, or too little of
+    the question's content covered."""
+    if not evidence:
+        return "no evidence sentence scored high enough"
+    text = " ".join(f"{e.quote} {e.passage.title} {e.passage.published_at}" for e in evidence)
+    for number in re.findall(r"\b\d[\d,.]*\b", question):
+        if number.rstrip(".,") not in text:
+            return f"the evidence never mentions {number}"
+    quotes = " ".join(e.quote for e in evidence)
+    question_numbers = {m.group(0).lower() for m in _NUMBER.finditer(question)}
+    if _ASKS_NUMBER.search(question) and not any(m.group(0).lower() not in question_numbers for m in _NUMBER.finditer(quotes)):
+        return "the question asks for a number and the evidence has none"
+    if _ASKS_DATE.search(question) and not _DATE.search(quotes):
+        return "the question asks when and the evidence has no time expression"
+    share = coverage(question, evidence)
+    if share < min_coverage:
+        return f"the evidence covers only {share:.0%} of the question's content words"
+    return None

@@ -12,6 +12,7 @@ Two collections:
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import time
@@ -30,6 +31,7 @@ from .config import Settings
 
 _STATE_ID = "__state__"
 _PAGE = 5000
+CHROMA_TIMEOUT_S = 60.0  # the longest wait for one request to a Chroma server (chromadb's own default is forever)
 
 
 class IndexBusy(RuntimeError):
@@ -88,11 +90,58 @@ def make_client(settings: Settings):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_host:
         try:
-            return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
         except Exception as exc:  # chromadb raises plain ValueError/ConnectionError variants
-            raise IndexUnavailable(f"cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port}: {exc}") from exc
+            raise _unavailable(settings, exc) from exc
+        session = getattr(getattr(client, "_server", None), "_session", None)  # chromadb's httpx client: no timeout
+        if session is not None:
+            import httpx
+
+            session.timeout = httpx.Timeout(CHROMA_TIMEOUT_S, connect=min(CHROMA_TIMEOUT_S, 10.0))
+        return client
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+
+
+def _unavailable(settings: Settings, exc: BaseException) -> IndexUnavailable:
+    where = f"{settings.chroma_host}:{settings.chroma_port}"
+    what = f"did not answer within {CHROMA_TIMEOUT_S:g} s" if "Timeout" in type(exc).__name__ else "cannot be reached"
+    return IndexUnavailable(f"the Chroma server at {where} {what} ({type(exc).__name__}: {exc}); check that `chroma run` "
+                            "is serving there (or unset ASSISTANT_CHROMA_HOST to use the local index), then try again")
+
+
+@contextmanager
+def _server_errors(settings: Settings) -> Iterator[None]:
+    """Raise IndexUnavailable, naming the server, when a Chroma server refuses, drops or stops answering a request."""
+    try:
+        yield
+    except Exception as exc:
+        import httpx
+
+        if settings.chroma_host and isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError)):
+            raise _unavailable(settings, exc) from exc
+        raise
+
+
+class _ServerCollection:
+    """A Chroma collection on a server whose calls raise IndexUnavailable when the server cannot be reached.
+
+    The HTTP client reconnects by itself, so the same object works again once the server is back."""
+
+    def __init__(self, collection, settings: Settings):
+        self._collection, self._settings = collection, settings
+
+    def __getattr__(self, name: str):
+        value = getattr(self._collection, name)
+        if not callable(value):
+            return value
+
+        @functools.wraps(value)
+        def call(*args, **kwargs):
+            with _server_errors(self._settings):
+                return value(*args, **kwargs)
+
+        return call
 
 
 def _placeholder_vector(article_id: str) -> list[float]:
@@ -109,9 +158,13 @@ class ArticleIndex:
         self.client = make_client(settings)
         self._vectorstore = None
         prefix = settings.collection_prefix
-        self.chunk_collection = self.client.get_or_create_collection(
-            f"{prefix}_chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-        self.article_collection = self.client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+        with _server_errors(settings):
+            self.chunk_collection = self.client.get_or_create_collection(
+                f"{prefix}_chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+            self.article_collection = self.client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+        if settings.chroma_host:
+            self.chunk_collection = _ServerCollection(self.chunk_collection, settings)
+            self.article_collection = _ServerCollection(self.article_collection, settings)
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -168,7 +221,7 @@ class ArticleIndex:
     def get_article(self, article_id: str) -> Article | None:
         """The stored article with its body, or None."""
         got = self.article_collection.get(ids=[article_id], include=["metadatas", "documents"])
-        if not got["ids"]:
+        if not got["ids"] or got["metadatas"][0].get("kind") != "article":  # not the state record or a tombstone
             return None
         meta = got["metadatas"][0]
         return Article(id=article_id, title=meta["title"], body=got["documents"][0], source=meta["source"],
@@ -230,7 +283,12 @@ class ArticleIndex:
 
     def _bump_generation(self) -> None:
         self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""],
-                                       metadatas=[{"kind": "state", "generation": self.generation() + 1}])
+                                       metadatas=[self._next_state()])
+
+    def _next_state(self) -> dict[str, Any]:
+        """The state record's metadata for the next generation; written in the same upsert as a commit,
+        so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
+        return {"kind": "state", "generation": self.generation() + 1}
 
     def repair(self) -> int:
         """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
@@ -246,6 +304,9 @@ class ArticleIndex:
             offset += len(page["ids"])
         for start in range(0, len(orphans), _PAGE):
             self.chunk_collection.delete(ids=orphans[start:start + _PAGE])
+        tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
+        if tombstones:  # records of removals interrupted after their commit
+            self.article_collection.delete(ids=tombstones)
         return len(orphans)
 
     def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
@@ -275,6 +336,11 @@ class ArticleIndex:
             seen: dict[str, str] = {}
             batch: list[tuple[Article, str, list[Chunk], str | None]] = []
             for article in articles:
+                if article.id == _STATE_ID:  # would overwrite the store's state record
+                    report.failed.append({"path": article.path, "error": f"the article id {_STATE_ID!r} is reserved; give the article another id"})
+                    if on_article:
+                        on_article(article, "failed")
+                    continue
                 if article.id in seen:
                     report.failed.append({"path": article.path, "error": f"duplicate article id {article.id!r} (also in {seen[article.id]}); give each article its own id"})
                     if on_article:
@@ -305,14 +371,16 @@ class ArticleIndex:
                 texts.append(chunk.embed_text)
                 metadatas.append(self._chunk_metadata(article, version, chunk))
                 ids.append(chunk.id)
-        self.vectorstore.add_texts(texts=texts, metadatas=metadatas, ids=ids)
-        # Commit: the article records name the new versions. Then the old versions' chunks become orphans.
+        with _server_errors(self.settings):
+            self.vectorstore.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+        # Commit, in one write with the next generation: the article records name the new versions.
+        # Then the old versions' chunks become orphans.
         self.article_collection.upsert(
-            ids=[article.id for article, *_ in batch],
-            embeddings=[_placeholder_vector(article.id) for article, *_ in batch],
-            documents=[article.body for article, *_ in batch],
-            metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch])
-        self._bump_generation()
+            ids=[article.id for article, *_ in batch] + [_STATE_ID],
+            embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
+            documents=[article.body for article, *_ in batch] + [""],
+            metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
+            + [self._next_state()])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
@@ -335,10 +403,16 @@ class ArticleIndex:
     def remove(self, article_ids: list[str]) -> tuple[list[str], list[str]]:
         """Remove articles and their chunks; returns (removed ids, ids that were not indexed)."""
         with self.write_lock():
-            present = set(self.article_collection.get(ids=list(article_ids), include=[])["ids"])
-            removed = [article_id for article_id in article_ids if article_id in present]
+            self.repair()  # finishes a removal that was interrupted after its commit
+            got = self.article_collection.get(ids=list(dict.fromkeys(article_ids)), include=["metadatas"])  # no duplicates
+            present = {article_id for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"}
+            removed = [article_id for article_id in dict.fromkeys(article_ids) if article_id in present]
             if removed:
-                self.article_collection.delete(ids=removed)  # the commit: chunks are orphans from here on
-                self._bump_generation()
+                # The commit, in one write with the next generation: the records become tombstones that no reader
+                # sees, so the chunks are orphans from here on. Then the chunks and the tombstones are deleted.
+                self.article_collection.upsert(
+                    ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
+                    documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [self._next_state()])
                 self._delete_chunks_except(removed, set())
+                self.article_collection.delete(ids=removed)
             return removed, [article_id for article_id in article_ids if article_id not in present]
