@@ -1,7 +1,7 @@
 """Answer metrics for `assistant eval`: accuracy per question type, abstention, citation precision/recall, latency.
 
-- Accuracy: a null question is right when the assistant abstains; a yes/no question when the answer's
-  first yes/no word matches; any other when the gold answer appears in the answer (case-insensitive).
+- Accuracy: a null question is right when the assistant abstains; a yes/no question when the answer
+  starts with the right "Yes"/"No" (a yes/no word inside a quoted sentence earns nothing); any other when the gold answer appears in the answer (case-insensitive).
 - Abstention precision/recall: over all questions, treating "abstained" as the prediction of "null".
 - Citation precision: share of citations whose article is a gold evidence article; citation recall:
   share of gold evidence articles cited (answerable questions only; a lower bound, gold is not exhaustive).
@@ -17,7 +17,7 @@ from .config import Settings
 from .evaluate import EvalRun, Question, percentiles
 from .generators import available_backends
 
-_YES_NO = re.compile(r"\b(yes|no)\b", re.I)
+_YES_NO = re.compile(r"^\W*(yes|no)\b", re.I)
 
 
 def is_correct(question: Question, answer: Answer) -> bool:
@@ -28,7 +28,7 @@ def is_correct(question: Question, answer: Answer) -> bool:
     if answer.abstained:
         return False
     if gold in ("yes", "no"):
-        found = _YES_NO.search(answer.answer)
+        found = _YES_NO.match(answer.answer)
         return bool(found) and found.group(1).lower() == gold
     return gold in answer.answer.lower()
 

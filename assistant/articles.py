@@ -89,7 +89,7 @@ def strip_boilerplate(text: str) -> tuple[str, str]:
     kept: list[str] = []
     named_source = ""
     for line in text.splitlines():
-        if len(line) <= _BOILERPLATE_MAX_LINE and _BOILERPLATE_LINE.match(line):
+        if len(line.strip()) <= _BOILERPLATE_MAX_LINE and _BOILERPLATE_LINE.match(line):  # indentation does not count
             match = _SOURCE_LINE.match(line)
             if match and not named_source:
                 named_source = match.group(1)

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,10 +43,10 @@ class Settings(BaseSettings):
     # --- retrieval -----------------------------------------------------------------
     retrieval_k: int = Field(10, ge=1, le=100, description="Passages the retriever returns.")
     retrieval_candidates: int = Field(50, ge=1, description="Candidates taken from each of dense and BM25 search before fusion.")
-    dense_weight: float = Field(1.0, ge=0, description="Weight of the dense (embedding) ranking in reciprocal-rank fusion.")
+    dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in reciprocal-rank fusion.")
     lexical_weight: float = Field(1.0, ge=0, description="Weight of the BM25 ranking in reciprocal-rank fusion.")
-    rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion (larger flattens the rank weights).")
-    max_chunks_per_article: int = Field(3, ge=1, description="At most this many passages of one article before others get a place.")
+    rrf_k: int = Field(10, ge=1, description="Rank offset of reciprocal-rank fusion (larger flattens the rank weights).")
+    max_chunks_per_article: int = Field(4, ge=1, description="At most this many passages of one article before others get a place.")
     question_filters: bool = Field(True, description="Restrict retrieval to sources and publication dates a question names.")
 
     # --- answering -----------------------------------------------------------------
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     openai_model: str = Field("local", description="Model name sent to the OpenAI-compatible endpoint.")
     openai_api_key_env: str = Field("OPENAI_API_KEY", description="Name of the environment variable holding the endpoint's API key (the key itself never sits in settings).")
     openai_timeout_s: float = Field(60.0, description="Seconds to wait for the OpenAI-compatible endpoint.")
+
+    # --- chat ----------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address the web chat (`python app.py`) listens on; any address but loopback requires auth.")
+    port: int = Field(7860, ge=1, le=65535, description="Port of the web chat.")
+    auth: SecretStr = Field(SecretStr(""), description="Web chat login as user:password (the password may contain ':'); required when host is not loopback.")
 
     def index_fingerprint(self) -> str:
         """Hash of the settings that change what is stored per chunk; a change re-indexes every article."""

@@ -63,3 +63,27 @@ def test_bad_question_file_names_the_line(tmp_path):
     path.write_text('{"id": "1", "question": "Q?", "answer": "A"}\n{"id": 2}\n')
     with pytest.raises(ValueError, match=r"q.jsonl:2"):
         load_questions(path)
+
+
+def test_answer_accuracy_rules():
+    from assistant.answer_eval import answer_metrics, is_correct
+    from assistant.chain import Answer
+    from assistant.evaluate import Question
+
+    def q(qid, answer, qtype="inference_query", evidence=(("a1", "x"),)):
+        return Question(qid, "?", answer, qtype, evidence)
+
+    def a(text, abstained=False):
+        return Answer("?", "?", text, abstained, [], "extractive", {"total": 10.0})
+
+    assert is_correct(q("1", "Yes"), a("yes, both articles say so [1]"))
+    assert not is_correct(q("2", "No"), a("The report found no evidence [1]"))  # a quoted "no" is not an answer
+    assert is_correct(q("3", "Sam Bankman-Fried"), a("SAM BANKMAN-FRIED was convicted [1]"))
+    assert not is_correct(q("4", "Sam Bankman-Fried"), a("The indexed articles don't say.", abstained=True))
+    assert is_correct(q("5", "Insufficient information.", "null_query", ()), a("The indexed articles don't say.", True))
+    questions = [q("1", "Yes"), q("5", "Insufficient information.", "null_query", ()), q("6", "Paris")]
+    answers = {"1": a("Yes [1]"), "5": a("It was Paris [1]"), "6": a("-", abstained=True)}
+    metrics = answer_metrics(questions, answers)
+    assert metrics["accuracy"] == round(1 / 3, 4)
+    assert (metrics["abstention_precision"], metrics["abstention_recall"]) == (0.0, 0.0)
+    assert (metrics["false_abstention_rate"], metrics["false_answer_rate"]) == (0.5, 1.0)
