@@ -43,4 +43,4 @@ bench: install
 	$(BIN)/python -m bench
 
 stress: install browser-deps
-	$(BIN)/python -m pytest -m stress --stress-long
+	ASSISTANT_STRESS=1 $(BIN)/python -m pytest -m "stress or slow" tests/test_reliability_crash.py tests/test_reliability_fuzz.py tests/test_reliability_server.py

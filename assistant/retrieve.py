@@ -110,7 +110,8 @@ def filters_from_question(question: str, known_sources: list[str]) -> Filters:
                 sources.append(source)
     date_from = date_to = None
     match = _DATE_PHRASE.search(question)
-    if match:
+    year = int(match.group("year_only") or match.group("year")) if match else 0
+    if match and 1 <= year <= 9998:
         if match.group("year_only"):
             year = int(match.group("year_only"))
             date_from, date_to = _ts(year, 1, 1), _ts(year + 1, 1, 1)
