@@ -15,20 +15,21 @@ still jumps to its card, which CSS `:target` shows.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from . import offline  # noqa: F401  (offline environment before gradio is imported)
 
 import gradio as gr
 
-from .articles import SUPPORTED_SUFFIXES, load_file
+from .articles import SUPPORTED_SUFFIXES, load_file, slugify
 from .chain import Assistant
 from .config import Settings
 from .generators import BACKENDS, BackendUnavailable, available_backends, generator
@@ -92,7 +93,10 @@ def answer_html(answer: dict, turn: int, filters: str = "") -> str:
 
 def streaming_html(text: str, backend: str) -> str:
     """The message shown while an answer is generated (markers are not links until the answer is checked)."""
-    shown, stage = (esc(text), "writing; citations are checked when it is done") if text.strip() else ("Searching the articles…", "searching")
+    if text.strip():
+        shown, stage = esc(text), "writing; citations are checked when it is done"
+    else:
+        shown, stage = "Searching the articles…", "searching"
     return (f'<div class="answer streaming"><p>{shown}</p>'
             f'<div class="answer-meta">generator: <span class="backend">{esc(backend)}</span> · {stage}</div></div>')
 
@@ -103,7 +107,10 @@ def error_html(message: str) -> str:
 
 
 def turn_html(turn: Turn, number: int) -> str:
-    return answer_html(turn["answer"], number, turn.get("filters", "")) if turn.get("answer") else error_html(turn.get("error", ""))
+    """One turn's answer message: the answer, or the error that ended it."""
+    if turn.get("answer"):
+        return answer_html(turn["answer"], number, turn.get("filters", ""))
+    return error_html(turn.get("error", ""))
 
 
 def chat_messages(turns: Sequence[Turn], pending: tuple[str, str, str] | None = None) -> list[dict]:
@@ -144,7 +151,8 @@ def card_html(citation: dict, turn: int, question: str) -> str:
     url = _safe_url(citation["url"])
     link = f' · <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>' if url else ""
     return (f'<div class="cite-card" id="{card_id(turn, citation["marker"])}">'
-            f'<div class="cite-title"><span class="cite-num">[{citation["marker"]}]</span> {esc(citation["title"] or "Untitled")}</div>'
+            f'<div class="cite-title"><span class="cite-num">[{citation["marker"]}]</span> '
+            f'{esc(citation["title"] or "Untitled")}</div>'
             f'<div class="cite-meta"><span class="cite-source">{esc(citation["source"] or "unknown source")}</span> · '
             f'<span class="cite-date">{esc(citation["published_at"][:10] or "undated")}</span>{link}</div>'
             f'<div class="cite-passage">{highlight_passage(citation)}</div>'
@@ -233,11 +241,15 @@ def store_upload(source: Path, uploads: Path, max_bytes: int) -> Path:
     return target
 
 
+def _one_line(value: str | None) -> str:
+    return re.sub(r"\s+", " ", value or "").strip()
+
+
 def pasted_article_text(title: str, source: str, date: str, text: str) -> str:
-    """A pasted article as the text-file format `load_file` reads: header lines, a '# title' heading, the body."""
-    one_line = lambda value: re.sub(r"\s+", " ", value or "").strip()  # noqa: E731  (a header must stay one line)
-    headers = [f"{key}: {one_line(value)}" for key, value in (("Source", source), ("Date", date)) if one_line(value)]
-    heading = f"# {one_line(title)}\n\n" if one_line(title) else ""
+    """A pasted article as the text-file format `load_file` reads: header lines, a '# title' heading, the body.
+    Line breaks in the title, source and date become spaces, so they cannot add header lines."""
+    headers = [f"{key}: {_one_line(value)}" for key, value in (("Source", source), ("Date", date)) if _one_line(value)]
+    heading = f"# {_one_line(title)}\n\n" if _one_line(title) else ""
     return "\n".join(headers) + ("\n\n" if headers else "") + heading + (text or "").strip() + "\n"
 
 
@@ -332,8 +344,8 @@ a.cite:hover, a.cite.active { background: #1d4ed8; color: #fff !important; }
 .cite-num { color: #1d4ed8; }
 .cite-meta, .cite-foot { font-size: 0.85em; opacity: 0.8; }
 .cite-foot { margin-top: 8px; overflow-wrap: anywhere; }
-.cite-passage { position: relative; white-space: pre-wrap; margin-top: 8px; padding: 8px 10px; border-left: 3px solid var(--border-color-primary);
-  font-size: 0.92em; line-height: 1.5; max-height: 480px; overflow-y: auto; }
+.cite-passage { position: relative; white-space: pre-wrap; margin-top: 8px; padding: 8px 10px; font-size: 0.92em;
+  border-left: 3px solid var(--border-color-primary); line-height: 1.5; max-height: 480px; overflow-y: auto; }
 .cite-passage mark, .cite-quote mark { background: #fde68a; color: #111; padding: 0 1px; }
 .cite-quote { display: block; margin-top: 8px; }
 """
@@ -440,7 +452,9 @@ class ChatApp:
         if not (text or "").strip():
             gr.Warning("Paste the article's text first.")
             return (gr.skip(), gr.skip(), gr.skip(), *self.article_views(selected_sources))
-        name = safe_upload_name(f"pasted-{re.sub(r'[^a-z0-9]+', '-', (title or 'article').lower())[:60]}.txt")
+        # One file per title, so pasting a corrected version updates the article; untitled ones by content.
+        stem = slugify(title) if _one_line(title) else hashlib.sha1(text.encode()).hexdigest()[:10]
+        name = safe_upload_name(f"pasted-{stem}.txt")
         self.uploads.mkdir(parents=True, exist_ok=True)
         path = self.uploads / name
         path.write_text(pasted_article_text(title, source, date, text), encoding="utf-8")
@@ -483,86 +497,100 @@ class ChatApp:
     # --- layout -------------------------------------------------------------------------------------
     def build(self) -> gr.Blocks:
         """The Blocks app (one per process; per-browser state lives in gr.State)."""
-        available = [name for name, why in self.backends.items() if not why]
-        unavailable = "; ".join(f"**{name}**: {esc(why)}" for name, why in self.backends.items() if why)
-        default_backend = self.settings.generator if self.settings.generator in available else "extractive"
         with gr.Blocks(title="News assistant") as demo:
-            turns = gr.State([])
             gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
                         "Every sentence cites its source: click a **[n]** to see the passage.")
             with gr.Tabs():
                 with gr.Tab("Chat", id="chat"):
-                    with gr.Row(equal_height=False):
-                        with gr.Column(scale=3):
-                            chatbot = gr.Chatbot(elem_id="chat", label="Conversation", height=480, render_markdown=False,
-                                                 sanitize_html=True, latex_delimiters=[], feedback_options=None,
-                                                 buttons=["copy"], placeholder="Ask about the indexed news articles.")
-                            with gr.Row():
-                                question = gr.Textbox(elem_id="question", show_label=False, scale=6, max_lines=4,
-                                                      placeholder="Ask a question, e.g. " + SEED_QUESTION)
-                                ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
-                            with gr.Row():
-                                clear = gr.Button("New chat", elem_id="new-chat", size="sm")
-                                gr.Examples([SEED_QUESTION], inputs=question, label="Try")
-                        with gr.Column(scale=2):
-                            gr.Markdown("### Source")
-                            panel = gr.HTML(panel_html([]), elem_id="sources", js_on_load=None)
-                    with gr.Accordion("Answer settings", open=False, elem_id="answer-settings"):
-                        with gr.Row():
-                            backend = gr.Radio(available, value=default_backend, label="Generator", elem_id="backend",
-                                               info="extractive quotes the evidence; the others phrase it with a model")
-                            k = gr.Slider(1, 50, value=self.settings.answer_passages, step=1, label="Passages retrieved (k)", elem_id="k")
-                        with gr.Row():
-                            sources = gr.Dropdown([], value=[], multiselect=True, label="Only these sources", elem_id="source-filter",
-                                                  info="empty: all sources (or those the question names)")
-                            date_from = gr.DateTime(include_time=False, type="string", label="Published from", elem_id="date-from")
-                            date_to = gr.DateTime(include_time=False, type="string", label="Published to (inclusive)", elem_id="date-to")
-                        if unavailable:
-                            gr.Markdown(f"Not available here: {unavailable}", elem_id="unavailable-backends")
+                    chat = self._chat_tab()
                 with gr.Tab("Articles", id="articles"):
-                    gr.Markdown(f"Add articles as files ({', '.join(SUPPORTED_SUFFIXES)}; at most "
-                                f"{self.settings.max_file_mb:g} MiB each) or paste one below.")
-                    with gr.Row():
-                        with gr.Column():
-                            files = gr.File(label="Article files", file_count="multiple", type="filepath",
-                                            file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
-                            add_files = gr.Button("Index files", variant="primary", elem_id="index-files")
-                        with gr.Column():
-                            paste_title = gr.Textbox(label="Title", elem_id="paste-title")
-                            with gr.Row():
-                                paste_source = gr.Textbox(label="Source", elem_id="paste-source")
-                                paste_date = gr.Textbox(label="Date", placeholder="YYYY-MM-DD", elem_id="paste-date")
-                            paste_text = gr.Textbox(label="Article text", lines=6, elem_id="paste-text")
-                            add_pasted = gr.Button("Index pasted article", elem_id="index-pasted")
-                    results = gr.Dataframe(headers=["file", "title", "status", "detail"], value=[], interactive=False,
-                                           label="Indexing results", elem_id="index-results", wrap=True,
-                                           column_widths=["20%", "30%", "12%", "38%"])
-                    table = gr.Dataframe(headers=["id", "title", "source", "published", "chunks"], value=[],
-                                         interactive=False, label="Indexed articles (click a row to select it)",
-                                         elem_id="articles-table", wrap=True, max_height=400,
-                                         column_widths=["24%", "46%", "14%", "10%", "6%"])
-                    with gr.Row():
-                        remove_ids = gr.Dropdown([], value=[], multiselect=True, label="Articles to remove",
-                                                 elem_id="remove-ids", scale=4)
-                        remove = gr.Button("Remove selected", variant="stop", elem_id="remove", scale=1)
-                    remove_status = gr.Markdown(elem_id="remove-status")
-
-            views = [table, remove_ids, sources]
-            chat_inputs = [question, turns, backend, k, sources, date_from, date_to]
-            chat_outputs = [question, chatbot, turns, panel]
-            question.submit(self.respond, chat_inputs, chat_outputs, **PRIVATE)
-            ask.click(self.respond, chat_inputs, chat_outputs, **PRIVATE)
-            clear.click(self.new_chat, None, [chatbot, turns, panel], **PRIVATE)
-            chatbot.clear(self.new_chat, None, [chatbot, turns, panel], **PRIVATE)
-            add_files.click(self.index_uploads, [files, sources], [results, files, *views], **PRIVATE)
-            add_pasted.click(self.index_pasted, [paste_title, paste_source, paste_date, paste_text, sources],
-                             [results, paste_title, paste_text, *views], **PRIVATE)
-            remove.click(self.remove_articles, [remove_ids, sources], [remove_status, *views], **PRIVATE)
-            table.select(self.select_row, [remove_ids], [remove_ids], **PRIVATE)
-            demo.load(self.article_views, [sources], views, **PRIVATE)
-            gr.api(self.ask_api, api_name="ask")
+                    articles = self._articles_tab()
+            self._wire(demo, chat, articles)
         demo.queue(default_concurrency_limit=2)
         return demo
+
+    def _chat_tab(self) -> SimpleNamespace:
+        """The conversation, the question box, the source panel and the answer settings."""
+        available = [name for name, why in self.backends.items() if not why]
+        unavailable = "; ".join(f"**{name}**: {esc(why)}" for name, why in self.backends.items() if why)
+        c = SimpleNamespace(turns=gr.State([]))
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                c.chatbot = gr.Chatbot(elem_id="chat", label="Conversation", height=480, render_markdown=False,
+                                       sanitize_html=True, latex_delimiters=[], feedback_options=None, buttons=["copy"],
+                                       placeholder="Ask about the indexed news articles.")
+                with gr.Row():
+                    c.question = gr.Textbox(elem_id="question", show_label=False, scale=6, max_lines=4,
+                                            placeholder="Ask a question, e.g. " + SEED_QUESTION)
+                    c.ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                with gr.Row():
+                    c.clear = gr.Button("New chat", elem_id="new-chat", size="sm")
+                    gr.Examples([SEED_QUESTION], inputs=c.question, label="Try")
+            with gr.Column(scale=2):
+                gr.Markdown("### Source")
+                c.panel = gr.HTML(panel_html([]), elem_id="sources", js_on_load=None)
+        with gr.Accordion("Answer settings", open=False, elem_id="answer-settings"):
+            with gr.Row():
+                c.backend = gr.Radio(available, label="Generator", elem_id="backend",
+                                     value=self.settings.generator if self.settings.generator in available else "extractive",
+                                     info="extractive quotes the evidence; the others phrase it with a model")
+                c.k = gr.Slider(1, 50, value=self.settings.answer_passages, step=1, label="Passages retrieved (k)",
+                                elem_id="k")
+            with gr.Row():
+                c.sources = gr.Dropdown([], value=[], multiselect=True, label="Only these sources",
+                                        elem_id="source-filter", info="empty: all sources (or those the question names)")
+                c.date_from = gr.DateTime(include_time=False, type="string", label="Published from", elem_id="date-from")
+                c.date_to = gr.DateTime(include_time=False, type="string", label="Published to (inclusive)",
+                                        elem_id="date-to")
+            if unavailable:
+                gr.Markdown(f"Not available here: {unavailable}", elem_id="unavailable-backends")
+        return c
+
+    def _articles_tab(self) -> SimpleNamespace:
+        """Upload and paste forms, the indexing results, the table of indexed articles and removal."""
+        a = SimpleNamespace()
+        gr.Markdown(f"Add articles as files ({', '.join(SUPPORTED_SUFFIXES)}; at most {self.settings.max_file_mb:g} MiB "
+                    "each) or paste one.")
+        with gr.Row():
+            with gr.Column():
+                a.files = gr.File(label="Article files", file_count="multiple", type="filepath",
+                                  file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+                a.add_files = gr.Button("Index files", variant="primary", elem_id="index-files")
+            with gr.Column():
+                a.title = gr.Textbox(label="Title", elem_id="paste-title")
+                with gr.Row():
+                    a.source = gr.Textbox(label="Source", elem_id="paste-source")
+                    a.date = gr.Textbox(label="Date", placeholder="YYYY-MM-DD", elem_id="paste-date")
+                a.text = gr.Textbox(label="Article text", lines=6, elem_id="paste-text")
+                a.add_pasted = gr.Button("Index pasted article", elem_id="index-pasted")
+        a.results = gr.Dataframe(headers=["file", "title", "status", "detail"], value=[], interactive=False, wrap=True,
+                                 label="Indexing results", elem_id="index-results", column_widths=["20%", "30%", "12%", "38%"])
+        a.table = gr.Dataframe(headers=["id", "title", "source", "published", "chunks"], value=[], interactive=False,
+                               label="Indexed articles (click a row to select it)", elem_id="articles-table", wrap=True,
+                               max_height=400, column_widths=["24%", "46%", "14%", "10%", "6%"])
+        with gr.Row():
+            a.remove_ids = gr.Dropdown([], value=[], multiselect=True, label="Articles to remove", elem_id="remove-ids",
+                                       scale=4)
+            a.remove = gr.Button("Remove selected", variant="stop", elem_id="remove", scale=1)
+        a.remove_status = gr.Markdown(elem_id="remove-status")
+        return a
+
+    def _wire(self, demo: gr.Blocks, c: SimpleNamespace, a: SimpleNamespace) -> None:
+        """Connect the events; only `/ask` is an API endpoint, the UI's events are private."""
+        views = [a.table, a.remove_ids, c.sources]
+        chat_inputs = [c.question, c.turns, c.backend, c.k, c.sources, c.date_from, c.date_to]
+        chat_outputs = [c.question, c.chatbot, c.turns, c.panel]
+        c.question.submit(self.respond, chat_inputs, chat_outputs, **PRIVATE)
+        c.ask.click(self.respond, chat_inputs, chat_outputs, **PRIVATE)
+        c.clear.click(self.new_chat, None, [c.chatbot, c.turns, c.panel], **PRIVATE)
+        c.chatbot.clear(self.new_chat, None, [c.chatbot, c.turns, c.panel], **PRIVATE)
+        a.add_files.click(self.index_uploads, [a.files, c.sources], [a.results, a.files, *views], **PRIVATE)
+        a.add_pasted.click(self.index_pasted, [a.title, a.source, a.date, a.text, c.sources],
+                           [a.results, a.title, a.text, *views], **PRIVATE)
+        a.remove.click(self.remove_articles, [a.remove_ids, c.sources], [a.remove_status, *views], **PRIVATE)
+        a.table.select(self.select_row, [a.remove_ids], [a.remove_ids], **PRIVATE)
+        demo.load(self.article_views, [c.sources], views, **PRIVATE)
+        gr.api(self.ask_api, api_name="ask")
 
 
 def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:

@@ -1,0 +1,171 @@
+"""The web chat end to end in a real browser: Debian's Chromium, driven by Playwright, against `python app.py`.
+
+Screenshots go to test-artifacts/. The README's docs/chat-citation.png is rewritten when it is missing or when
+ASSISTANT_UPDATE_SCREENSHOTS=1.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+from test_ui_api import ARTIFACTS, SEED_QUESTION, ChatServer
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+DOCS_SCREENSHOT = ROOT / "docs" / "chat-citation.png"
+ANSWER_TIMEOUT_MS = 90_000
+
+HARBOR_ARTICLE = """Source: Coastal Courier
+Date: 2024-05-02
+
+Harbor town opens a floating library
+
+The town of Wrenport opened a floating library on an old ferry on Monday, the harbor master Ilse Varga said.
+The library holds 4,000 books and will sail between three islands every week, according to Varga.
+Children from the islands will borrow books for free, the town council said.
+"""
+SCRIPT = "<script>window.__xss=1</script>"
+IMG = '<img src=x onerror="window.__xss=1">'
+XSS_TEXT = (f"The Zorblax festival opened in Quellton on Tuesday {SCRIPT} with 400 visitors, the mayor Odo Pell said. "
+            f"The organisers showed a banner {IMG} at the gate of the Zorblax festival, Pell said.")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    server = ChatServer(tmp_path_factory.mktemp("chat-browser") / "index", ARTIFACTS / "app-browser.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page on the chat; fails the test if the page asks for anything but the app itself."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlparse(request.url).hostname not in (None, "127.0.0.1") and not request.url.startswith(("data:", "blob:")) else None)
+    page.goto(server.url)
+    page.locator("#question textarea").wait_for()
+    yield page
+    context.close()
+    assert not outside, f"the page made requests outside the app: {outside}"
+
+
+def ask(page, question: str):
+    """Ask in the chat and return the locator of the checked (final) answer."""
+    answers = page.locator("#chat .answer:not(.streaming)")
+    before = answers.count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    answer = answers.nth(before)
+    answer.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    return answer
+
+
+def open_citation(page, answer, number: int = 1):
+    """Click marker [number] of `answer`; return the side-panel card it shows."""
+    answer.locator("a.cite", has_text=f"[{number}]").first.click()
+    card = page.locator("#sources .cite-card.active")
+    card.wait_for(state="visible")
+    return card
+
+
+def index_result(page, pattern: str):
+    """Wait for a visible cell of the indexing results that matches `pattern`."""
+    cell = page.locator("#index-results").get_by_text(re.compile(pattern)).filter(visible=True).first
+    cell.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    return cell
+
+
+def test_chat_cites_its_sources_and_answers_from_an_upload(page, server, tmp_path):
+    answer = ask(page, SEED_QUESTION)
+    assert "denied" in answer.inner_text()
+    assert answer.locator(".backend").inner_text() == "extractive"
+    assert answer.locator("a.cite").count() >= 2
+    assert page.locator("#sources .cite-card.active").count() == 0
+
+    card = open_citation(page, answer, 1)
+    marked = card.locator("mark").inner_text()
+    assert "Russia has denied the conversations took place." in marked or "Peskov" in marked
+    assert "Associated Press" in card.locator(".cite-meta").inner_text()
+    assert card.locator("mark").is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "chat-citation.png"))
+    if not DOCS_SCREENSHOT.exists() or os.environ.get("ASSISTANT_UPDATE_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS_SCREENSHOT))
+
+    second = open_citation(page, answer, 2)  # another marker switches the panel to its card
+    assert page.locator("#sources .cite-card.active").count() == 1 and second.get_attribute("id") == "cite-1-2"
+
+    fixture = tmp_path / "harbor.txt"
+    fixture.write_text(HARBOR_ARTICLE)
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#upload input[type=file]").set_input_files(str(fixture))
+    page.locator("#index-files").click()
+    index_result(page, "^added$")
+    assert page.locator("#articles-table").get_by_text("Harbor town opens a floating library").filter(visible=True).count()
+    page.screenshot(path=str(ARTIFACTS / "articles-upload.png"), full_page=True)
+
+    page.get_by_role("tab", name="Chat").click()
+    answer = ask(page, "How many books does the floating library in Wrenport hold?")
+    assert "4,000 books" in answer.inner_text()
+    card = open_citation(page, answer, 1)
+    assert "Harbor town opens a floating library" in card.locator(".cite-title").inner_text()
+    assert "Coastal Courier" in card.locator(".cite-meta").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-upload-answer.png"))
+
+    page.locator("#new-chat").click()
+    page.locator("#chat .answer").first.wait_for(state="detached")
+    assert page.locator("#sources .cite-card").count() == 0
+
+    page.get_by_role("tab", name="Articles").click()  # remove it again: click its row, then Remove selected
+    table = page.locator("#articles-table")
+    table.get_by_text("Harbor town opens a floating library").filter(visible=True).first.click()
+    page.locator("#remove").click()
+    page.locator("#remove-status").get_by_text("Removed 1 article.").wait_for()
+    assert table.get_by_text("Harbor town opens a floating library").filter(visible=True).count() == 0
+    assert not list(server.index_dir.glob("uploads/harbor*"))  # its uploaded copy went with it
+
+
+def test_article_markup_is_shown_as_text_and_never_runs(page):
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#paste-title input, #paste-title textarea").first.fill("Quellton festival <b>news</b>")
+    page.locator("#paste-source input, #paste-source textarea").first.fill("Quellton Gazette")
+    page.locator("#paste-date input, #paste-date textarea").first.fill("2024-06-01")
+    page.locator("#paste-text textarea").fill(XSS_TEXT)
+    page.locator("#index-pasted").click()
+    index_result(page, "^added$")
+
+    page.get_by_role("tab", name="Chat").click()
+    answer = ask(page, "What did the organisers of the Zorblax festival show at the gate?")
+    card = open_citation(page, answer, 1)
+    page.wait_for_timeout(500)  # give an injected handler the chance to run
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    shown = answer.inner_text() + card.inner_text()
+    assert SCRIPT in shown and IMG in shown
+    assert "Quellton festival <b>news</b>" in card.locator(".cite-title").inner_text()
+    assert page.locator("#chat img[src='x'], #sources img, #chat script, #sources script").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "chat-xss.png"))
