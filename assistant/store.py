@@ -103,6 +103,22 @@ def make_client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
 
 
+@contextmanager
+def _opening(settings: Settings) -> Iterator[None]:
+    """Serialise opening an embedded index between processes: Chroma creates its database tables on first
+    open, and two processes doing that at once fail ("table collections already exists")."""
+    if settings.chroma_host:
+        yield
+        return
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.index_dir / ".open.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _unavailable(settings: Settings, exc: BaseException) -> IndexUnavailable:
     where = f"{settings.chroma_host}:{settings.chroma_port}"
     what = f"did not answer within {CHROMA_TIMEOUT_S:g} s" if "Timeout" in type(exc).__name__ else "cannot be reached"
@@ -155,10 +171,10 @@ class ArticleIndex:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.client = make_client(settings)
         self._vectorstore = None
         prefix = settings.collection_prefix
-        with _server_errors(settings):
+        with _opening(settings), _server_errors(settings):
+            self.client = make_client(settings)
             self.chunk_collection = self.client.get_or_create_collection(
                 f"{prefix}_chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
             self.article_collection = self.client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
