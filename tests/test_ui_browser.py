@@ -144,6 +144,7 @@ def test_chat_cites_its_sources_and_answers_from_an_upload(page, server, tmp_pat
     page.get_by_role("tab", name="Articles").click()  # remove it again: click its row, then Remove selected
     table = page.locator("#articles-table")
     table.get_by_text("Harbor town opens a floating library").filter(visible=True).first.click()
+    page.locator("#remove-ids").get_by_text(re.compile("harbor")).first.wait_for()  # the selection reached the server
     page.locator("#remove").click()
     page.locator("#remove-status").get_by_text("Removed 1 article.").wait_for()
     assert table.get_by_text("Harbor town opens a floating library").filter(visible=True).count() == 0
