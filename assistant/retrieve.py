@@ -127,6 +127,28 @@ def filters_from_question(question: str, known_sources: list[str]) -> Filters:
     return Filters(tuple(sources), date_from, date_to)
 
 
+# --- fusion ---------------------------------------------------------------------------------------
+def fuse(ranks: dict[str, dict[str, int]], weights: dict[str, float], rrf_k: int, article_of: dict[str, str],
+         max_per_article: int, k: int) -> tuple[dict[str, float], list[str]]:
+    """Weighted reciprocal-rank fusion: `ranks[chunk][ranking] = rank` (1-based). Returns (fused scores, the top-k
+    chunk ids) with at most `max_per_article` chunks of one article unless too few articles remain to fill k."""
+    fused = {chunk_id: sum(weights[name] / (rrf_k + rank) for name, rank in chunk_ranks.items())
+             for chunk_id, chunk_ranks in ranks.items()}
+    chosen: list[str] = []
+    per_article: dict[str, int] = {}
+    overflow: list[str] = []
+    for chunk_id in sorted(fused, key=lambda c: -fused[c]):
+        article_id = article_of[chunk_id]
+        if per_article.get(article_id, 0) >= max_per_article:
+            overflow.append(chunk_id)
+            continue
+        per_article[article_id] = per_article.get(article_id, 0) + 1
+        chosen.append(chunk_id)
+        if len(chosen) == k:
+            break
+    return fused, chosen + overflow[: k - len(chosen)]
+
+
 # --- the retriever ----------------------------------------------------------------------------------
 class HybridRetriever(BaseRetriever):
     """Dense + BM25 retrieval with weighted reciprocal-rank fusion and a per-article cap."""
@@ -227,23 +249,8 @@ class HybridRetriever(BaseRetriever):
             timings["lexical"] = (time.perf_counter() - t0) * 1000
 
         t0 = time.perf_counter()
-        weights = {"dense": self.dense_weight, "lexical": self.lexical_weight}
-        fused = {chunk_id: sum(weights[name] / (self.rrf_k + rank) for name, rank in chunk_ranks.items())
-                 for chunk_id, chunk_ranks in ranks.items()}
-        ordered = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
-        chosen: list[str] = []
-        per_article: dict[str, int] = {}
-        overflow: list[str] = []
-        for chunk_id in ordered:
-            article_id = found[chunk_id][0]["article_id"]
-            if per_article.get(article_id, 0) >= self.max_per_article:
-                overflow.append(chunk_id)
-                continue
-            per_article[article_id] = per_article.get(article_id, 0) + 1
-            chosen.append(chunk_id)
-            if len(chosen) == k:
-                break
-        chosen += overflow[: k - len(chosen)]  # few distinct articles: fill up rather than return less
+        fused, chosen = fuse(ranks, {"dense": self.dense_weight, "lexical": self.lexical_weight}, self.rrf_k,
+                             {chunk_id: meta["article_id"] for chunk_id, (meta, _) in found.items()}, self.max_per_article, k)
         timings["fusion"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         self._timings = timings

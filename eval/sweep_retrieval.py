@@ -3,7 +3,7 @@
 Usage: python eval/sweep_retrieval.py --index-dir DIR --questions Q.jsonl [--limit N]
 Each question's dense and BM25 rankings (top 100, with and without question filters) are computed once;
 fusion weights, rrf_k, the per-article cap and the use of filters are then varied offline with the same
-fusion code the retriever runs (`HybridRetriever.search` with precomputed rankings is equivalent).
+fusion function the retriever runs (`assistant.retrieve.fuse`).
 """
 from __future__ import annotations
 
@@ -14,28 +14,20 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.evaluate import article_recall, load_questions, retrieval_metrics, standalone_query
-from assistant.retrieve import Filters, HybridRetriever, filters_from_question
+from assistant.retrieve import Filters, HybridRetriever, filters_from_question, fuse
 from assistant.store import ArticleIndex
 
 
-def fuse(dense, lexical, dense_weight, lexical_weight, rrf_k, cap, k=10):
-    scores, info = {}, {}
-    for weight, ranking in ((dense_weight, dense), (lexical_weight, lexical)):
+def fused_top10(dense, lexical, dense_weight, lexical_weight, rrf_k, cap):
+    """The retriever's own fusion (`assistant.retrieve.fuse`) over precomputed rankings of (chunk id, text, article id)."""
+    ranks, info = {}, {}
+    for name, ranking in (("dense", dense), ("lexical", lexical)):
         for rank, (chunk_id, text, article_id) in enumerate(ranking, start=1):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (rrf_k + rank)
+            ranks.setdefault(chunk_id, {})[name] = rank
             info[chunk_id] = (text, article_id)
-    chosen, overflow, per = [], [], {}
-    for chunk_id in sorted(scores, key=lambda c: -scores[c]):
-        article_id = info[chunk_id][1]
-        if per.get(article_id, 0) >= cap:
-            overflow.append(chunk_id)
-            continue
-        per[article_id] = per.get(article_id, 0) + 1
-        chosen.append(chunk_id)
-        if len(chosen) == k:
-            break
-    chosen += overflow[: k - len(chosen)]
-    return [info[c] for c in chosen]
+    _, chosen = fuse(ranks, {"dense": dense_weight, "lexical": lexical_weight}, rrf_k,
+                     {chunk_id: article_id for chunk_id, (_, article_id) in info.items()}, cap, 10)
+    return [info[chunk_id] for chunk_id in chosen]
 
 
 def main() -> None:
@@ -61,7 +53,7 @@ def main() -> None:
     rows = []
     for use_filters, dense_weight, lexical_weight, rrf_k, cap in itertools.product(
             (False, True), (0.0, 0.3, 0.5, 0.7, 1.0), (1.0,), (10, 30, 60), (2, 3, 4, 10)):
-        ranked = [fuse(*runs[q.id][use_filters], dense_weight, lexical_weight, rrf_k, cap) for q in questions]
+        ranked = [fused_top10(*runs[q.id][use_filters], dense_weight, lexical_weight, rrf_k, cap) for q in questions]
         metrics = retrieval_metrics([[t for t, _ in r] for r in ranked], [[quote for _, quote in q.evidence] for q in questions])
         metrics["ArticleRecall@10"] = article_recall([[a for _, a in r] for r in ranked], [q.gold_articles for q in questions])
         rows.append({"filters": use_filters, "dense_weight": dense_weight, "lexical_weight": lexical_weight,
