@@ -43,21 +43,26 @@ def main() -> int:
     parts = os.environ["BENCH_PARTS"].split(",") if os.environ.get("BENCH_PARTS") else list(PARTS)
     partial = set(parts) != set(PARTS)
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=os.environ.get("BENCH_TMP")))
-    cfg = Config(quick=quick, work=work, out=out, budget_s=float(os.environ.get("BENCH_BUDGET_S", 1800)))
+    # The run writes into a staging folder (git-ignored) that replaces `out` only when the run has finished,
+    # so an interrupted run never leaves the last complete results half-deleted.
+    staging = out.parent / f"tmp-{out.name}-running"
+    shutil.rmtree(staging, ignore_errors=True)
+    if partial:
+        shutil.copytree(out, staging)
+    staging.mkdir(parents=True, exist_ok=True)
+    cfg = Config(quick=quick, work=work, out=staging, budget_s=float(os.environ.get("BENCH_BUDGET_S", 1800)))
     run_info = {"mode": "quick" if quick else "full", "started_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "budget_s": cfg.budget_s, "environment": environment()}
     if partial:  # replace some parts of an earlier run's results
-        results = json.loads((out / "results.json").read_text())
+        results = json.loads((staging / "results.json").read_text())
         results.setdefault("partial_runs", []).append({"parts": parts, **run_info})
         if "indexing" not in parts:  # the index and part 1's numbers come from the earlier run
             steps = results["indexing"]["steps"]["ours"]
             cfg.state.update(index_dir=Path(os.environ["BENCH_INDEX_DIR"]), chunks=steps["chunks"],
                              ours_chunks_per_s=steps["chunks_per_s"])
     else:
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
         results = run_info
-    log(f"{run_info['mode']} run of {', '.join(parts)}; scratch {work}; results {out}")
+    log(f"{run_info['mode']} run of {', '.join(parts)}; scratch {work}; results {out} (staged in {staging})")
     try:
         for name, run in PARTS.items():
             if name not in parts:
@@ -71,13 +76,15 @@ def main() -> int:
             results[name]["part_s"] = round(time.monotonic() - part_started, 1)
             if not partial:
                 results["duration_s"] = round(cfg.elapsed(), 1)
-            (out / "results.json").write_text(json.dumps(results, indent=2, default=str))
+            (staging / "results.json").write_text(json.dumps(results, indent=2, default=str))
     finally:
         if os.environ.get("BENCH_KEEP", "") in ("", "0"):
             shutil.rmtree(work, ignore_errors=True)
     run_info["environment"]["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
-    (out / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    report.write(results, out)
+    (staging / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    report.write(results, staging)
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
     print(report.summary(results))
     log(f"done in {cfg.elapsed():.0f} s; {out / 'report.md'}")
     return 0 if not any(isinstance(v, dict) and "error" in v for v in results.values()) else 1

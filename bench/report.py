@@ -196,6 +196,12 @@ def _scale(sc: dict, out: Path) -> list[str]:
         lines.append(f"- {p['multiple']}x not run: {'; '.join(p['reasons'])}."
                      + (f" Building it for real would also take ~{p['embed_hours']} h of embedding at the measured indexing rate."
                         if p.get("embed_hours") else ""))
+    split = [p["dense_ms_by_filters"] for p in points if p.get("dense_ms_by_filters")]
+    if len(split) >= 2:
+        lines.append(f"- dense search p95 without filters goes from {split[0]['without_filters']['p95']} to "
+                     f"{split[-1]['without_filters']['p95']} ms over the measured sizes (HNSW), with the question's source/date "
+                     f"filters from {split[0]['with_filters']['p95']} to {split[-1]['with_filters']['p95']} ms (Chroma's `where` "
+                     "filter); see the profile at the largest size below for the rest of the growth.")
     if extra and extra[0]["search_p95_ms"] is None:
         lines.append("- (fewer than two sizes were measured, so nothing can be extrapolated)")
     lim = sc["limits"]
@@ -205,7 +211,8 @@ def _scale(sc: dict, out: Path) -> list[str]:
             lines.append(f"- {value['limit']}: at ~{value['chunks']:,} chunks ({value['how']})." if value["chunks"] else
                          f"- {value['limit']}: not reached in the measured range and not growing with size.")
     if lim.get("first"):
-        lines += ["", f"**The first limit is reached at ~{lim['first']:,} chunks** (~{lim['first'] / sc['base_chunks']:.0f}x this corpus). "
+        lines += ["", f"**With the retrieval code measured here, the first limit is reached at ~{lim['first']:,} chunks** "
+                  f"(~{lim['first'] / sc['base_chunks']:.0f}x this corpus). "
                   "Beyond it, the next step is Chroma's server mode (`ASSISTANT_CHROMA_HOST`/`Settings.chroma_host`, `chroma run`), "
                   "which moves the vector index and its memory out of the app process onto its own machine. The BM25 side stays "
                   "in each retriever process (built from all chunks and held in memory), so at that size it has to move too "
