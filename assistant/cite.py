@@ -107,16 +107,19 @@ def _sentences(claim: str) -> list[str]:
 
 def check_citations(answer: str, evidence: list[Evidence], embeddings) -> CheckedAnswer:
     """The answer with only supported sentences, each carrying correct markers, and its citations."""
+    claims = split_answer(answer)
+    claim_supports = support_matrix([text for text, _ in claims], evidence, embeddings)
+    # A multi-sentence claim its markers do not support is judged sentence by sentence (one more batch).
+    split = [i for i, (text, cited) in enumerate(claims) if len(_sentences(text)) > 1
+             and not any(1 <= n <= len(evidence) and claim_supports[i][n - 1].ok for n in cited)]
+    pieces = [(piece, list(claims[i][1])) for i in split for piece in _sentences(claims[i][0])]
+    judged_pieces = iter(zip(pieces, support_matrix([text for text, _ in pieces], evidence, embeddings)))
     parts: list[tuple[str, list[int]]] = []
-    for text, cited in split_answer(answer):
-        pieces = _sentences(text)
-        if len(pieces) > 1 and evidence:
-            whole = support_matrix([text], evidence, embeddings)[0]
-            if not any(1 <= n <= len(evidence) and whole[n - 1].ok for n in cited):
-                parts += [(piece, list(cited)) for piece in pieces]  # judge each sentence on its own
-                continue
-        parts.append((text, cited))
-    supports = support_matrix([text for text, _ in parts], evidence, embeddings)
+    supports: list[list[Support]] = []
+    for i, claim in enumerate(claims):
+        judged = [next(judged_pieces) for _ in _sentences(claim[0])] if i in split else [(claim, claim_supports[i])]
+        parts += [part for part, _ in judged]
+        supports += [support for _, support in judged]
     corrections: list[str] = []
     kept: list[tuple[str, list[int]]] = []  # (sentence, evidence indexes, 0-based)
     pending: list[str] = []  # short connective sentences ("Yes.") waiting for a supported neighbour

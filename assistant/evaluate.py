@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 import math
-import statistics
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -169,7 +168,7 @@ class EvalRun:
                 "answers": self.answers, "paper_reference": PAPER_REFERENCE}
 
 
-def _grouped(questions: list[Question], values: dict[str, Any], compute: Callable[[list[Question]], dict[str, float]]):
+def _grouped(questions: list[Question], compute: Callable[[list[Question]], dict[str, float]]):
     by_type = {}
     for qtype in sorted({q.question_type for q in questions}):
         subset = [q for q in questions if q.question_type == qtype]
@@ -199,7 +198,7 @@ def evaluate_retrieval(questions: list[Question], systems: dict[str, Callable[[s
                                                          [q.gold_articles for q in subset])
             return {key: round(value, 4) for key, value in metrics.items()}
 
-        results[name] = {**_grouped(answerable, ranked, compute), "latency_ms": percentiles(latencies)}
+        results[name] = {**_grouped(answerable, compute), "latency_ms": percentiles(latencies)}
     return results
 
 
@@ -240,9 +239,7 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
     if baselines:
         systems["dense only"] = lambda q: as_pairs(plain.search(q, k=10, mode="dense"))
         systems["BM25 only"] = lambda q: as_pairs(plain.search(q, k=10, mode="lexical"))
-        tutorial_bar = tqdm(desc=f"{eval_set.name}: tutorial baseline index", disable=not show_progress, file=sys.stderr)
         systems["LangChain tutorial"] = tutorial_baseline(settings, eval_set.articles, settings.index_dir)
-        tutorial_bar.close()
     answerable = sum(1 for q in questions if q.evidence)
     bar = tqdm(total=answerable * len(systems), desc=f"{eval_set.name}: retrieval", disable=not show_progress, file=sys.stderr)
     run.retrieval = evaluate_retrieval(questions, systems, standalone_query, bar.update)

@@ -297,10 +297,6 @@ class ArticleIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def _bump_generation(self) -> None:
-        self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""],
-                                       metadatas=[self._next_state()])
-
     def _next_state(self) -> dict[str, Any]:
         """The state record's metadata for the next generation; written in the same upsert as a commit,
         so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
