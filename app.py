@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         assistant = Assistant(settings)
         seed_if_empty(assistant.index)
+        assistant.warm_up()
     except (IndexBusy, IndexUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda
 
 from .cite import Citation, check_citations
 from .config import Settings
+from .embedding_cache import CachedEmbeddings
 from .evidence import select_evidence, unanswered_reason
 from .generators import ABSTAIN_TEXT, generator
 from .retrieve import Filters, HybridRetriever
@@ -89,8 +90,15 @@ class Assistant:
         self.settings = settings
         self.index = index or ArticleIndex(settings)
         self.retriever = HybridRetriever.from_settings(self.index, k=settings.answer_passages)
+        self.sentence_embeddings = CachedEmbeddings(lambda: self.index.embeddings)  # evidence and citation check
         self._chains: dict[str, Runnable] = {}
         self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load now what the first question would otherwise wait for: the embedding model, the BM25 side, the
+        default generator and the modules the chain imports on first use (by answering one throwaway question)."""
+        self.chain(self.settings.generator)
+        self.ask("What did the spokesperson say about the report?")
 
     def chain(self, backend: str) -> Runnable:
         """The LCEL chain for one generator backend (built once)."""
@@ -116,7 +124,7 @@ class Assistant:
 
         def evidence(state: dict):
             focus = focus_question(state["question"], state["history"])
-            chosen = select_evidence(focus, state["passages"], self.index.embeddings,
+            chosen = select_evidence(focus, state["passages"], self.sentence_embeddings,
                                      max_items=self.settings.evidence_max_items, min_score=self.settings.evidence_min_score)
             reason = unanswered_reason(state["question"], chosen, self.settings.answer_min_coverage)
             state["notes"]["abstain_reason"] = reason
@@ -143,7 +151,7 @@ class Assistant:
             timings["generate"] = round((time.perf_counter() - started) * 1000, 1)
             raw = "".join(pieces).strip()
             started = time.perf_counter()
-            checked = check_citations(raw, state["evidence"], self.index.embeddings)
+            checked = check_citations(raw, state["evidence"], self.sentence_embeddings)
             timings["check"] = round((time.perf_counter() - started) * 1000, 1)
             timings["total"] = round((time.perf_counter() - state["started"]) * 1000, 1)
             if not checked.citations:  # nothing the generator wrote is supported (or it declined)

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +42,26 @@ class LexicalIndex:
     documents: list[str]
     bm25: object
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Document number of every chunk id."""
+        return {chunk_id: i for i, chunk_id in enumerate(self.chunk_ids)}
+
+    @cached_property
+    def sources(self) -> np.ndarray:
+        """The source name of every document (for vectorized filters)."""
+        return np.array([meta.get("source", "") for meta in self.metadatas], dtype=object)
+
+    @cached_property
+    def published_ts(self) -> np.ndarray:
+        """The publication time (Unix seconds, 0 when unknown) of every document."""
+        return np.array([meta.get("published_ts", 0) for meta in self.metadatas], dtype=np.int64)
+
+    @cached_property
+    def known_sources(self) -> list[str]:
+        """The distinct non-empty source names, sorted."""
+        return sorted({source for source in self.sources if source})
+
     def scores(self, query: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for `query` (0 where `mask` is 0)."""
         if not self.chunk_ids:
@@ -52,7 +72,8 @@ class LexicalIndex:
         return np.asarray(self.bm25.get_scores(tokens, weight_mask=mask), dtype=np.float32)
 
 
-def _cache_dir(index: ArticleIndex) -> Path:
+def saved_dir(index: ArticleIndex) -> Path:
+    """Where the BM25 side of `index` is saved (beside an embedded index; in the user's cache for a server)."""
     settings = index.settings
     if settings.chroma_host:
         base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
@@ -109,7 +130,7 @@ def current(index: ArticleIndex, cached: LexicalIndex | None = None) -> LexicalI
     generation = index.generation()
     if cached is not None and cached.generation == generation:
         return cached
-    directory = _cache_dir(index)
+    directory = saved_dir(index)
     saved = load(directory)
     if saved is not None and saved.generation == generation:
         return saved

@@ -34,25 +34,16 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.sources) or self.date_from is not None or self.date_to is not None
 
-    def chroma_where(self) -> dict | None:
-        clauses: list[dict] = []
+    def mask(self, sources: np.ndarray, published_ts: np.ndarray) -> np.ndarray:
+        """Which documents pass, given every document's source name and publication time (parallel arrays)."""
+        keep = np.ones(len(sources), dtype=bool)
         if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
+            keep &= np.isin(sources, np.array(self.sources, dtype=object))
         if self.date_from is not None:
-            clauses.append({"published_ts": {"$gte": self.date_from}})
+            keep &= published_ts >= self.date_from
         if self.date_to is not None:
-            clauses.append({"published_ts": {"$lt": self.date_to}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def admits(self, meta: dict) -> bool:
-        if self.sources and meta.get("source") not in self.sources:
-            return False
-        ts = meta.get("published_ts", 0)
-        if self.date_from is not None and ts < self.date_from:
-            return False
-        return not (self.date_to is not None and ts >= self.date_to)
+            keep &= published_ts < self.date_to
+        return keep
 
 
 @dataclass(frozen=True)
@@ -150,6 +141,7 @@ def fuse(ranks: dict[str, dict[str, int]], weights: dict[str, float], rrf_k: int
 
 
 # --- the retriever ----------------------------------------------------------------------------------
+DENSE_OVERSAMPLE = 4  # with filters, this many times the candidate pool of nearest neighbours is filtered
 class HybridRetriever(BaseRetriever):
     """Dense + BM25 retrieval with weighted reciprocal-rank fusion and a per-article cap."""
 
@@ -188,7 +180,7 @@ class HybridRetriever(BaseRetriever):
         return self._lexical
 
     def known_sources(self) -> list[str]:
-        return sorted({meta["source"] for meta in self.lexical_index().metadatas if meta.get("source")})
+        return self.lexical_index().known_sources
 
     def _committed(self, generation: int) -> dict[str, str]:
         if self._versions is None or self._versions[0] != generation:
@@ -205,7 +197,8 @@ class HybridRetriever(BaseRetriever):
         committed = self._committed(lex.generation)
         timings["lexical_refresh"] = (time.perf_counter() - started) * 1000
         if filters is None:
-            filters = filters_from_question(query, self.known_sources()) if self.question_filters else Filters()
+            filters = filters_from_question(query, lex.known_sources) if self.question_filters else Filters()
+        admitted = filters.mask(lex.sources, lex.published_ts) if filters else None
         pool = max(self.candidates, k * 4)
         found: dict[str, tuple[dict, str]] = {}
         ranks: dict[str, dict[str, int]] = {}
@@ -215,8 +208,10 @@ class HybridRetriever(BaseRetriever):
             t0 = time.perf_counter()
             vector = self.index.embeddings.embed_query(query)
             t1 = time.perf_counter()
-            result = self.index.chunk_collection.query(query_embeddings=[vector], n_results=pool,
-                                                       where=filters.chroma_where(),
+            # Filters are applied to the nearest neighbours, not given to Chroma as `where`: its filtered search
+            # scans the metadata of the whole index (linear in its size), its unfiltered search does not.
+            result = self.index.chunk_collection.query(query_embeddings=[vector],
+                                                       n_results=pool * (DENSE_OVERSAMPLE if filters else 1),
                                                        include=["metadatas", "documents", "distances"])
             timings["embed_query"] = (t1 - t0) * 1000
             timings["dense"] = (time.perf_counter() - t1) * 1000
@@ -225,17 +220,18 @@ class HybridRetriever(BaseRetriever):
                                                           result["documents"][0], result["distances"][0]):
                 if committed.get(meta["article_id"]) != meta["version"]:
                     continue  # an orphan of an interrupted run
+                if admitted is not None and not (chunk_id in lex.positions and admitted[lex.positions[chunk_id]]):
+                    continue
                 rank += 1
                 found[chunk_id] = (meta, document)
                 ranks.setdefault(chunk_id, {})["dense"] = rank
                 raw.setdefault(chunk_id, {})["dense"] = round(1.0 - float(distance), 4)
+                if rank == pool:
+                    break
 
         if mode in ("hybrid", "lexical"):
             t0 = time.perf_counter()
-            mask = None
-            if filters:
-                mask = np.fromiter((filters.admits(meta) for meta in lex.metadatas), dtype=np.float32, count=len(lex.metadatas))
-            scores = lex.scores(query, mask)
+            scores = lex.scores(query, None if admitted is None else admitted.astype(np.float32))
             top = np.argsort(-scores)[:pool] if len(scores) else []
             rank = 0
             for position in top:

@@ -18,13 +18,12 @@ import time
 import traceback
 from pathlib import Path
 
-from . import indexing, profiles, report, retrieval, scale
+from . import answering, indexing, profiles, report, retrieval, scale
 from .harness import ROOT, Config, log
 
 # Run order: scale goes last because it takes whatever time the budget has left.
-# Answering latency per generator is a later part: add bench/answering.py with run(cfg) -> dict,
-# register it here as PARTS["answering"], and give it a section in report.py.
-PARTS = {"indexing": indexing.run, "retrieval": retrieval.run, "profiles": profiles.run, "scale": scale.run}
+PARTS = {"indexing": indexing.run, "retrieval": retrieval.run, "answering": answering.run, "profiles": profiles.run,
+         "scale": scale.run}
 
 
 def environment() -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .retrieval import STAGES, TARGETS_MS
 
-KNOWN = ("indexing", "retrieval", "scale", "profiles")
+KNOWN = ("indexing", "retrieval", "scale", "profiles", "answering")
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -53,6 +53,11 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
                 p = rt["stages_ms"][stage]
                 target = f"p50 < 30, p95 < 80 {_ok(rt['meets_targets'])}" if stage == "total" else ""
                 rows.append((f"retrieval {label} p50/p95/p99 ms", f"{p['p50']} / {p['p95']} / {p['p99']}", target))
+    for backend, g in results.get("answering", {}).get("generators", {}).items():
+        rows.append((f"answering {backend}: total p50/p95 ms, first token p50/p95 ms, tokens/s, RSS MiB",
+                     f"{g['total_ms']['p50']} / {g['total_ms']['p95']}, {g['first_token_ms']['p50']} / {g['first_token_ms']['p95']}, "
+                     f"{_n(g['tokens_per_s'])}, {g['peak_rss_mb']}" + (f" (+ server {g['server_peak_rss_mb']})" if g.get("server_peak_rss_mb") else ""),
+                     f"{g['questions']} questions"))
     sc = results.get("scale", {})
     for p in sc.get("points", []) + sc.get("extrapolated", []):
         rows.append((f"scale {p['multiple']}x ({p['chunks']:,} chunks)",
@@ -224,7 +229,8 @@ def _scale(sc: dict, out: Path) -> list[str]:
 
 
 def _profile(title: str, p: dict) -> list[str]:
-    lines = [f"### {title}", "", f"{p['seconds']} s, {p['samples']} samples: [HTML]({p['html']}), [text]({p['text']}).", "",
+    files = ", ".join(f"[{kind}]({p[kind]})" for kind in ("html", "text") if kind in p)
+    lines = [f"### {title}", "", f"{p['seconds']} s, {p['samples']} samples: {files}.", "",
              "Top functions by self time:", "",
              *_table(["function", "self s", "share"], [[f"`{r['function']}`", r["seconds"], f"{r['share']:.0%}"] for r in p["top_self"]]), ""]
     if p["top_assistant_total"]:
@@ -235,10 +241,12 @@ def _profile(title: str, p: dict) -> list[str]:
 
 def _profiles(pr: dict) -> list[str]:
     ix = pr["indexing"]
-    return ["## 4. Profiles (pyinstrument)", "",
+    return ["## 4. Profiles (pyinstrument; answers: py-spy)", "",
             *_profile(f"Indexing {ix['articles']} articles ({ix['chunks']} chunks), model already loaded", ix),
             *_profile("One retrieval, cold (opens the index, loads model and BM25 side)", pr["retrieval_cold"]),
-            *_profile(f"One retrieval, warm: \"{pr['retrieval_warm']['question'][:90]}…\"", pr["retrieval_warm"])]
+            *_profile(f"One retrieval, warm: \"{pr['retrieval_warm']['question'][:90]}…\"", pr["retrieval_warm"]),
+            *(_profile(f"{len(pr['answer']['questions'])} extractive answers after warm-up (py-spy, all threads; "
+                       f"first: \"{pr['answer']['questions'][0][:80]}…\")", pr["answer"]) if "answer" in pr else [])]
 
 
 def write(results: dict, out: Path) -> None:
@@ -254,7 +262,7 @@ def write(results: dict, out: Path) -> None:
           f"at start {r['environment']['load_avg_start']}, at end {r['environment'].get('load_avg_end')}." for r in results.get("partial_runs", [])),
         "",
         "Summary:", "", *_table(["metric", "value", "target"], [list(row) for row in summary_rows(results)]), ""]
-    sections = {"indexing": _indexing, "retrieval": _retrieval, "scale": _scale}
+    sections = {"indexing": _indexing, "retrieval": _retrieval, "scale": _scale, "answering": _answering}
     for name in KNOWN:
         part = results.get(name)
         if part is None:
@@ -265,7 +273,7 @@ def write(results: dict, out: Path) -> None:
             lines += _profiles(part)
         else:
             lines += sections[name](part, out)
-    for name, part in results.items():  # parts this report has no section for yet (e.g. answering latency)
+    for name, part in results.items():  # parts this report has no section for yet 
         if isinstance(part, dict) and name not in KNOWN and name != "environment":
             lines += [f"## {name}", "", "```json", json.dumps(part, indent=2, default=str), "```", ""]
     (out / "report.md").write_text("\n".join(lines))

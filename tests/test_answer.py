@@ -106,3 +106,12 @@ def test_ask_cli_json(seed_settings: Settings):
     assert "no information to share" in answer["answer"]
     citation = answer["citations"][0]
     assert set(citation) >= {"marker", "article_id", "title", "source", "published_at", "chunk_id", "quote", "start", "end"}
+
+
+def test_asking_again_encodes_no_sentence_again(seed_settings: Settings):
+    assistant = Assistant(seed_settings)
+    first = assistant.ask("What did the Kremlin say about the report?")
+    encoded = assistant.sentence_embeddings.encoded
+    assert encoded > 0
+    second = assistant.ask("What did the Kremlin say about the report?")
+    assert assistant.sentence_embeddings.encoded == encoded and second.answer == first.answer

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+import numpy as np
 import pytest
 
 from assistant import lexical
@@ -41,12 +42,13 @@ def test_dates_named_in_questions():
     assert not filters_from_question("Who won the election in the state?", SOURCES)
 
 
-def test_filters_to_chroma_where():
-    assert Filters().chroma_where() is None
-    assert Filters(("A",)).chroma_where() == {"source": {"$in": ["A"]}}
-    both = Filters(("A",), 10, 20)
-    assert both.chroma_where() == {"$and": [{"source": {"$in": ["A"]}}, {"published_ts": {"$gte": 10}}, {"published_ts": {"$lt": 20}}]}
-    assert both.admits({"source": "A", "published_ts": 15}) and not both.admits({"source": "A", "published_ts": 20})
+def test_filter_mask():
+    sources = np.array(["A", "B", "A", ""], dtype=object)
+    published = np.array([15, 15, 20, 0], dtype=np.int64)
+    assert Filters().mask(sources, published).tolist() == [True, True, True, True]
+    assert Filters(("A",)).mask(sources, published).tolist() == [True, False, True, False]
+    assert Filters(("A",), 10, 20).mask(sources, published).tolist() == [True, False, False, False]
+    assert Filters((), None, 16).mask(sources, published).tolist() == [True, True, False, True]
 
 
 def articles() -> list[Article]:
@@ -95,6 +97,20 @@ def test_filters_restrict_both_sides(settings):
     assert {p.article_id for p in may} == {"storm"}
     named = retriever.search("What did the City Times report about money?", k=10)
     assert {p.source for p in named} == {"City Times"}
+
+
+def test_cli_index_and_remove_leave_the_bm25_side_saved(settings):
+    from assistant.cli import main
+    from conftest import SEED
+
+    args = ["--index-dir", str(settings.index_dir)]
+    assert main(["index", str(SEED), *args]) == 0
+    index = ArticleIndex(settings)
+    saved = lexical.load(lexical.saved_dir(index))
+    assert saved is not None and saved.generation == index.generation() and set(saved.chunk_ids) == visible_ids(index)
+    assert main(["remove", *index.committed_versions(), *args]) == 0
+    saved = lexical.load(lexical.saved_dir(index))
+    assert saved.generation == index.generation() and saved.chunk_ids == []
 
 
 def test_one_article_does_not_crowd_out_others(settings):
