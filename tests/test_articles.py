@@ -114,12 +114,6 @@ def test_windows_1252_is_decoded(tmp_path: Path):
     assert "Caf\u00e9" in article.body and "\u201cnew rules\u201d" in article.body
 
 
-def test_undecodable_bytes_are_rejected(tmp_path: Path):
-    path = tmp_path / "garbage.txt"
-    path.write_bytes(b"Some text \x81\x8d\x8f\x90\x9d and more")
-    assert "neither UTF-8 nor Windows-1252" in only_error(path)
-
-
 def test_size_limit(tmp_path: Path):
     path = tmp_path / "big.txt"
     path.write_text("A sentence about the news.\n" * 2000)
@@ -127,16 +121,15 @@ def test_size_limit(tmp_path: Path):
     assert "over the" in error and "ASSISTANT_MAX_FILE_MB" in error
 
 
-def test_unsupported_extension(tmp_path: Path):
-    path = tmp_path / "report.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    assert "unsupported type '.pdf'" in only_error(path)
-
-
-def test_html_without_article_text(tmp_path: Path):
-    path = tmp_path / "empty.html"
-    path.write_text("<html><head><script>var a=1;</script></head><body><nav>Home</nav></body></html>")
-    assert "no article text" in only_error(path)
+@pytest.mark.parametrize("name, content, message", [
+    ("garbage.txt", b"Some text \x81\x8d\x8f\x90\x9d and more", "neither UTF-8 nor Windows-1252"),
+    ("report.pdf", b"%PDF-1.4", "unsupported type '.pdf'"),
+    ("empty.html", b"<html><head><script>var a=1;</script></head><body><nav>Home</nav></body></html>", "no article text"),
+])
+def test_unreadable_files_are_rejected_with_the_reason(tmp_path: Path, name: str, content: bytes, message: str):
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert message in only_error(path)
 
 
 def test_directories_missing_paths_and_link_loops(tmp_path: Path):
