@@ -19,6 +19,14 @@ from .evidence import Evidence
 from .lexical import tokenize
 
 MARKER = re.compile(r"\s*\[(\d{1,3}(?:\s*,\s*\d{1,3})*)\]")
+
+
+def unmarked(text: str) -> str:
+    """`text` without [n] markers. Article text put into an answer or a prompt goes through this, so the only
+    markers the checker reads are the generator's own (an article's "[2]" is not a citation of evidence 2)."""
+    return MARKER.sub("", text)
+
+
 _CONNECTIVE = re.compile(r"(?i)(yes|no|true|false|correct|incorrect|partly|partially)[.!]?")
 
 

@@ -141,7 +141,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print("error: give both --articles and --questions, or neither (to run the sets in eval/)", file=sys.stderr)
         return 2
     if args.articles:
-        sets = [EvalSet(Path(args.questions).stem, Path(args.articles), Path(args.questions))]
+        questions = Path(args.questions)  # eval/<name>/questions.jsonl is the set <name>, as without the flags
+        name = questions.parent.name if questions.name == "questions.jsonl" else questions.stem
+        sets = [EvalSet(name, Path(args.articles), questions)]
     else:
         sets = project_eval_sets()
     runs = []

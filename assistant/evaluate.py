@@ -2,7 +2,8 @@
 baselines measured in the same run, and answer metrics when an answerer is given.
 
 Question files use the MultiHop-RAG schema: {id, question, answer, question_type, evidence: [{article_id, quote}]},
-plus optional `history` ([{question, answer}]) for follow-up questions.
+plus optional `history` ([{question, answer}]) for follow-up questions and optional `forbidden` (strings no answer
+may contain, such as the payloads that hostile articles try to inject).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Question:
     question_type: str
     evidence: tuple[tuple[str, str], ...]  # (article_id, quote)
     history: tuple[tuple[str, str], ...] = ()
+    forbidden: tuple[str, ...] = ()
 
     @property
     def gold_articles(self) -> set[str]:
@@ -58,7 +60,8 @@ def load_questions(path: Path) -> list[Question]:
                     id=str(record["id"]), question=record["question"], answer=str(record.get("answer", "")),
                     question_type=record.get("question_type", "unknown"),
                     evidence=tuple((e["article_id"], e["quote"]) for e in record.get("evidence", [])),
-                    history=tuple((turn["question"], turn["answer"]) for turn in record.get("history", []))))
+                    history=tuple((turn["question"], turn["answer"]) for turn in record.get("history", [])),
+                    forbidden=tuple(str(text) for text in record.get("forbidden", []))))
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}:{number}: not a valid question record ({exc})") from None
     return questions
@@ -247,7 +250,8 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
     if not retrieval_only and answerers:
         from .answer_eval import evaluate_answers
 
-        run.answers = evaluate_answers(questions, answerers, show_progress=show_progress)
+        run.answers = evaluate_answers(questions, answerers, lambda article_id: getattr(index.get_article(article_id), "body", None),
+                                       show_progress=show_progress)
     return run
 
 

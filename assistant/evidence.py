@@ -5,6 +5,9 @@ to the question (the same bi-encoder as retrieval), lexical overlap (stemmed, ID
 candidates), question-type cues (attribution verbs for "who denied / said / ..." questions) and the
 passage's retrieval rank. A sentence that quotes someone without naming them ("It's all untrue,"
 he said) carries the neighbouring sentence that names the speaker as context.
+
+Text planted in an article for a language model is never evidence (`planted`): instructions to the model,
+forged conversation turns (chat-template tokens, role lines), hidden HTML comments and reference-list entries.
 """
 from __future__ import annotations
 
@@ -40,6 +43,37 @@ _QUESTION_VERBS = {
 }
 _PRONOUN_START = re.compile(r"^[“\"]|^(He|She|They|It|This|That|These|Those|The company|The spokesman|The spokeswoman)\b")
 _NAMED_SPEAKER = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s+(?:said|says|told|added|stated)\b|\b(?:said|says|told)\s+(?:[A-Z][a-z]+)")
+
+
+# --- text planted for a language model -------------------------------------------------------------
+_TURN_TOKEN = r"<\|[^|<>\s]{1,40}\|>|\[/?INST\]|<</?SYS>>"  # ChatML (<|im_start|>, <|eot_id|>, ...), Llama 2
+TEMPLATE_TOKEN = re.compile(rf"{_TURN_TOKEN}|</?s>")  # and BOS/EOS, which are also HTML's strike-through: no turn
+_FORGED_TURN = re.compile(rf"{_TURN_TOKEN}|^\s*#{{2,}}\s*(?:instruction|response|system|input|assistant|user)\b"
+                          r"|^\s*(?:system|assistant|user)(?:\s+(?:prompt|message|override|instructions?))*\s*:", re.I | re.M)
+_MODEL = (r"(?:ai|llms?|(?:large\s+)?language\s+models?|chatbots?|(?:ai\s+|virtual\s+)?assistants?|bots?"
+          r"|automated\s+(?:summari[sz]ers?|systems?|readers?|tools?))")
+_PLANTED_SENTENCE = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:(?:all|any|the|your|every|other|previous|prior|above|earlier|preceding"
+    r"|user[’']?s?)\s+){0,4}(?:instructions?|questions?|prompts?|rules|guidelines|articles?|context|directions)\b"
+    rf"|\b(?:notes?|instructions?|messages?|attention)\s+(?:to|for)\s+(?:the\s+|all\s+|any\s+)?{_MODEL}\b"
+    rf"|\bif\s+you\s+are\s+(?:an?\s+)?{_MODEL}\b|\byou\s+are\s+now\s+in\s+[\w-]+\s+mode\b"
+    rf"|\b(?:the|an?|any)\s+{_MODEL}\s+(?:must|should|shall|will|needs?\s+to)\s+(?:say|tell|answer|reply|respond|state|write|claim)\b"
+    r"|\b(?:every|each|any|your)\s+(?:answer|response|reply)\s+(?:must|should|shall)\b"
+    r"|\b(?:reply|respond|answer)\s+(?:only\s+with|(?:with\s+)?exactly)\b|^\s*(?:reply|respond)\b|^\s*say\s+that\b"
+    r"|^\s*(?:(?:sources?|references?|citations?)\s*:\s*)?\[\d{1,3}\]", re.I)
+_BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")  # lines up to a blank line
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+
+
+def planted(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each sentence span of `text`: whether it was planted for a language model rather than written for
+    readers. That is a sentence instructing the model ("ignore the question", "note to AI assistants", "reply
+    only with") or opening a reference list ("[2] ...", "Sources: [1] ..."); every sentence of a block (lines up to a
+    blank line) holding chat-template tokens or role lines, a forged turn; and text inside HTML comments."""
+    hidden = [m.span() for m in _BLOCK.finditer(text) if _FORGED_TURN.search(m.group())]
+    hidden += [m.span() for m in _HTML_COMMENT.finditer(text)]
+    return [any(start < hidden_end and hidden_start < end for hidden_start, hidden_end in hidden)
+            or bool(_PLANTED_SENTENCE.search(text[start:end])) for start, end in spans]
 
 
 @dataclass
@@ -98,18 +132,22 @@ def _inside_quote(text: str, spans: list[tuple[int, int]], i: int) -> bool:
 
 
 def candidate_sentences(passages: list[Passage]) -> list[Evidence]:
-    """Every sentence of the passages once (overlapping chunks repeat sentences), in retrieval order.
-    A sentence that quotes someone without naming them carries the sentences back to the one naming the speaker."""
+    """Every sentence of the passages once (overlapping chunks repeat sentences), in retrieval order, except
+    planted ones. A sentence that quotes someone without naming them carries the sentences back to the one naming
+    the speaker (unless a planted sentence lies between)."""
     seen: set[tuple[str, int]] = set()
     candidates = []
     for passage in passages:
         spans = sentence_spans(passage.text)
+        flagged = planted(passage.text, spans)
         for i, (start, end) in enumerate(spans):
             key = (passage.article_id, passage.start + start)
-            if key in seen:
+            if key in seen or flagged[i]:
                 continue
             seen.add(key)
             context = _speaker_context(spans, i, passage.text)
+            if any(flagged[context:i]):
+                context = i
             candidates.append(Evidence(passage, passage.start + start, passage.start + end, passage.text[start:end],
                                        passage.start + spans[context][0]))
     return candidates

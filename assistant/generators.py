@@ -8,6 +8,7 @@ Each generator is a LangChain Runnable mapping {"question", "evidence"} to strea
 """
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 from collections.abc import Iterator
@@ -23,8 +24,9 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from .cite import unmarked
 from .config import PROJECT_ROOT, Settings
-from .evidence import Evidence
+from .evidence import TEMPLATE_TOKEN, Evidence
 
 BACKENDS = ("extractive", "llamacpp", "openai")
 ABSTAIN_TEXT = "The indexed articles don't say."
@@ -34,13 +36,20 @@ class BackendUnavailable(RuntimeError):
     """A generator cannot run here (no model file, no endpoint configured)."""
 
 
+def prompt_text(text: str) -> str:
+    """Article text as a prompt shows it: without [n] markers (the evidence numbers are the only ones), without
+    chat-template tokens (the model's tokenizer would read them as turn boundaries) and on one line (so it cannot
+    forge an evidence line of its own)."""
+    return " ".join(TEMPLATE_TOKEN.sub(" ", unmarked(text)).split())
+
+
 def evidence_block(evidence: list[Evidence]) -> str:
-    """The numbered evidence list given to generative models."""
+    """The numbered evidence list given to generative models; every article field goes through `prompt_text`."""
     lines = []
     for number, item in enumerate(evidence, start=1):
         p = item.passage
-        where = ", ".join(part for part in (p.title, p.source, p.published_at[:10]) if part)
-        lines.append(f"[{number}] \"{item.quote}\" ({where})")
+        where = ", ".join(prompt_text(part) for part in (p.title, p.source, p.published_at[:10]) if part)
+        lines.append(f"[{number}] \"{prompt_text(item.quote)}\" ({where})")
     return "\n".join(lines)
 
 
@@ -58,8 +67,8 @@ def _prompt_inputs(state: dict) -> dict:
 
 # --- extractive ---------------------------------------------------------------------------------
 def extractive_answer(state: dict) -> str:
-    """The evidence quotes in order, each followed by its marker: short, attributed, and exact."""
-    return " ".join(f"{item.quote} [{number}]" for number, item in enumerate(state["evidence"], start=1))
+    """The evidence quotes in order (without the articles' own [n] markers), each followed by its marker."""
+    return " ".join(f"{unmarked(item.quote)} [{number}]" for number, item in enumerate(state["evidence"], start=1))
 
 
 # --- llama.cpp ------------------------------------------------------------------------------------
@@ -78,7 +87,9 @@ def smollm2_path() -> str:
 def _llama(model_path: str, n_ctx: int, threads: int):
     from llama_cpp import Llama
 
-    return Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False)
+    model = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=threads, verbose=False)
+    atexit.register(model.close)  # freed before interpreter teardown, where llama-cpp-python's __del__ fails
+    return model
 
 
 class LlamaCppChat(BaseChatModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -99,14 +100,14 @@ def build(index: ArticleIndex) -> LexicalIndex:
 
 def save(lexical: LexicalIndex, directory: Path) -> None:
     """Write atomically: a new folder is filled, then renamed over the old one."""
-    tmp = directory.with_name(f"{directory.name}.tmp{os.getpid()}")
+    tmp = directory.with_name(f"{directory.name}.tmp{os.getpid()}-{threading.get_ident()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     if lexical.chunk_ids:
         lexical.bm25.save(str(tmp / "bm25"))
     (tmp / "chunks.json").write_text(json.dumps({"generation": lexical.generation, "chunk_ids": lexical.chunk_ids,
                                                  "metadatas": lexical.metadatas, "documents": lexical.documents}))
-    old = directory.with_name(f"{directory.name}.old{os.getpid()}")
+    old = directory.with_name(f"{directory.name}.old{os.getpid()}-{threading.get_ident()}")
     if directory.exists():
         directory.rename(old)
     tmp.rename(directory)

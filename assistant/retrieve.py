@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -157,6 +158,7 @@ class HybridRetriever(BaseRetriever):
     question_filters: bool = True
 
     _lexical: lexical.LexicalIndex | None = PrivateAttr(default=None)
+    _refreshing: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _versions: tuple[int, dict[str, str]] | None = PrivateAttr(default=None)
     _timings: dict[str, float] = PrivateAttr(default_factory=dict)
 
@@ -175,9 +177,13 @@ class HybridRetriever(BaseRetriever):
         return cls(index=index, **values)
 
     def lexical_index(self) -> lexical.LexicalIndex:
-        """The BM25 side, refreshed when the store's generation changed."""
-        self._lexical = lexical.current(self.index, self._lexical)
-        return self._lexical
+        """The BM25 side, refreshed when the store's generation changed (by one thread; the others wait for it)."""
+        cached = self._lexical
+        if cached is not None and cached.generation == self.index.generation():
+            return cached
+        with self._refreshing:
+            self._lexical = lexical.current(self.index, self._lexical)
+            return self._lexical
 
     def known_sources(self) -> list[str]:
         return self.lexical_index().known_sources

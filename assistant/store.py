@@ -15,6 +15,7 @@ import fcntl
 import functools
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -82,8 +83,12 @@ def parse_date(value: str) -> int:
     return int(parsed.timestamp())
 
 
-def make_client(settings: Settings):
-    """A Chroma client: an HTTP client when `chroma_host` is set, else a persistent one under `index_dir`."""
+def make_client(settings: Settings, fresh: bool = False):
+    """A Chroma client: an HTTP client when `chroma_host` is set, else a persistent one under `index_dir`.
+
+    chromadb shares one embedded System (and its in-memory vector index) between the clients of a path in a
+    process; `fresh=True` starts a new one, which reads what other processes wrote since the old one loaded.
+    Clients of the old System keep working (on their older view) until they are dropped."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -100,7 +105,19 @@ def make_client(settings: Settings):
             session.timeout = httpx.Timeout(CHROMA_TIMEOUT_S, connect=min(CHROMA_TIMEOUT_S, 10.0))
         return client
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+    if not fresh:
+        return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
+    from chromadb.api import ServerAPI
+    from chromadb.api.client import Client
+    from chromadb.config import System
+    from chromadb.telemetry.product import ProductTelemetryClient
+
+    chroma_settings.persist_directory, chroma_settings.is_persistent = str(settings.index_dir / "chroma"), True
+    system = System(chroma_settings)  # what chromadb does for a path's first client; from_system makes it the shared one
+    system.instance(ProductTelemetryClient)
+    system.instance(ServerAPI)
+    system.start()
+    return Client.from_system(system)
 
 
 @contextmanager
@@ -167,20 +184,30 @@ def _placeholder_vector(article_id: str) -> list[float]:
 
 
 class ArticleIndex:
-    """The article store. Reading is safe at any time; writing takes an exclusive lock on the index."""
+    """The article store. Reading is safe at any time and from any thread; writing takes an exclusive lock on the index.
+
+    In embedded mode chromadb keeps a process's vector index in memory, so it would not see vectors that another
+    process (`assistant index`) writes; `generation()` reopens the client when it reads a generation that this
+    object did not write, so readers that check it before searching (the retriever does) see them too."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._vectorstore = None
-        prefix = settings.collection_prefix
-        with _opening(settings), _server_errors(settings):
-            self.client = make_client(settings)
-            self.chunk_collection = self.client.get_or_create_collection(
-                f"{prefix}_chunks", embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
-            self.article_collection = self.client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
-        if settings.chroma_host:
-            self.chunk_collection = _ServerCollection(self.chunk_collection, settings)
-            self.article_collection = _ServerCollection(self.article_collection, settings)
+        self._reopen_lock = threading.RLock()
+        self._open(fresh=False)
+
+    def _open(self, fresh: bool) -> None:
+        """Open the client and collections (`fresh`: on a new embedded System); `_seen` is the generation they show."""
+        prefix = self.settings.collection_prefix
+        with _opening(self.settings), _server_errors(self.settings):
+            client = make_client(self.settings, fresh)
+            chunks = client.get_or_create_collection(f"{prefix}_chunks", embedding_function=None,
+                                                     configuration={"hnsw": {"space": "cosine"}})
+            articles = client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+        if self.settings.chroma_host:
+            chunks, articles = _ServerCollection(chunks, self.settings), _ServerCollection(articles, self.settings)
+        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
+        self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
+        self._seen = self._read_generation()
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -202,10 +229,26 @@ class ArticleIndex:
         return hashlib.sha1(f"{article.content_hash}:{self.settings.index_fingerprint()}".encode()).hexdigest()[:12]
 
     # --- reading ------------------------------------------------------------------------------
-    def generation(self) -> int:
-        """A number that changes whenever the committed contents change."""
+    def _read_generation(self) -> int:
         got = self.article_collection.get(ids=[_STATE_ID], include=["metadatas"])
         return int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+
+    def generation(self) -> int:
+        """A number that changes whenever the committed contents change. In embedded mode a generation that this
+        object did not write (another process indexed) reopens the client first, so the vector side sees it too."""
+        generation = self._read_generation()
+        if generation != self._seen and not self.settings.chroma_host:
+            with self._reopen_lock:
+                if generation != self._seen:
+                    self._open(fresh=True)
+        return generation
+
+    @contextmanager
+    def _committing(self, state: dict[str, Any]) -> Iterator[None]:
+        """Around a commit that writes `state` (from `_next_state`): this object's own write must not look foreign."""
+        with self._reopen_lock:
+            yield
+            self._seen = state["generation"]
 
     def _article_pages(self, include: list[str]) -> Iterator[dict]:
         offset = 0
@@ -297,10 +340,17 @@ class ArticleIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def mark_changed(self) -> None:
+        """Start a new generation without writing articles, for tools that write records straight into the
+        collections (the benchmark's synthetic scale-up): readers then rebuild their caches (the BM25 side)."""
+        state = self._next_state()
+        with self._committing(state):
+            self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""], metadatas=[state])
+
     def _next_state(self) -> dict[str, Any]:
         """The state record's metadata for the next generation; written in the same upsert as a commit,
         so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
-        return {"kind": "state", "generation": self.generation() + 1}
+        return {"kind": "state", "generation": self._read_generation() + 1}
 
     def repair(self) -> int:
         """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
@@ -343,6 +393,7 @@ class ArticleIndex:
         """
         report = report or IndexReport()
         with self.write_lock(on_wait):
+            self.generation()  # reopens now, if another process wrote, rather than in the middle of this run
             self.repair()
             versions = self.committed_versions()
             seen: dict[str, str] = {}
@@ -387,12 +438,14 @@ class ArticleIndex:
             self.vectorstore.add_texts(texts=texts, metadatas=metadatas, ids=ids)
         # Commit, in one write with the next generation: the article records name the new versions.
         # Then the old versions' chunks become orphans.
-        self.article_collection.upsert(
-            ids=[article.id for article, *_ in batch] + [_STATE_ID],
-            embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
-            documents=[article.body for article, *_ in batch] + [""],
-            metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
-            + [self._next_state()])
+        state = self._next_state()
+        with self._committing(state):
+            self.article_collection.upsert(
+                ids=[article.id for article, *_ in batch] + [_STATE_ID],
+                embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
+                documents=[article.body for article, *_ in batch] + [""],
+                metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
+                + [state])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
@@ -415,6 +468,7 @@ class ArticleIndex:
     def remove(self, article_ids: list[str]) -> tuple[list[str], list[str]]:
         """Remove articles and their chunks; returns (removed ids, ids that were not indexed)."""
         with self.write_lock():
+            self.generation()  # reopens now, if another process wrote
             self.repair()  # finishes a removal that was interrupted after its commit
             got = self.article_collection.get(ids=list(dict.fromkeys(article_ids)), include=["metadatas"])  # no duplicates
             present = {article_id for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"}
@@ -422,9 +476,11 @@ class ArticleIndex:
             if removed:
                 # The commit, in one write with the next generation: the records become tombstones that no reader
                 # sees, so the chunks are orphans from here on. Then the chunks and the tombstones are deleted.
-                self.article_collection.upsert(
-                    ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
-                    documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [self._next_state()])
+                state = self._next_state()
+                with self._committing(state):
+                    self.article_collection.upsert(
+                        ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
+                        documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [state])
                 self._delete_chunks_except(removed, set())
                 self.article_collection.delete(ids=removed)
             return removed, [article_id for article_id in article_ids if article_id not in present]

@@ -20,6 +20,7 @@ import html
 import logging
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -215,24 +216,36 @@ def backend_status(settings: Settings) -> dict[str, str]:
 
 
 # --- uploads and indexing ---------------------------------------------------------------------------
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE_NAME = re.compile(r"[^\w.-]+")  # \w: Unicode letters, digits and '_'
+_STEM_BYTES = 150  # file names are limited to 255 bytes
 
 
 def safe_upload_name(name: str) -> str:
-    """A plain file name for an uploaded file: its base name only (after / or \\), characters other than
-    letters, digits, '.', '_' and '-' replaced, no leading dots, at most ~110 characters, suffix kept."""
-    base = _UNSAFE_NAME.sub("-", re.split(r"[\\/]", name or "")[-1]).strip(".-")
-    suffix = Path(base).suffix.lower() if len(Path(base).suffix) <= 10 else ""
-    stem = base[:len(base) - len(suffix)][:100].strip(".-") or "upload"
-    return stem + suffix
+    """A plain file name for an uploaded file: its base name only (after / or \\), NFC-normalized, characters
+    other than letters, digits, '.', '_' and '-' replaced by '-', no leading dots, suffix lower-cased, at most
+    ~180 bytes. When cleaning changed more than the suffix's case, a short hash of the original base name is
+    added, so two different names never map to one file, while the same name always maps to the same file."""
+    base = unicodedata.normalize("NFC", re.split(r"[\\/]", name or "")[-1])
+    clean = _UNSAFE_NAME.sub("-", base)
+    suffix = Path(clean).suffix if 1 < len(Path(clean).suffix) <= 10 else ""
+    stem = clean[:len(clean) - len(suffix)].encode()[:_STEM_BYTES].decode("utf-8", "ignore").strip(".-") or "upload"
+    if stem + suffix != base:
+        stem += "-" + hashlib.sha1(base.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return stem + suffix.lower()
 
 
 def store_upload(source: Path, uploads: Path, max_bytes: int) -> Path:
     """Copy an uploaded file into `uploads` under its safe name (replacing an earlier upload of that name, so
-    it re-indexes as the same article). Raises ValueError for a file over the size limit."""
+    it re-indexes as the same article). Raises ValueError, before writing anything, for a type that cannot be
+    indexed or a file over the size limit."""
+    suffix = Path(safe_upload_name(source.name)).suffix
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise ValueError(f"has an unsupported type {suffix or '(no extension)'!r}; nothing was stored. Supported: "
+                         f"{', '.join(SUPPORTED_SUFFIXES)}; save the article in one of these formats")
     size = source.stat().st_size
     if size > max_bytes:
-        raise ValueError(f"is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.1f} MiB limit (ASSISTANT_MAX_FILE_MB)")
+        raise ValueError(f"is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.1f} MiB limit (ASSISTANT_MAX_FILE_MB); "
+                         "split it or raise the limit")
     uploads.mkdir(parents=True, exist_ok=True)
     target = uploads / safe_upload_name(source.name)
     if target.resolve().parent != uploads.resolve():  # cannot happen with a safe name; never write elsewhere
@@ -409,16 +422,23 @@ class ChatApp:
         """An empty conversation: (chat messages, turns, side panel)."""
         return [], [], panel_html([])
 
-    def ask_api(self, question: str) -> dict:
-        """Answer one question; returns the JSON object of `assistant ask --json` (Answer.as_dict())."""
+    def ask_api(self, question: str, history: list[list[str]] | None = None) -> dict:
+        """Answer one question; returns the JSON object of `assistant ask --json` (Answer.as_dict()). `history`:
+        the conversation so far as [question, answer text] pairs, oldest first, for follow-up questions."""
         try:
-            return self.assistant.ask(question).as_dict()
+            pairs = [(str(asked), str(answered)) for asked, answered in history or []]
+        except (TypeError, ValueError) as exc:
+            raise gr.Error("history must be a list of [question, answer] pairs", print_exception=False) from exc
+        try:
+            return self.assistant.ask(question, pairs).as_dict()
         except (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable) as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
 
     # --- articles -----------------------------------------------------------------------------------
     def article_views(self, selected_sources: list[str] | None = None) -> tuple:
-        """(articles table rows, remove-selector update, source-filter update) for the current index."""
+        """(articles table rows, remove-selector update, source-filter update) for the current index. Called after
+        every change, so it also brings the BM25 side up to date now rather than on the next question."""
+        self.assistant.retriever.lexical_index()
         rows = self.index.list_articles()
         table = [[row["id"], row["title"], row["source"], row["published_at"][:10], row["chunks"]] for row in rows]
         ids = [(f"{row['title'][:70]} ({row['id']})", row["id"]) for row in rows]
@@ -429,13 +449,19 @@ class ChatApp:
     def index_uploads(self, paths: list[str] | None, selected_sources: list[str] | None,
                       progress=gr.Progress()) -> tuple:
         """Copy uploaded files into the upload folder and index them; returns (result rows, cleared upload box,
-        *article_views)."""
+        *article_views). A file that cannot be indexed gets a 'failed' row naming it and what to do; the others
+        are still indexed, and the upload folder keeps only files that indexed articles come from."""
         if not paths:
             gr.Warning("Choose one or more article files first.")
             return (gr.skip(), gr.skip(), *self.article_views(selected_sources))
         rows: list[ResultRow] = []
         stored: list[tuple[str, Path]] = []
         for path in map(Path, paths):
+            taken = next((name for name, target in stored if target.name == safe_upload_name(path.name)), None)
+            if taken is not None:  # it would overwrite the other file before either is indexed
+                rows.append([path.name, "", "failed", f"{path.name} has the same name as another file of this upload "
+                             f"({taken}); rename one of them and upload it again"])
+                continue
             try:
                 stored.append((path.name, store_upload(path, self.uploads, self.max_bytes)))
             except (OSError, ValueError) as exc:
@@ -443,6 +469,7 @@ class ChatApp:
         progress(0, desc="Indexing…")
         rows += index_files(self.index, stored, self.max_bytes,
                             lambda done, total: progress((done, total), desc="Indexing articles", unit="articles"))
+        self._forget_uploads([str(target) for _, target in stored])  # files that failed to load or index
         return (rows, None, *self.article_views(selected_sources))
 
     def index_pasted(self, title: str, source: str, date: str, text: str, selected_sources: list[str] | None,
@@ -553,8 +580,9 @@ class ChatApp:
                     "each) or paste one.")
         with gr.Row():
             with gr.Column():
-                a.files = gr.File(label="Article files", file_count="multiple", type="filepath",
-                                  file_types=list(SUPPORTED_SUFFIXES), elem_id="upload")
+                # No file_types: Gradio would refuse the whole upload for one file of another type; store_upload
+                # refuses that file alone, with a message, and the others are indexed.
+                a.files = gr.File(label="Article files", file_count="multiple", type="filepath", elem_id="upload")
                 a.add_files = gr.Button("Index files", variant="primary", elem_id="index-files")
             with gr.Column():
                 a.title = gr.Textbox(label="Title", elem_id="paste-title")

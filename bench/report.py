@@ -19,6 +19,10 @@ def _n(value: float | None, spec: str = "") -> str:
     return "-" if value is None else format(value, spec)
 
 
+def _pcts(p: dict | None) -> str:
+    return "-" if p is None else f"{p['p50']} / {p['p95']}"
+
+
 def _ok(flag: bool | None) -> str:
     return "-" if flag is None else ("PASS" if flag else "FAIL")
 
@@ -55,7 +59,7 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
                 rows.append((f"retrieval {label} p50/p95/p99 ms", f"{p['p50']} / {p['p95']} / {p['p99']}", target))
     for backend, g in results.get("answering", {}).get("generators", {}).items():
         rows.append((f"answering {backend}: total p50/p95 ms, first token p50/p95 ms, tokens/s, RSS MiB",
-                     f"{g['total_ms']['p50']} / {g['total_ms']['p95']}, {g['first_token_ms']['p50']} / {g['first_token_ms']['p95']}, "
+                     f"{g['total_ms']['p50']} / {g['total_ms']['p95']}, {_pcts(g['first_token_ms'])}, "
                      f"{_n(g['tokens_per_s'])}, {g['peak_rss_mb']}" + (f" (+ server {g['server_peak_rss_mb']})" if g.get("server_peak_rss_mb") else ""),
                      f"{g['questions']} questions"))
     sc = results.get("scale", {})
@@ -247,6 +251,47 @@ def _profiles(pr: dict) -> list[str]:
             *_profile(f"One retrieval, warm: \"{pr['retrieval_warm']['question'][:90]}…\"", pr["retrieval_warm"]),
             *(_profile(f"{len(pr['answer']['questions'])} extractive answers after warm-up (py-spy, all threads; "
                        f"first: \"{pr['answer']['questions'][0][:80]}…\")", pr["answer"]) if "answer" in pr else [])]
+
+
+def _answering(an: dict, out: Path) -> list[str]:
+    generators = an["generators"]
+    rows = [[backend, g["questions"], g["reached_generation"], g["abstained"], *(g["total_ms"][q] for q in ("p50", "p95")),
+             *((g["total_ms_answered"] or {}).get(q) for q in ("p50", "p95")),
+             *((g["first_token_ms"] or {}).get(q) for q in ("p50", "p95")),
+             _n(g["tokens_per_s"]), g["warm_up_s"], g["peak_rss_mb"], _n(g.get("server_peak_rss_mb"))]
+            for backend, g in generators.items()]
+    stages = list(dict.fromkeys(stage for g in generators.values() for stage in g["stage_ms"]))
+    stage_rows = [[stage, *(_pcts(g["stage_ms"].get(stage)) for g in generators.values())] for stage in stages]
+    plt = _plt()
+    figure, axis = plt.subplots(figsize=(8, 3.5))
+    names = list(generators)
+    for n, (key, label) in enumerate((("first_token_ms", "first token"), ("total_ms", "total"))):
+        for m, q in enumerate(("p50", "p95")):
+            axis.bar([i + (2 * n + m) * 0.2 for i in range(len(names))], [(generators[b][key] or {}).get(q, 0) for b in names],
+                     0.2, label=f"{label} {q}")
+    axis.set_xticks([i + 0.3 for i in range(len(names))], names)
+    axis.set_ylabel("ms")
+    axis.set_title("Answering latency per generator")
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(out / "answering.png", dpi=110)
+    plt.close(figure)
+    return [
+        "## 5. Answering latency", "",
+        f"`Assistant.stream` end to end (condense, retrieve, evidence, generate, check) on the 609-article index, one "
+        f"process per generator after `warm_up()`. extractive: the first {an['questions_extractive']} dev questions; "
+        f"llamacpp (SmolLM2-135M in-process) and openai (the same model behind `python -m llama_cpp.server`, 2 threads): "
+        f"{an['questions_generative']} questions the extractive run answered, so each reaches generation (when it "
+        "answered none, the first questions, and the table says how many reached generation).", "",
+        *_table(["generator", "questions", "reached generation", "abstained", "total p50 ms", "total p95 ms",
+                 "answered p50 ms", "answered p95 ms", "first token p50 ms", "first token p95 ms", "tokens/s",
+                 "warm-up s", "peak RSS MiB", "server peak RSS MiB"], rows), "",
+        "Per stage (p50 / p95 ms):", "",
+        *_table(["stage", *generators], stage_rows), "",
+        "- first token: the first streamed piece; the extractive generator yields its whole answer as one piece.",
+        "- tokens/s: streamed pieces per second of generation (llama.cpp streams one token per piece).",
+        "- peak RSS: the answering process (`ru_maxrss`); for openai also the model server's (VmHWM).", "",
+        "![answering](answering.png)", ""]
 
 
 def write(results: dict, out: Path) -> None:

@@ -94,7 +94,7 @@ def grow(index_dir: Path, snapshot_file: Path, first_copy: int, end_copy: int) -
             index.article_collection.add(ids=ids, embeddings=[_placeholder_vector(i) for i in ids],
                                          documents=articles["documents"][start:start + WRITE_BATCH],
                                          metadatas=articles["metadatas"][start:start + WRITE_BATCH])
-    index._bump_generation()  # readers (the BM25 side) see a new generation, as after any indexing run
+    index.mark_changed()  # readers (the BM25 side) see a new generation, as after any indexing run
     seconds = time.perf_counter() - started
     return {"added_chunks": added, "seconds": round(seconds, 1), "chunks_per_s": round(added / seconds, 1)}
 

@@ -1,14 +1,17 @@
 """Shared fixtures: real components, small data."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant import offline  # noqa: F401  (offline environment before anything else)
@@ -19,6 +22,8 @@ SHARED = ROOT.parent / "shared"
 SEED = ROOT / "data" / "sample" / "musk-putin-ap.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
+ARTIFACTS = ROOT / "test-artifacts"
+SEED_QUESTION = "Who denied that Musk and Putin had been in contact?"
 
 
 @pytest.fixture
@@ -71,6 +76,83 @@ def chroma_server(tmp_path: Path):
     server.start()
     yield server
     server.stop()
+
+
+class ChatServer:
+    """`python app.py` on a free loopback port with its own index directory; its output goes to `log_path`.
+
+    `env` overrides the environment (e.g. ASSISTANT_MAX_FILE_MB); the login and address variables of the caller's
+    environment are dropped, so the app listens on loopback unless `extra_args` say otherwise."""
+
+    def __init__(self, index_dir: Path, log_path: Path, *extra_args: str, env: dict[str, str] | None = None):
+        self.index_dir, self.log_path, self.extra_args, self.env = index_dir, log_path, extra_args, env or {}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 240.0) -> "ChatServer":
+        env = {key: value for key, value in os.environ.items() if key not in ("ASSISTANT_HOST", "ASSISTANT_AUTH", "ASSISTANT_PORT")}
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(self.port),
+                                             "--index-dir", str(self.index_dir), *self.extra_args],
+                                            cwd=ROOT, env={**env, **self.env}, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_port(self.port, self.process, timeout=timeout)
+        except (RuntimeError, TimeoutError) as exc:
+            self.stop()
+            raise RuntimeError(f"{exc}; app log:\n{self.log_path.read_text(errors='replace')[-3000:]}") from exc
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+class PageSession:
+    """One browser session of the running chat without a browser: calls the page's own events (private, not part
+    of the API) over Gradio's queue protocol, as the page's JavaScript does. Files go through /gradio_api/upload."""
+
+    def __init__(self, url: str, timeout: float = 600.0):
+        self.url, self.timeout = url.rstrip("/") + "/gradio_api", timeout
+        self.http = httpx.Client(timeout=timeout)
+        self.session = uuid.uuid4().hex
+        config = self.http.get(url.rstrip("/") + "/config").json()
+        elem_ids = {component["id"]: component.get("props", {}).get("elem_id") for component in config["components"]}
+        self.events = {(elem_ids.get(target), trigger): (dep["id"], target)
+                       for dep in config["dependencies"] for target, trigger in dep["targets"]}
+
+    def upload(self, files: list[tuple[str, bytes]]) -> list[dict]:
+        """Upload (file name, content) pairs; returns the File component's value for them. Raises httpx.HTTPStatusError
+        when Gradio refuses (e.g. 413 over the size limit)."""
+        response = self.http.post(f"{self.url}/upload", files=[("files", (name, data)) for name, data in files])
+        response.raise_for_status()
+        return [{"path": path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}
+                for path, (name, _) in zip(response.json(), files)]
+
+    def call(self, elem_id: str, trigger: str, *inputs) -> list:
+        """Run the event `trigger` of the element `elem_id` with the given input values; returns its final outputs
+        (raises RuntimeError with the server's message when the event failed)."""
+        fn_index, target = self.events[(elem_id, trigger)]
+        joined = self.http.post(f"{self.url}/queue/join", json={"data": list(inputs), "event_data": None, "fn_index": fn_index,
+                                                                 "trigger_id": target, "session_hash": self.session})
+        joined.raise_for_status()
+        event_id = joined.json()["event_id"]
+        with self.http.stream("GET", f"{self.url}/queue/data", params={"session_hash": self.session}) as stream:
+            for line in stream.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                message = json.loads(line[5:])
+                if message.get("event_id") == event_id and message.get("msg") == "process_completed":
+                    if not message.get("success"):
+                        raise RuntimeError(f"{elem_id}.{trigger} failed: {message.get('output')}")
+                    return message["output"]["data"]
+        raise RuntimeError(f"{elem_id}.{trigger}: the stream ended without a result")
 
 
 def copy_seed(directory: Path) -> Path:

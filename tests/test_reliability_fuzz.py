@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from assistant.chunking import chunk_article, sentence_spans
 from assistant.config import Settings
 from assistant.offline import tiktoken_encoding
 from assistant.retrieve import filters_from_question
-from conftest import ROOT
+from conftest import ROOT, SEED
 
 STRESS = os.environ.get("ASSISTANT_STRESS") == "1"
 LIMIT = 4 * 2**20
@@ -277,6 +278,44 @@ def test_filters_from_question_never_raises(question: str, sources: list[str]):
         assert filters.date_from is not None and filters.date_to is not None and filters.date_from < filters.date_to
     metadata = np.array(sources + [""], dtype=object)
     assert len(filters.mask(metadata, np.zeros(len(metadata), dtype=np.int64))) == len(metadata)
+
+
+# --- the citation checker ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seed_evidence():
+    """Evidence items over the seed article's first paragraphs, and the real embedding model (as in answering)."""
+    from assistant.evidence import candidate_sentences
+    from assistant.retrieve import Passage
+    from assistant.store import load_embeddings
+
+    article = load_file(SEED, LIMIT).articles[0]
+    passage = Passage("seed:0", article.id, article.title, article.source, article.published_at, article.url, 0,
+                      len(article.body), article.body, 1.0)
+    evidence = [e for e in candidate_sentences([passage]) if re.search(r"denied|Peskov|Kremlin", e.quote)][:5]
+    config = Settings()
+    return article.body, evidence, load_embeddings(config.embedding_model, config.embedding_batch_size)
+
+
+MARKERS = st.sampled_from(["[1]", "[2]", "[3, 1]", "[5]", "[9]", "[0]", "[999]", "[1][2]", " [4] ", "[", "]", "[1",
+                           "Yes.", "No. "])
+
+
+@fuzz_settings(60)
+@given(data=st.data())
+def test_citation_checker_keeps_only_resolvable_markers_and_exact_quotes(seed_evidence, data):
+    """Answers mixing noise, markers (valid, wrong, out of range, broken) and the evidence's own sentences."""
+    from assistant.cite import MARKER, check_citations, split_answer
+
+    body, evidence, embeddings = seed_evidence
+    quotes = st.sampled_from([e.quote for e in evidence] + [e.text.upper() for e in evidence])
+    answer = data.draw(st.lists(st.one_of(fragment, MARKERS, MARKERS, quotes, quotes), max_size=20).map(" ".join))
+    split_answer(answer)
+    checked = check_citations(answer, evidence, embeddings)
+    markers = {int(n) for group in MARKER.findall(checked.text) for n in group.split(",")}
+    assert markers == {c.marker for c in checked.citations}
+    assert sorted(c.marker for c in checked.citations) == list(range(1, len(checked.citations) + 1))
+    for citation in checked.citations:
+        assert body[citation.start:citation.end] == citation.quote
 
 
 @pytest.mark.parametrize("question", ["Which story was published in 0000?", "What was reported on January 0000?",

@@ -2,56 +2,29 @@
 pure helpers of assistant.ui (escaping, marker links, quote highlighting, upload names, filters, indexing rows)."""
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED, free_port, wait_for_port
-
-SEED_QUESTION = "Who denied that Musk and Putin had been in contact?"
-ARTIFACTS = ROOT / "test-artifacts"
+from conftest import ARTIFACTS, ROOT, SEED, SEED_QUESTION, ChatServer, PageSession, free_port
 
 
-class ChatServer:
-    """`python app.py` on a free loopback port with its own index directory; its output goes to `log_path`."""
-
-    def __init__(self, index_dir: Path, log_path: Path, *extra_args: str):
-        self.index_dir, self.log_path, self.extra_args = index_dir, log_path, extra_args
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.process: subprocess.Popen | None = None
-
-    def start(self, timeout: float = 240.0) -> "ChatServer":
-        env = {key: value for key, value in os.environ.items() if key not in ("ASSISTANT_HOST", "ASSISTANT_AUTH", "ASSISTANT_PORT")}
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(self.port),
-                                             "--index-dir", str(self.index_dir), *self.extra_args],
-                                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            wait_for_port(self.port, self.process, timeout=timeout)
-        except (RuntimeError, TimeoutError) as exc:
-            self.stop()
-            raise RuntimeError(f"{exc}; app log:\n{self.log_path.read_text(errors='replace')[-3000:]}") from exc
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+MAX_FILE_MB = 0.02  # the chat_server's upload limit (20 KiB), so that an oversized file is small
 
 
 @pytest.fixture(scope="module")
 def chat_server(tmp_path_factory):
-    server = ChatServer(tmp_path_factory.mktemp("chat-api") / "index", ARTIFACTS / "app-api.log").start()
+    """The app with its index and Gradio's upload cache in one temporary folder (the index dir's parent)."""
+    root = tmp_path_factory.mktemp("chat-api")
+    server = ChatServer(root / "index", ARTIFACTS / "app-api.log",
+                        env={"ASSISTANT_MAX_FILE_MB": str(MAX_FILE_MB), "GRADIO_TEMP_DIR": str(root / "gradio")}).start()
     yield server
     server.stop()
 
@@ -110,10 +83,87 @@ def test_ask_api_abstains_and_rejects_an_empty_question(client):
 
 
 @pytest.mark.slow
+def test_ask_api_takes_the_history_of_follow_ups(client):
+    """The optional second argument holds earlier [question, answer] pairs; a follow-up is condensed with them."""
+    from gradio_client.exceptions import AppError
+
+    first_question = "What did Kremlin spokesman Dmitry Peskov call the Journal's report?"
+    first = client.predict(first_question, [], api_name="/ask")
+    follow_up = client.predict("And what did he say about their one conversation?", [[first_question, first["answer"]]],
+                               api_name="/ask")
+    assert first_question in follow_up["standalone_question"] and "Peskov" in follow_up["standalone_question"]
+    with pytest.raises(AppError, match="list of \\[question, answer\\] pairs"):
+        client.predict("And then?", [["only a question"]], api_name="/ask")
+
+
+@pytest.mark.slow
 def test_only_ask_is_exposed_as_api(client):
     api = client.view_api(print_info=False, return_format="dict")
     assert set(api["named_endpoints"]) == {"/ask"}
     assert not api["unnamed_endpoints"]
+
+
+def tree(root: Path) -> dict[str, tuple[int, int]]:
+    """{relative path: (size, mtime_ns)} of every file under `root`."""
+    return {str(path.relative_to(root)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in root.rglob("*") if path.is_file()}
+
+
+def article(title: str, sentence: str) -> bytes:
+    return f"Source: Upload Tests\n\n{title}\n\n{sentence}\n".encode()
+
+
+@pytest.mark.slow
+def test_hostile_uploads_are_refused_one_by_one(chat_server):
+    """One upload through the page's own event with traversal, NUL and Unicode names, colliding names, an unsupported
+    type, a zip disguised as .txt and an empty file: each bad file gets a row naming it and saying what to do, the
+    good ones are indexed, and nothing is written outside <index>/uploads except the index and Gradio's upload cache.
+    An oversized file and a path outside Gradio's cache are refused before the handler."""
+    import httpx
+
+    root = chat_server.index_dir.parent
+    secret = root / "secret.txt"
+    secret.write_bytes(article("Secret memo", "The vault code is 4417, the treasurer said."))
+    before = tree(root)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("story.txt", "Inner\n\nA story inside a zip.")
+    page = PageSession(chat_server.url)
+    files = page.upload([("../../escape.txt", article("Escape hatch story", "The ferry escaped the storm, the captain said.")),
+                         ("新闻 (1).txt", article("Lantern festival news", "Lanterns lit the old harbor, the mayor said.")),
+                         ("notes.pdf", b"%PDF-1.4 not an article"),
+                         ("archive.txt", zipped.getvalue()),
+                         ("story.txt", article("First story", "The first story was filed on Monday, the editor said.")),
+                         ("story.txt", article("Second story", "The second story was filed on Tuesday, the editor said.")),
+                         ("empty.md", b""),
+                         ("a\x00b.txt", article("Null byte name", "The bakery reopened on Friday, the baker said."))])
+    results, _, table, *_ = page.call("index-files", "click", files, [])
+    rows = {(row[0], row[2]): row for row in results["data"]}
+    assert [row[2] for row in results["data"]].count("added") == 4, results["data"]
+    assert "unsupported type '.pdf'; nothing was stored" in rows[("notes.pdf", "failed")][3]
+    assert rows[("archive.txt", "failed")][3].startswith("archive.txt looks like a binary file")
+    assert "same name as another file of this upload" in rows[("story.txt", "failed")][3]
+    assert rows[("empty.md", "failed")][3].startswith("empty.md is empty")
+    for row in results["data"]:
+        assert row[0] and row[3].startswith(row[0]) or row[2] == "added", row  # every failure names its file
+    titles = {row[1] for row in table["data"]}
+    assert {"Escape hatch story", "Lantern festival news", "First story", "Null byte name"} <= titles
+    assert "Second story" not in titles
+
+    with pytest.raises(httpx.HTTPStatusError, match="413"):  # Gradio refuses it at the upload, before any handler
+        page.upload([("big.txt", b"x " * int(MAX_FILE_MB * 2**20))])
+    with pytest.raises(RuntimeError):  # a path outside Gradio's upload cache is never read
+        page.call("index-files", "click", [{"path": str(secret), "orig_name": "secret.txt", "meta": {"_type": "gradio.FileData"}}], [])
+    table = page.call(None, "load", [])[0]
+    assert "Secret memo" not in {row[1] for row in table["data"]}
+
+    changed = {path for path, stat in tree(root).items() if before.get(path) != stat}
+    outside = {path for path in changed if not path.startswith(("index/", "gradio/"))}
+    assert not outside, outside
+    uploads = sorted(path for path in changed if path.startswith("index/uploads/"))
+    assert len(uploads) == 4 and "index/uploads/escape.txt" in uploads, uploads  # only the indexed files are kept
+    assert not [path for path in changed if path.startswith("index/") and not path.startswith(
+        ("index/uploads/", "index/chroma/", "index/lexical/", "index/.")) ], changed
 
 
 # --- start-up rules ------------------------------------------------------------------------------------
@@ -198,19 +248,32 @@ def test_safe_upload_names_stay_in_the_upload_folder(tmp_path):
 
     assert safe_upload_name("../../etc/passwd") == "passwd"
     assert safe_upload_name("..\\..\\Windows\\evil.TXT") == "evil.txt"
-    assert safe_upload_name(".bashrc") == "bashrc"
-    assert safe_upload_name("") == safe_upload_name("..") == "upload"
-    assert safe_upload_name("my story (1).md") == "my-story-1.md"
-    assert len(safe_upload_name("x" * 500 + ".txt")) <= 110
+    assert safe_upload_name("report.txt") == "report.txt" and safe_upload_name("新闻.md") == "新闻.md"  # unchanged
+    # Cleaned names get a hash of the original, so different names never share a file.
+    assert re.fullmatch(r"bashrc-[0-9a-f]{8}", safe_upload_name(".bashrc"))
+    assert re.fullmatch(r"upload-[0-9a-f]{8}", safe_upload_name("")) and safe_upload_name("") != safe_upload_name("..")
+    assert re.fullmatch(r"my-story-1-[0-9a-f]{8}\.md", safe_upload_name("my story (1).md"))
+    assert safe_upload_name("my story.txt") != safe_upload_name("my-story.txt") != safe_upload_name("my_story.txt")
+    assert safe_upload_name("🙂.txt") != safe_upload_name("😀.txt") and safe_upload_name("🙂.txt").endswith(".txt")
+    for hostile in ("a\x00b.txt", "\u202egnp.txt", "line\nbreak.md", "x" * 500 + ".txt", "é" * 300 + ".txt", "../..",
+                    "C:\\x\\..\\y.html", "\ud800.txt"):
+        name = safe_upload_name(hostile)
+        assert re.fullmatch(r"[\w.-]+", name) and not name.startswith(".") and len(name.encode()) <= 200, (hostile, name)
+        assert name == safe_upload_name(hostile)  # stable: an upload of the same name replaces its earlier upload
 
     source = tmp_path / "in" / "..evil name.txt"
     source.parent.mkdir()
     source.write_text("Title\n\nBody.")
     stored = store_upload(source, tmp_path / "uploads", max_bytes=1000)
-    assert stored == tmp_path / "uploads" / "evil-name.txt" and stored.read_text() == "Title\n\nBody."
+    assert re.fullmatch(r"evil-name-[0-9a-f]{8}\.txt", stored.name) and stored.parent == tmp_path / "uploads" and stored.read_text() == "Title\n\nBody."
     source.write_bytes(b"x" * 2000)
-    with pytest.raises(ValueError, match="over the"):
+    with pytest.raises(ValueError, match="over the .* limit"):
         store_upload(source, tmp_path / "uploads", max_bytes=1000)
+    binary = tmp_path / "in" / "tool.exe"
+    binary.write_bytes(b"MZ\x00\x00")
+    with pytest.raises(ValueError, match="unsupported type '.exe'; nothing was stored"):
+        store_upload(binary, tmp_path / "uploads", max_bytes=1000)
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == [stored.name]
 
 
 def test_filters_from_settings_are_inclusive_utc_days():
