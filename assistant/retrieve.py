@@ -159,7 +159,6 @@ class HybridRetriever(BaseRetriever):
 
     _lexical: lexical.LexicalIndex | None = PrivateAttr(default=None)
     _refreshing: threading.Lock = PrivateAttr(default_factory=threading.Lock)
-    _versions: tuple[int, dict[str, str]] | None = PrivateAttr(default=None)
     _timings: dict[str, float] = PrivateAttr(default_factory=dict)
 
     @property
@@ -188,11 +187,6 @@ class HybridRetriever(BaseRetriever):
     def known_sources(self) -> list[str]:
         return self.lexical_index().known_sources
 
-    def _committed(self, generation: int) -> dict[str, str]:
-        if self._versions is None or self._versions[0] != generation:
-            self._versions = (generation, self.index.committed_versions())
-        return self._versions[1]
-
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> list[Passage]:
         """The top-`k` passages for `query`; `mode` is 'hybrid', 'dense' or 'lexical' (the last two for baselines)."""
@@ -200,7 +194,6 @@ class HybridRetriever(BaseRetriever):
         timings: dict[str, float] = {}
         started = time.perf_counter()
         lex = self.lexical_index()
-        committed = self._committed(lex.generation)
         timings["lexical_refresh"] = (time.perf_counter() - started) * 1000
         if filters is None:
             filters = filters_from_question(query, lex.known_sources) if self.question_filters else Filters()
@@ -214,22 +207,22 @@ class HybridRetriever(BaseRetriever):
             t0 = time.perf_counter()
             vector = self.index.embeddings.embed_query(query)
             t1 = time.perf_counter()
-            # Filters are applied to the nearest neighbours, not given to Chroma as `where`: its filtered search
-            # scans the metadata of the whole index (linear in its size), its unfiltered search does not.
+            # Chroma gives ids and distances only: the chunks' texts and metadata are in the lexical index, which holds
+            # exactly the committed chunks of its generation (so orphans of an interrupted run never show). Filters are
+            # applied to the nearest neighbours, not given to Chroma as `where`: its filtered search scans the
+            # metadata of the whole index (linear in its size), its unfiltered search does not.
             result = self.index.chunk_collection.query(query_embeddings=[vector],
                                                        n_results=pool * (DENSE_OVERSAMPLE if filters else 1),
-                                                       include=["metadatas", "documents", "distances"])
+                                                       include=["distances"])
             timings["embed_query"] = (t1 - t0) * 1000
             timings["dense"] = (time.perf_counter() - t1) * 1000
             rank = 0
-            for chunk_id, meta, document, distance in zip(result["ids"][0], result["metadatas"][0],
-                                                          result["documents"][0], result["distances"][0]):
-                if committed.get(meta["article_id"]) != meta["version"]:
-                    continue  # an orphan of an interrupted run
-                if admitted is not None and not (chunk_id in lex.positions and admitted[lex.positions[chunk_id]]):
+            for chunk_id, distance in zip(result["ids"][0], result["distances"][0]):
+                position = lex.positions.get(chunk_id)
+                if position is None or (admitted is not None and not admitted[position]):
                     continue
                 rank += 1
-                found[chunk_id] = (meta, document)
+                found[chunk_id] = (lex.metadatas[position], lex.documents[position])
                 ranks.setdefault(chunk_id, {})["dense"] = rank
                 raw.setdefault(chunk_id, {})["dense"] = round(1.0 - float(distance), 4)
                 if rank == pool:

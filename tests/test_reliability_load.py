@@ -247,6 +247,21 @@ def in_background(function, *args) -> threading.Thread:
     return thread
 
 
+def background_event(at: float, workers: list[threading.Thread], function, *args):
+    """An event for `Load.run`: `at` seconds into the load, start `function(*args)` in a thread kept in `workers`."""
+    return at, lambda: workers.append(in_background(function, *args))
+
+
+def load_with_events(server: ChatServer, seconds: float, events: list, workers: list[threading.Thread], name: str) -> None:
+    """The 16-client load for `seconds` with `events`; waits for their background work, then records and checks it."""
+    load = Load(server, seconds)
+    report = load.run(events)
+    for worker in workers:
+        worker.join(timeout=300)
+    record(name, report)
+    assert_healthy(load, report)
+
+
 def cited_articles(server: ChatServer, question: str) -> set[str]:
     from gradio_client import Client
 
@@ -302,15 +317,10 @@ def test_indexing_while_sixteen_clients_ask(server, tmp_path):
     uploaded: list = []
     external: list = []
     workers: list[threading.Thread] = []
-    events = [(10.0, lambda: workers.append(in_background(index_through_page, server, "harbor.txt", ARTICLE_A, uploaded))),
-              (15.0, lambda: workers.append(in_background(index_in_another_process, server, tmp_path / "cli",
-                                                          "furnace.txt", ARTICLE_B, external)))]
-    load = Load(server, SHORT_S)
-    report = load.run(events)
-    for worker in workers:
-        worker.join(timeout=300)
-    record("indexing_while_asking", report)
-    assert_healthy(load, report)
+    events = [background_event(10.0, workers, index_through_page, server, "harbor.txt", ARTICLE_A, uploaded),
+              background_event(15.0, workers, index_in_another_process, server, tmp_path / "cli", "furnace.txt",
+                               ARTICLE_B, external)]
+    load_with_events(server, SHORT_S, events, workers, "indexing_while_asking")
     assert uploaded and [row[2] for row in uploaded[0]] == ["added"], uploaded
     assert external and external[0][0] == 0 and '"added": 1' in external[0][1], external
     assert any(article.startswith("harbor-") for article in cited_articles(server, QUESTION_A))
@@ -327,15 +337,10 @@ def test_sixteen_clients_for_five_minutes_with_indexing(server, tmp_path):
     for minute in range(int(LONG_S // 60)):
         text_a = ARTICLE_A.replace("Wrenport", f"Wrenport{minute}")
         text_b = ARTICLE_B.replace("Quarrymoor", f"Quarrymoor{minute}")
-        events += [(60.0 * minute + 20, lambda t=text_a, m=minute: workers.append(
-                       in_background(index_through_page, server, f"harbor-{m}.txt", t, results))),
-                   (60.0 * minute + 40, lambda t=text_b, m=minute: workers.append(
-                       in_background(index_in_another_process, server, tmp_path / "cli", f"furnace-{m}.txt", t, results)))]
-    load = Load(server, LONG_S)
-    report = load.run(events)
-    for worker in workers:
-        worker.join(timeout=300)
-    record("sixteen_clients_five_minutes", report)
-    assert_healthy(load, report)
+        events += [background_event(60.0 * minute + 20, workers, index_through_page, server, f"harbor-{minute}.txt",
+                                    text_a, results),
+                   background_event(60.0 * minute + 40, workers, index_in_another_process, server, tmp_path / "cli",
+                                    f"furnace-{minute}.txt", text_b, results)]
+    load_with_events(server, LONG_S, events, workers, "sixteen_clients_five_minutes")
     assert len(results) == len(events), results
     assert all(result[0] == 0 if isinstance(result, tuple) else result[0][2] == "added" for result in results), results
