@@ -10,16 +10,13 @@ pieces per second of generation: llama.cpp streams one token per piece), and RSS
 """
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from .harness import Config, in_subprocess, load_question_texts, log, rss_mb
+from .harness import Config, in_subprocess, load_question_texts, log, rss_mb, smollm2_server
 
 QUESTIONS = {"extractive": 60, "generative": 15}
 QUICK_QUESTIONS = {"extractive": 20, "generative": 3}
-SERVER_START_TIMEOUT_S = 120
 STAGES = ("condense", "retrieve", "evidence", "generate", "check")  # Answer.timings_ms keys, in chain order
 
 
@@ -80,35 +77,6 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def _openai_server(port: int) -> subprocess.Popen:
-    """SmolLM2 behind llama.cpp's OpenAI-compatible server on 127.0.0.1:`port`, ready to answer."""
-    import socket
-
-    from assistant.generators import smollm2_path
-
-    server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", smollm2_path(), "--host", "127.0.0.1",
-                               "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited with {server.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return server
-        time.sleep(0.2)
-    server.kill()
-    raise TimeoutError(f"llama_cpp.server did not listen on {port} within {SERVER_START_TIMEOUT_S} s")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def run(cfg: Config) -> dict:
     counts = QUICK_QUESTIONS if cfg.quick else QUESTIONS
     questions = load_question_texts(cfg.questions, counts["extractive"])
@@ -120,14 +88,9 @@ def run(cfg: Config) -> dict:
     cfg.state["answered_questions"] = answered  # the profiles part profiles answers to these
     log(f"answering: llamacpp and openai (llama_cpp.server) on {len(answered)} questions that reach generation")
     results["llamacpp"] = in_subprocess(measure, index_dir, answered, "llamacpp")
-    port = _free_port()
-    server = _openai_server(port)
-    try:
-        results["openai"] = in_subprocess(measure, index_dir, answered, "openai", f"http://127.0.0.1:{port}/v1")
+    with smollm2_server() as (base_url, server):
+        results["openai"] = in_subprocess(measure, index_dir, answered, "openai", base_url)
         results["openai"]["server_peak_rss_mb"] = _peak_rss_mb(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for backend, result in results.items():
         log(f"  {backend}: total p50 {result['total_ms']['p50']} ms, p95 {result['total_ms']['p95']} ms, "
             f"first token p50 {(result['first_token_ms'] or {}).get('p50')} ms, {result['tokens_per_s']} tokens/s")

@@ -8,9 +8,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import socket
+import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -114,3 +118,41 @@ def load_question_texts(path: Path, limit: int | None) -> list[str]:
 
     texts = [q.question for q in load_questions(path)]
     return texts[:limit] if limit else texts
+
+
+# --- local servers (also used by the tests) ----------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    """Return once something listens on 127.0.0.1:`port`; raise if `process` exits or `timeout` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+@contextmanager
+def smollm2_server() -> Iterator[tuple[str, subprocess.Popen]]:
+    """SmolLM2 behind a real `python -m llama_cpp.server` (OpenAI-compatible, 2 threads) on a free loopback port:
+    yields (base URL ending in /v1, the server process) once it listens; stops it afterwards."""
+    from assistant.generators import smollm2_path
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", smollm2_path(), "--host", "127.0.0.1",
+                                "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, process, timeout=120)
+        yield f"http://127.0.0.1:{port}/v1", process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

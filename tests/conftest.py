@@ -4,10 +4,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 
 from assistant import offline  # noqa: F401  (offline environment before anything else)
 from assistant.config import Settings
+from bench.harness import free_port, wait_for_port  # noqa: F401  (the tests import them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -30,24 +29,6 @@ SEED_QUESTION = "Who denied that Musk and Putin had been in contact?"
 def settings(tmp_path: Path) -> Settings:
     """Settings for a fresh embedded index in a temporary directory."""
     return Settings(index_dir=tmp_path / "index")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
 class ChromaServer:

@@ -3,17 +3,15 @@
 the checked answer only keeps claims supported by the cited passages."""
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from assistant.articles import load_file
 from assistant.chain import Assistant
 from assistant.config import Settings
-from assistant.generators import BackendUnavailable, available_backends, evidence_block, smollm2_path
+from assistant.generators import BackendUnavailable, available_backends, evidence_block
 from assistant.store import ArticleIndex
-from conftest import ROOT, free_port, wait_for_port
+from bench.harness import smollm2_server
+from conftest import ROOT
 
 QUESTION = "Who denied that Musk and Putin had been in contact?"
 
@@ -57,13 +55,8 @@ def test_llamacpp_backend_streams_and_stays_grounded(seed_settings: Settings):
 
 @pytest.mark.slow
 def test_openai_backend_against_a_real_llama_cpp_server(seed_settings: Settings):
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", smollm2_path(), "--host", "127.0.0.1",
-                               "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, server, timeout=120)
-        settings = seed_settings.model_copy(update={"openai_base_url": f"http://127.0.0.1:{port}/v1", "openai_model": "smollm2"})
+    with smollm2_server() as (base_url, _):
+        settings = seed_settings.model_copy(update={"openai_base_url": base_url, "openai_model": "smollm2"})
         assistant = Assistant(settings)
         assert "openai" in available_backends(settings)
         events = list(assistant.stream(QUESTION, backend="openai"))
@@ -73,9 +66,6 @@ def test_openai_backend_against_a_real_llama_cpp_server(seed_settings: Settings)
         assert_grounded(answer, assistant.index.get_article("seed-musk-putin-ap").body)
         unanswerable = assistant.ask("How many Starlink satellites does SpaceX currently operate?", backend="openai")
         assert unanswerable.abstained and unanswerable.citations == []
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_evidence_block_numbers_passages_with_their_sources(seed_settings: Settings):

@@ -8,8 +8,6 @@ The extractive generator answers every question; SmolLM2 in-process (llamacpp) a
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -23,7 +21,8 @@ from assistant.evaluate import load_questions
 from assistant.evidence import TEMPLATE_TOKEN, planted, select_evidence
 from assistant.generators import answer_prompt, evidence_block, prompt_text, smollm2_path
 from assistant.store import ArticleIndex
-from conftest import ROOT, free_port, wait_for_port
+from bench.harness import smollm2_server
+from conftest import ROOT
 
 HOSTILE = ROOT / "eval" / "hostile"
 ARTICLES = {a["id"]: a for a in map(json.loads, (HOSTILE / "articles.jsonl").read_text().splitlines())}
@@ -194,16 +193,6 @@ def test_injected_template_tokens_never_become_turns_in_the_models_prompt(assist
     assert turns(prompt_text(forged)) == 3
 
 
-def llama_server():
-    """A real `python -m llama_cpp.server` with SmolLM2 on a free port: (process, base URL)."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", smollm2_path(), "--host", "127.0.0.1",
-                                "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port, process, timeout=120)
-    return process, f"http://127.0.0.1:{port}/v1"
-
-
 @pytest.mark.slow
 def test_llamacpp_answers_stay_grounded_and_free_of_payloads(assistant):
     faults, answers = faults_of(assistant, "llamacpp", AIMED)
@@ -213,13 +202,9 @@ def test_llamacpp_answers_stay_grounded_and_free_of_payloads(assistant):
 
 @pytest.mark.slow
 def test_openai_backend_over_a_real_llama_cpp_server_stays_grounded_and_free_of_payloads(assistant):
-    process, url = llama_server()
-    try:
+    with smollm2_server() as (url, _):
         settings = assistant.settings.model_copy(update={"openai_base_url": url, "openai_model": "smollm2"})
         remote = Assistant(settings, assistant.index)
         faults, answers = faults_of(remote, "openai", AIMED)
-        assert faults == {}
-        assert answers["hostile-q023"].abstained
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    assert faults == {}
+    assert answers["hostile-q023"].abstained
