@@ -46,7 +46,8 @@ NOUN_TYPES: dict[str, str] = {
 NAMED_THING_NOUNS = frozenset("entity product team club league film movie show series game book album song app service "
                               "platform device model character event tournament newspaper magazine publication "
                               "website site brand group party band console phone car vehicle drug vaccine award prize "
-                              "program programme project law bill act treaty operation mission".split())
+                              "program programme project law bill act treaty operation mission factory plant "
+                              "facility store chain exchange".split())
 # Named-entity labels that can answer each entity-like answer type.
 TYPE_LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -64,7 +65,7 @@ STANCE_LEMMAS: dict[str, frozenset[str]] = {
     "claim": frozenset("claim allege assert".split()),
     "warn": frozenset("warn caution".split()),
     "say": frozenset("say tell state add call describe write note explain argue announce insist "
-                     "suggest report comment respond reply".split()),
+                     "suggest report comment respond reply quote".split()),
 }
 REPORT_NOUNS = frozenset("article report piece story coverage review post column editorial feature analysis news "
                          "publication blog reporting interview segment newsletter roundup".split())
@@ -246,7 +247,8 @@ def _stance(doc) -> tuple[str | None, str | None, bool]:
     declined = next((t for t in doc if stance_of(t) == "decline"), None)  # "Which agencies had no comment?"
     for verb in [declined.head if declined is not None else wh.head, *wh.head.ancestors]:
         family = "decline" if declined is not None else stance_of(verb)
-        if family and verb.pos_ in ("VERB", "AUX"):
+        passive = any(c.dep_ in ("auxpass", "agent") for c in verb.children) or verb.tag_ == "VBN" and verb.dep_ == "acl"
+        if family and verb.pos_ in ("VERB", "AUX") and not passive:  # "reported by TechCrunch" is about a publisher
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             asked = wh.head if wh.dep_ == "det" else wh
             if asked.dep_ in ("nsubj", "nsubjpass") and asked.head == verb or subject is not None and subject == asked:

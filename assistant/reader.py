@@ -49,6 +49,7 @@ _GENERIC_NOUNS = frozenset("article report story news thing way time year people
 _NEGATORS = frozenset("not no never none neither nor without fail lack absence n't cannot".split())
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
              "its": "GROUP", "them": "GROUP", "we": "GROUP"}
+_NAMING_VERBS = frozenset("call describe label dub brand term".split())
 _PLAIN_SAY = frozenset("say tell state add comment respond reply".split())  # "what did X say": the quote is the answer
 _ROLE_NOUNS = frozenset("spokesman spokeswoman spokesperson aide company official person source firm agency "
                         "department ministry government campaign".split())
@@ -265,7 +266,7 @@ class _Candidate:
         named = sum(1 for s in plan.sources if s in self.sources)
         labelled = {label: n for label, n in self.labels.items() if label != "PROPN"}  # unlabelled mentions don't vote
         share = sum(n for label, n in labelled.items() if label in wanted) / max(1, sum(labelled.values()))
-        fit = 0.6 if set(self.labels) <= {"PROPN"} else 0.3 + 0.7 * share
+        fit = 0.6 if set(self.labels) <= {"PROPN"} else 0.6 + 0.4 * share  # the small model's labels are noisy
         return (support + 0.5 * named) * fit
 
 
@@ -366,7 +367,10 @@ def _balanced(text: str) -> str:
 
 
 def _subject(verb):
-    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X")."""
+    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), or the
+    noun a finite verb was wrongly attached to ("A person ..., who spoke ..., confirmed": parsed as the noun's clause)."""
+    if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
     for token in [verb, *verb.ancestors][:3]:
         for child in token.children:
             if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
@@ -471,7 +475,8 @@ def statements(items: list[Evidence], article_text=None) -> list[Statement]:
                     labels.append("PERSON")
                 else:
                     labels.append(next((span.label_ for span in spans if span.start <= person.i < span.end), ""))
-            complement = next((c for c in token.children if c.dep_ in ("ccomp", "dobj", "xcomp", "attr", "oprd")), None)
+            complement = next((c for dep in ("ccomp", "oprd", "attr", "xcomp", "dobj") for c in token.children
+                               if c.dep_ == dep), None)
             as_phrase = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
             content_token = as_phrase or complement
             content = doc[content_token.left_edge.i:content_token.right_edge.i + 1].text if content_token is not None else ""
@@ -505,7 +510,9 @@ def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_
         return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
     found.sort(key=lambda s: -s.evidence.score)
     if plan.answer_type == "quote":
-        best = found[0]
+        nouns = {t.lemma_.lower() for t in parse([plan.question])[0] if t.pos_ == "NOUN" and not t.is_stop}
+        best = max(found, key=lambda s: (bool(nouns & {t.lemma_.lower() for t in parse([s.evidence.text])[0]}),
+                                         s.evidence.score))
         question_doc = parse([plan.question])[0]
         content = best.content.removeprefix("that ").strip(" ,.")
         if not set(tokenize([content])[0]) - set(tokenize([plan.question])[0]):
@@ -566,17 +573,39 @@ def normalise_date(text: str) -> str:
     return value.strftime("%-d %B %Y")
 
 
+_GRANULARITY = {"year": r"\b\d{4}\b", "month": r"(?i)\b(january|february|march|april|may|june|july|august|september|"
+                r"october|november|december)\b", "day": r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|"
+                r"sunday|\d{1,2}(st|nd|rd|th)?)\b"}
+
+
+def _none_of(counted: str, doc, offset: int) -> str | None:
+    """ "no contacts" when the sentence says there were none of what a how-many question counts."""
+    for token in doc:
+        if token.idx >= offset and token.lemma_.lower() == counted and any(c.lower_ in ("no", "zero") for c in token.children):
+            return f"no {token.text}"
+    return None
+
+
 def _expression_answer(plan: QuestionPlan, candidates: list[Evidence]) -> Reading:
     labels = _DATE_LABELS if plan.answer_type == "date" else _NUMBER_LABELS
+    question_doc = parse([plan.question])[0]
+    if plan.wh_noun in ("long", "old", "often"):  # "for how long": a duration, which the parser labels DATE
+        labels = _DATE_LABELS | _NUMBER_LABELS
+    counted = next((t.head.lemma_.lower() for t in question_doc if t.lower_ == "many" and t.head.pos_ == "NOUN"), None)
+    granularity = _GRANULARITY.get(plan.wh_noun or "")
     question_text = _norm(plan.question)
     wanted = set(plan.content_words)
-    pool = _ranked(candidates, 8)
-    for item, doc in zip(pool, _docs(pool)):
-        if item.score < EXPRESSION_MIN:
-            break
+    pool = [item for item in _ranked(candidates, 8) if item.score >= EXPRESSION_MIN]
+    docs = _docs(pool)
+    for item, doc in zip(pool[:3], docs):
+        none = _none_of(counted, doc, _sentence_offset(item)) if counted else None
+        if none:
+            return Reading(plan.answer_type, none, [item], short_support=1, statement=f"{none[:1].upper()}{none[1:]}.")
+    for item, doc in zip(pool, docs):
         offset = _sentence_offset(item)
         options = [ent for ent in doc.ents if ent.label_ in labels and ent.start_char >= offset
-                   and f" {_norm(ent.text)} " not in f" {question_text} "]
+                   and f" {_norm(ent.text)} " not in f" {question_text} "
+                   and (granularity is None or re.search(granularity, ent.text))]
         if not options:
             continue
         anchors = [t.i for t in doc if t.lemma_.lower() in wanted and t.idx >= offset]
@@ -633,6 +662,12 @@ def slot_answer(question_doc, item: Evidence, doc) -> str:
     preposition = wh.head.lower_ if wh.dep_ == "pobj" else None
     if head.lemma_.lower() in ("be", "do", "have"):
         return ""
+    if head.lemma_.lower() in _NAMING_VERBS:  # "What did she call Musk?": what the sentence quotes after the verb
+        for token in sentence:
+            if token.lemma_.lower() == head.lemma_.lower():
+                quoted = re.search(r"“([^”]{2,200})”", doc.text[token.idx:])
+                if quoted:
+                    return quoted.group(1).strip(" ,.")
     for token in sentence:
         if token.lemma_.lower() != head.lemma_.lower():
             continue

@@ -17,7 +17,7 @@ from .harness import Config, in_subprocess, load_question_texts, log, rss_mb, sm
 
 QUESTIONS = {"extractive": 60, "generative": 15}
 QUICK_QUESTIONS = {"extractive": 20, "generative": 3}
-STAGES = ("condense", "retrieve", "evidence", "generate", "check")  # Answer.timings_ms keys, in chain order
+STAGES = ("condense", "analyse", "retrieve", "read", "generate", "check")  # Answer.timings_ms keys, in chain order
 
 
 def measure(index_dir: Path, questions: list[str], backend: str, openai_base_url: str = "") -> dict:
