@@ -66,15 +66,15 @@ def test_bad_question_file_names_the_line(tmp_path):
 
 
 def test_answer_accuracy_rules():
-    from assistant.answer_eval import answer_metrics, is_correct
+    from assistant.answer_eval import answer_metrics, is_correct, is_right
     from assistant.chain import Answer
     from assistant.evaluate import Question
 
     def q(qid, answer, qtype="inference_query", evidence=(("a1", "x"),)):
         return Question(qid, "?", answer, qtype, evidence)
 
-    def a(text, abstained=False):
-        return Answer("?", "?", text, abstained, [], "extractive", {"total": 10.0})
+    def a(text, abstained=False, short=None):
+        return Answer("?", "?", text, abstained, [], "extractive", {"total": 10.0}, short_answer=short)
 
     assert is_correct(q("1", "Yes"), a("yes, both articles say so [1]"))
     assert not is_correct(q("2", "No"), a("The report found no evidence [1]"))  # a quoted "no" is not an answer
@@ -82,8 +82,10 @@ def test_answer_accuracy_rules():
     assert not is_correct(q("4", "Sam Bankman-Fried"), a("The indexed articles don't say.", abstained=True))
     assert is_correct(q("5", "Insufficient information.", "null_query", ()), a("The indexed articles don't say.", True))
     questions = [q("1", "Yes"), q("5", "Insufficient information.", "null_query", ()), q("6", "Paris")]
-    answers = {"1": a("Yes [1]"), "5": a("It was Paris [1]"), "6": a("-", abstained=True)}
+    answers = {"1": a("Yes [1]", short="Yes"), "5": a("It was Paris [1]", short="Paris"), "6": a("-", abstained=True)}
     metrics = answer_metrics(questions, answers)
-    assert metrics["accuracy"] == round(1 / 3, 4)
+    assert metrics["accuracy"] == round(1 / 3, 4) and metrics["accuracy_lenient"] == round(1 / 3, 4)
+    assert metrics["yes_no_confusion"]["yes"] == {"yes": 1, "no": 0, "not established": 0}
+    assert not is_right(q("7", "No"), a("No evidence was found [1]", short="No evidence"))
     assert (metrics["abstention_precision"], metrics["abstention_recall"]) == (0.0, 0.0)
     assert (metrics["false_abstention_rate"], metrics["false_answer_rate"]) == (0.5, 1.0)
