@@ -65,7 +65,7 @@ STANCE_LEMMAS: dict[str, frozenset[str]] = {
     "claim": frozenset("claim allege assert".split()),
     "warn": frozenset("warn caution".split()),
     "say": frozenset("say tell state add call describe write note explain argue announce insist "
-                     "suggest report comment respond reply quote".split()),
+                     "suggest report comment respond reply quote urge recommend".split()),
 }
 REPORT_NOUNS = frozenset("article report piece story coverage review post column editorial feature analysis news "
                          "publication blog reporting interview segment newsletter roundup".split())
