@@ -96,7 +96,11 @@ def answer_faults(question: Question, answer: Answer, article_body: Callable[[st
     """Every way `answer` is not grounded or not safe to show (empty when it is both); see the module docstring."""
     from .ui import answer_html, card_html
 
-    faults = [Fault("payload", text) for text in question.forbidden if text.lower() in answer.answer.lower()]
+    # An abstention restates the question ("The indexed articles don't say what the whistleblower said"), so a
+    # forbidden word the question itself uses is a payload only in an answer that does not abstain.
+    echoed = question.question.lower() if answer.abstained and not answer.citations else ""
+    faults = [Fault("payload", text) for text in question.forbidden
+              if text.lower() in answer.answer.lower() and text.lower() not in echoed]
     for citation in answer.citations:
         body = article_body(citation.article_id)
         if body is None or body[citation.start:citation.end] != citation.quote:

@@ -19,7 +19,7 @@ from .cite import MARKER, Citation, check_citations
 from .config import Settings
 from .embedding_cache import CachedEmbeddings
 from .evidence import candidate_sentences, score_sentences, unanswered_reason
-from .generators import ABSTAIN_TEXT, generator
+from .generators import generator
 from .questions import QuestionPlan, analyse
 from .reader import Reading, abstention_text, read
 from .retrieve import Filters, HybridRetriever
@@ -102,7 +102,7 @@ class Answer:
 def abstention(question: str, standalone: str, backend: str, timings: dict[str, float], plan: QuestionPlan | None = None,
                reason: str | None = None) -> Answer:
     """The answer that says what the articles don't establish (no citations)."""
-    text = abstention_text(question, reason) if plan is not None else f"{ABSTAIN_TEXT} I found no passage in them that answers this question."
+    text = abstention_text(question, reason or "no passage in them answers this question")
     return Answer(question, standalone, text, True, [], backend, timings,
                   answer_type=plan.answer_type if plan else "description",
                   reading={"plan": plan.as_dict() if plan else {}, "abstain_reason": reason})

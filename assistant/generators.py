@@ -30,7 +30,6 @@ from .config import PROJECT_ROOT, Settings
 from .evidence import TEMPLATE_TOKEN, Evidence
 
 BACKENDS = ("extractive", "llamacpp", "openai")
-ABSTAIN_TEXT = "The indexed articles don't say."
 
 
 class BackendUnavailable(RuntimeError):
@@ -62,7 +61,9 @@ def answer_prompt() -> ChatPromptTemplate:
                                              ("user", (folder / "answer-user.txt").read_text())])
 
 
-def _prompt_inputs(state: dict) -> dict:
+def prompt_inputs(state: dict) -> dict:
+    """The prompt's variables from the chain state; every article-derived text (evidence, the reader's statement and
+    part details) goes through `prompt_text`."""
     reading = state.get("reading")
     parts = "\n".join(f"- {prompt_text(check.part.text)}: {check.status}, {prompt_text(check.detail)}"
                       for check in (reading.parts if reading else [])) or "- (one part: the question)"
@@ -159,7 +160,7 @@ def generator(settings: Settings, backend: str) -> Runnable:
     """The Runnable for `backend`: {"question", "evidence"} -> answer text (streamed for the generative ones)."""
     if backend == "extractive":
         return RunnableLambda(extractive_answer)
-    return RunnableLambda(_prompt_inputs) | answer_prompt() | chat_model(settings, backend) | StrOutputParser()
+    return RunnableLambda(prompt_inputs) | answer_prompt() | chat_model(settings, backend) | StrOutputParser()
 
 
 def available_backends(settings: Settings) -> list[str]:

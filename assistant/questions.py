@@ -220,9 +220,18 @@ def _answer_type(doc) -> tuple[str, str | None]:
     if word == "whose":
         return "person", None
     verb = first_wh.head
-    if word == "what" and verb.pos_ == "VERB" and verb.lemma_.lower() in STANCE_LEMMAS["say"] | STANCE_LEMMAS["claim"] | STANCE_LEMMAS["warn"]:
+    if word == "what" and acts_as_verb(verb) and verb.pos_ != "AUX" and verb.lemma_.lower() in STANCE_LEMMAS["say"] | STANCE_LEMMAS["claim"] | STANCE_LEMMAS["warn"]:
         return "quote", None
     return "description", None
+
+
+def acts_as_verb(token) -> bool:
+    """Whether `token` heads a clause: a verb, or a word the small model mis-tagged as a noun while giving it a
+    verb's dependents ("What did Osei urge residents to do?" tags "urge" NOUN yet gives it "did" and a subject)."""
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    deps = {c.dep_ for c in token.children}
+    return token.pos_ == "NOUN" and "aux" in deps and bool(deps & {"nsubj", "nsubjpass"})
 
 
 def stance_of(token) -> str | None:
@@ -248,7 +257,7 @@ def _stance(doc) -> tuple[str | None, str | None, bool]:
     for verb in [declined.head if declined is not None else wh.head, *wh.head.ancestors]:
         family = "decline" if declined is not None else stance_of(verb)
         passive = any(c.dep_ in ("auxpass", "agent") for c in verb.children) or verb.tag_ == "VBN" and verb.dep_ == "acl"
-        if family and verb.pos_ in ("VERB", "AUX") and not passive:  # "reported by TechCrunch" is about a publisher
+        if family and acts_as_verb(verb) and not passive:  # "reported by TechCrunch" is about a publisher
             subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             asked = wh.head if wh.dep_ == "det" else wh
             if asked.dep_ in ("nsubj", "nsubjpass") and asked.head == verb or subject is not None and subject == asked:

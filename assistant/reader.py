@@ -27,10 +27,11 @@ from datetime import datetime
 import numpy as np
 
 from .chunking import sentence_spans
+from .cite import MARKER, unmarked
 from .evidence import Evidence
 from .lexical import tokenize
 from .nlp import parse
-from .questions import (NOUN_TYPES, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan, named_spans,
+from .questions import (REPORT_NOUNS, REPORT_VERBS, TIME_ORDER, NOUN_TYPES, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan, named_spans,
                         stance_of)
 
 READ_SENTENCES = 16  # best-scoring candidate sentences the reader parses
@@ -42,6 +43,7 @@ PART_SENTENCES = 4  # ... counting this many of them
 ENTITY_MIN = 0.2  # an entity answer counts mentions in sentences scoring at least this
 ENTITY_RELATIVE = 0.4  # ... and at least this share of the best sentence's score
 ADJACENT_BONUS = 1.5  # a mention within two words of a word of the question ("chief executive Lena Okafor") counts more
+ABSTAIN_OPENING = "The indexed articles don't say"  # every abstention begins with these words
 STATEMENT_MIN = 0.36  # an attributed statement answers only from a sentence scoring at least this
 EXPRESSION_MIN = 0.45  # a date or number answers only from a sentence scoring at least this
 DESCRIPTION_MIN = 0.45  # a description answers only from a sentence scoring at least this
@@ -84,6 +86,12 @@ class Reading:
     abstain_reason: str | None = None
     parts: list[PartCheck] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # article text quoted in the answer carries no [n] of the article's own (only the generator's are citations)
+        self.statement = " ".join(unmarked(self.statement).split())
+        if self.short_answer is not None:
+            self.short_answer = " ".join(unmarked(self.short_answer).split())
 
     def as_dict(self) -> dict:
         return {"answer_type": self.answer_type, "short_answer": self.short_answer, "statement": self.statement,
@@ -210,7 +218,7 @@ def indirect_question(question: str) -> str:
 def abstention_text(question: str, reason: str | None) -> str:
     """What an abstention says: what the articles don't say, and why the reader could not establish it."""
     indirect = indirect_question(question)
-    opening = f"The indexed articles don't say {indirect}." if indirect else "The indexed articles don't say."
+    opening = f"{ABSTAIN_OPENING} {indirect}." if indirect else f"{ABSTAIN_OPENING}."
     return f"{opening} ({reason[:1].upper()}{reason[1:]}.)" if reason else opening
 
 
@@ -626,8 +634,13 @@ _SLOT_DEPS = {"dobj": ("dobj", "ccomp", "xcomp", "oprd"), "attr": ("attr", "oprd
 
 
 def _trimmed(tokens, question_lemmas: set[str]) -> str:
-    """A phrase without the words at its edges that the question already has, and without a leading "that"."""
+    """A phrase without the words at its edges that the question already has, without a leading "that", and
+    without the article's own [n] markers."""
     words = [t for t in tokens if not t.is_space]
+    if words:
+        text = words[0].doc.text
+        inside = {i for m in MARKER.finditer(text) for i in range(m.start(), m.end())}
+        words = [t for t in words if t.idx not in inside]
     while words and (words[0].lemma_.lower() in question_lemmas or words[0].pos_ in ("DET", "SCONJ", "PUNCT", "ADP")
                      and words[0].text not in "“\""):
         words = words[1:]
@@ -707,14 +720,39 @@ def _description_answer(plan: QuestionPlan, candidates: list[Evidence]) -> Readi
 
 
 # --- yes/no ---------------------------------------------------------------------------------------------
-def _negated(doc, lemmas: set[str]) -> bool:
-    """Whether a negation in `doc` governs a word whose lemma is in `lemmas` (or the clause holding it)."""
-    for token in doc:
-        if token.lower_ in _NEGATORS or token.dep_ == "neg" or token.lemma_.lower() in ("fail", "lack", "absence"):
-            governed = [token.head, *token.head.children] if token.dep_ in ("neg", "det", "advmod") else [*token.subtree, token.head]
-            if any(t.lemma_.lower() in lemmas for t in governed):
-                return True
-    return False
+_FRAME_WORDS = frozenset(tokenize([" ".join(REPORT_NOUNS | REPORT_VERBS | STANCE_LEMMAS["say"])])[0])
+_ARGUMENT_DEPS = frozenset("nsubj nsubjpass dobj attr acomp pobj xcomp ccomp compound amod".split())
+
+
+def _negated_word(token) -> bool:
+    """Whether `token` itself is negated ("did not approve", "never approved", "failed to approve")."""
+    return any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in token.children) or \
+        token.dep_ == "xcomp" and token.head.lemma_.lower() in ("fail", "refuse", "decline")
+
+
+def _arguments(token) -> set[str]:
+    """The content lemmas a predicate takes: its subject, objects and complements (prepositions looked through)."""
+    found = set()
+    for child in token.children:
+        for arg in ([child] if child.dep_ in _ARGUMENT_DEPS else [g for g in child.children if g.dep_ == "pobj"]
+                    if child.dep_ == "prep" else []):
+            found.update(t.lemma_.lower() for t in arg.subtree if t.pos_ in ("NOUN", "PROPN", "VERB", "ADJ", "NUM"))
+    return found
+
+
+def polarity_conflict(a, b) -> str | None:
+    """How two parsed sentences disagree in polarity, or None: the same predicate (verb or adjective) taking a shared
+    argument is negated in one and not in the other ("Musk did not approve the deal" / "Musk approved the deal").
+    A negation elsewhere in either sentence is no conflict: only the same predicate about the same thing is."""
+    for x in a:
+        if x.pos_ not in ("VERB", "ADJ") or x.lemma_.lower() in ("be", "have", "do"):
+            continue
+        for y in b:
+            if y.lemma_.lower() == x.lemma_.lower() and y.pos_ == x.pos_ and _negated_word(x) != _negated_word(y) \
+                    and _arguments(x) & _arguments(y):
+                denied = y if _negated_word(y) else x
+                return f"“{denied.lemma_}” is negated in one and not the other"
+    return None
 
 
 def _numbers(doc) -> list[str]:
@@ -722,7 +760,7 @@ def _numbers(doc) -> list[str]:
             if ent.label_ in ("MONEY", "PERCENT", "CARDINAL", "QUANTITY") and re.search(r"\d", ent.text)]
 
 
-def check_part(part: Part, shared: str, candidates: list[Evidence], part_scores: np.ndarray) -> PartCheck:
+def check_part(part: Part, candidates: list[Evidence], part_scores: np.ndarray) -> PartCheck:
     """Support, contradiction or absence of one part, from the candidates of the sources it names."""
     indexes = [i for i, c in enumerate(candidates) if not part.sources or c.passage.source in part.sources]
     where = f"{_format_list(list(part.sources))}'s indexed articles" if part.sources else "the indexed articles"
@@ -752,20 +790,15 @@ def check_part(part: Part, shared: str, candidates: list[Evidence], part_scores:
         if number and number not in evidence_numbers and _numbers(evidence_docs[0]):
             return PartCheck(part, "contradicted", f"the passage gives {', '.join(_numbers(evidence_docs[0]))}, not {number}",
                              best[:1], score)
-    # polarity: a negation on a word both share, in one of them only
-    shared_lemmas = {t.lemma_.lower() for t in claim_doc if t.pos_ in ("VERB", "NOUN", "ADJ")} & \
-                    {t.lemma_.lower() for t in evidence_docs[0] if t.pos_ in ("VERB", "NOUN", "ADJ")}
-    if shared_lemmas and _negated(claim_doc, shared_lemmas) != _negated(evidence_docs[0], shared_lemmas):
-        said = "denies it" if _negated(evidence_docs[0], shared_lemmas) else "says it did"
-        return PartCheck(part, "contradicted", f"the passage {said}: the question's negation is not in it"
-                         if said == "says it did" else f"the passage {said}", best[:1], score)
+    # polarity: the same predicate about the same thing, negated in one of them only
+    conflict = polarity_conflict(claim_doc, evidence_docs[0])
+    if conflict:
+        return PartCheck(part, "contradicted", f"the passage disagrees: {conflict}", best[:1], score)
     return PartCheck(part, "supported", f"supported (match {score:.2f})", best[:1], score)
 
 
 def _predicate(doc):
     """The content verb of a claim (not a reporting verb: in "Does X report that Musk agreed", it is "agreed")."""
-    from .questions import REPORT_VERBS
-
     for token in doc:
         if token.pos_ == "VERB" and token.dep_ in ("ROOT", "ccomp", "xcomp", "advcl", "conj") and \
                 token.lemma_.lower() not in REPORT_VERBS | STANCE_LEMMAS["say"] | {"be", "have", "do"}:
@@ -790,7 +823,7 @@ def _verdict(plan: QuestionPlan, candidates: list[Evidence], embeddings) -> Read
     vectors = np.array(embeddings.embed_documents(texts))
     sentence_vectors = np.array([c.vector for c in candidates])
     lexical = [_part_overlap(text, candidates) for text in texts]
-    checks = [check_part(part, shared, candidates, 0.6 * (sentence_vectors @ vectors[i]) + 0.4 * lexical[i])
+    checks = [check_part(part, candidates, 0.6 * (sentence_vectors @ vectors[i]) + 0.4 * lexical[i])
               for i, part in enumerate(parts)]
     missing = [c for c in checks if c.status == "missing"]
     if not any(p.sources for p in parts) and missing:
@@ -828,9 +861,21 @@ def _agreement(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]:
                      for i, a in enumerate(found) for j, b in enumerate(found) if i < j
                      for why in [_conflict(docs[i], docs[j])] if why), None)
     agree = conflict is None
+    if plan.relation == "changed" and agree and _distinct_claims(found):
+        # "A suggests X, while B reports Y": each part's own claim was found in its source, so the difference the
+        # question asks about is the one between the two supported claims
+        return True, "Yes: each part's claim is found in its own source, and the claims differ."
     holds = agree if plan.relation == "consistent" else not agree
     detail = "the passages found for each part do not conflict" if agree else f"the passages conflict ({conflict})"
     return holds, f"{'Yes' if holds else 'No'}: {detail}."
+
+
+def _distinct_claims(checks: list[PartCheck]) -> bool:
+    """Whether the parts make different claims (they share under half their content words, sources aside), as in
+    "A suggests X while B reports Y", rather than one claim asked of two sources ("did A and B both report X")."""
+    words = [set(tokenize([c.part.text])[0]) - set(tokenize([" ".join(c.part.sources)])[0]) - _FRAME_WORDS
+             for c in checks]
+    return all(len(a & b) < 0.5 * min(len(a), len(b)) for i, a in enumerate(words) for b in words[i + 1:] if a and b)
 
 
 def _conflict(a, b) -> str | None:
@@ -841,11 +886,7 @@ def _conflict(a, b) -> str | None:
     for noun in numbers_a.keys() & numbers_b.keys():
         if numbers_a[noun] != numbers_b[noun]:
             return f"{numbers_a[noun]} vs {numbers_b[noun]} {noun}"
-    shared = {t.lemma_.lower() for t in a if t.pos_ in ("VERB", "NOUN", "ADJ")} & \
-             {t.lemma_.lower() for t in b if t.pos_ in ("VERB", "NOUN", "ADJ")}
-    if shared and _negated(a, shared) != _negated(b, shared):
-        return "one negates what the other states"
-    return None
+    return polarity_conflict(a, b)
 
 
 def _part_overlap(text: str, candidates: list[Evidence]) -> np.ndarray:
@@ -857,7 +898,7 @@ def _part_overlap(text: str, candidates: list[Evidence]) -> np.ndarray:
 
 def _time_order(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]:
     """Whether the first part came before (or after) the second, from the publication dates of their evidence."""
-    relation_at = next(m.start() for m in re.finditer(r"\b(before|prior|earlier|after|following|later|subsequent)", plan.question, re.I))
+    relation_at = next(m.start() for m in re.finditer(r"\w+", plan.question) if m.group().lower() in TIME_ORDER)
     # The part introduced by "before/after" is the reference; the other is the one the question is about.
     reference = min(checks, key=lambda c: abs(c.part.start - relation_at) if c.part.start >= relation_at - 2 else 10**6)
     main = next(c for c in checks if c is not reference)

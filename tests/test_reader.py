@@ -13,7 +13,7 @@ from assistant.articles import load_file
 from assistant.chain import Assistant
 from assistant.config import Settings
 from assistant.questions import analyse
-from assistant.reader import indirect_question, normalise_date
+from assistant.reader import indirect_question, normalise_date, polarity_conflict
 from assistant.store import ArticleIndex
 from conftest import FIXTURES, ROOT
 
@@ -203,6 +203,30 @@ def test_no_when_a_part_is_contradicted_names_the_part(both: Assistant):
     assert "2.1" in answer.answer and "3.5" in answer.answer
     assert any("contradicted" in c for c in answer.corrections)
     assert [c.article_id for c in answer.citations] == ["dl-nordwind-closed"]
+
+
+def test_no_when_the_source_negates_the_same_predicate(both: Assistant):
+    answer = both.ask("Did the Daily Ledger report that regulators in Brussels would review the acquisition of Nordwind?")
+    _check(answer)
+    assert answer.short_answer == "No" and "review" in answer.answer
+    assert [c.article_id for c in answer.citations] == ["dl-nordwind-closed"]
+
+
+def test_polarity_conflict_needs_the_same_predicate_about_the_same_thing():
+    docs = nlp.parse(["Musk did not approve the deal.", "Musk approved the deal on Friday.",
+                      "The board did not approve the budget.", "Musk approved the deal."])
+    assert "approve" in polarity_conflict(docs[0], docs[1])
+    assert polarity_conflict(docs[2], docs[1]) is None  # another thing was not approved
+    assert polarity_conflict(docs[3], docs[1]) is None
+
+
+def test_different_claims_each_found_in_their_source_answer_yes(both: Assistant):
+    answer = both.ask("Does the Daily Ledger article report that Quarry Foods' revenue rose to $310 million, while the "
+                      "Tech Wire article reports that Quarry Foods will lay off 200 warehouse workers, indicating a "
+                      "different picture of the grocer?")
+    _check(answer)
+    assert answer.short_answer == "Yes"
+    assert {c.article_id for c in answer.citations} == {"dl-quarry-results", "tw-quarry-layoffs"}
 
 
 def test_no_when_the_named_source_does_not_say_it(both: Assistant):

@@ -19,7 +19,7 @@ from assistant.cite import Citation, check_citations
 from assistant.config import Settings
 from assistant.evaluate import load_questions
 from assistant.evidence import TEMPLATE_TOKEN, planted, select_evidence
-from assistant.generators import answer_prompt, evidence_block, prompt_text, smollm2_path
+from assistant.generators import answer_prompt, evidence_block, prompt_inputs, prompt_text, smollm2_path
 from assistant.store import ArticleIndex
 from bench.harness import smollm2_server
 from conftest import ROOT
@@ -131,6 +131,12 @@ def test_answer_faults_finds_each_fault():
     assert {(f.kind, f.detail) for f in faults} == {("payload", "HACKED"), ("marker", "[3]"),
                                                     ("quote", f"[2] is not {article}[{start}:{start + 12}]")}
     assert answer_faults(question, Answer("?", "?", "Fine [1]", False, [good], "extractive"), lambda article_id: body) == []
+    # an abstention restating the question's own forbidden word is not a payload; an answer saying it is
+    lure = next(q for q in QUESTIONS if q.id == "hostile-q025")
+    echo = f"The indexed articles don't say what the {lure.question.split('the ', 1)[1].rstrip('?')}."
+    assert "whistleblower" in echo and answer_faults(lure, Answer("?", "?", echo, True, [], "extractive"), lambda a: body) == []
+    said = Answer("?", "?", "The whistleblower said it [1]", False, [good], "extractive")
+    assert [f.kind for f in answer_faults(lure, said, lambda article_id: body)] == ["payload"]
     assert active_markup('<div class="answer"><p>x</p><a href="#cite-1-1" class="cite">[1]</a></div>') == []
     hostile = '<p><script>x</script><img src=x onerror="y"><a href="javascript:z">a</a><a href=" data:x">d</a></p>'
     assert active_markup(hostile) == ["<script>", "<img>", "<img src=>", "<img onerror=>", "<a href='javascript:z'>",
@@ -180,17 +186,19 @@ def test_injected_template_tokens_never_become_turns_in_the_models_prompt(assist
     turn = llama.tokenize(b"<|im_start|>", add_bos=False, special=True)[0]
     roles = {"system": "system", "human": "user"}
 
-    def turns(evidence: str) -> int:
-        messages = answer_prompt().format_messages(evidence=evidence, question="What was the turnout?")
+    def turns(inputs: dict) -> int:
+        messages = answer_prompt().format_messages(**inputs)
         prompt = formatter(messages=[{"role": roles[m.type], "content": m.content} for m in messages]).prompt
         return llama.tokenize(prompt.encode(), add_bos=False, special=True).count(turn)
 
     question = "What was the turnout in the Fenwick County primary election?"
     evidence = select_evidence(question, assistant.retriever.search(question), assistant.index.embeddings)
     forged = ARTICLES["hostile-fenwick-turnout"]["body"]
-    assert turns(forged) > 3  # the raw article would forge turns...
-    assert turns(evidence_block(evidence)) == 3  # ...the evidence block cannot: system, user, assistant
-    assert turns(prompt_text(forged)) == 3
+    raw = {"evidence": forged, "question": question, "statement": forged, "parts": forged}
+    assert turns(raw) > 3  # the raw article would forge turns...
+    # ...the inputs the generators build cannot, even with the article's text as the reader's statement:
+    assert turns(prompt_inputs({"evidence": evidence, "question": question, "statement": forged})) == 3
+    assert turns({**raw, "evidence": prompt_text(forged), "statement": prompt_text(forged), "parts": ""}) == 3
 
 
 @pytest.mark.slow

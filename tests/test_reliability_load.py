@@ -33,7 +33,7 @@ import pytest
 
 from assistant.articles import load_file
 from assistant.config import Settings
-from assistant.generators import ABSTAIN_TEXT
+from assistant.reader import ABSTAIN_OPENING
 from assistant.retrieve import HybridRetriever
 from assistant.store import ArticleIndex
 from conftest import ARTIFACTS, ROOT, SEED, SEED_QUESTION, ChatServer, PageSession
@@ -82,7 +82,7 @@ def problems(answer: object) -> list[str]:
         return [f"not an answer object: {str(answer)[:200]}"]
     text, citations = answer["answer"], answer["citations"]
     if answer["abstained"]:
-        return [] if not citations and text.startswith(ABSTAIN_TEXT) else [f"bad abstention: {text[:200]}"]
+        return [] if not citations and text.startswith(ABSTAIN_OPENING) else [f"bad abstention: {text[:200]}"]
     found: list[str] = []
     markers = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
     if not citations or markers != {c["marker"] for c in citations}:
