@@ -9,9 +9,10 @@ and named entities and produces the direct answer the question's plan asks for, 
   reporting verb (resolved through "he", "they", "the spokesman" to the nearest fitting name before it); statements
   about another matter (the question's names missing around the statement) are left out.
 - yes/no: every part of the question is checked against its own evidence (from the sources it names): missing
-  (no passage supports it), contradicted (its number is absent where the passage gives another; a negation that the
-  passage does not share, or the reverse), or supported; before/after relations are decided from the articles'
-  publication dates. "Yes" only when every part holds.
+  (no passage supports it), contradicted (its number is absent where the passage gives another; the passage negates
+  the same predicate about a shared argument, or the reverse: `polarity_conflict`), or supported; before/after
+  relations are decided from the articles' publication dates, consistent/changed from comparing the parts' evidence.
+  "Yes" only when every part holds.
 - dates and numbers: the expression nearest to the question's words in the best sentence that has one.
 - quotes and descriptions: the best statement or sentence.
 
