@@ -1,0 +1,38 @@
+"""The web chat: streamed answers with clickable citations, an articles tab, answer settings and the `/ask` API.
+
+`build_app(settings, assistant)` returns the Gradio Blocks; `launch_options(settings)` the arguments of its
+`launch()`. `app.py` at the project root starts it.
+
+Where things are (one module per tab; rendering, assets, filters and uploads never import a tab module):
+- `app.py`: `build_app` (assembles the tabs, wires their events, registers the API) and `launch_options`.
+- `context.py`: `Context`, what the tabs share (settings, the Assistant and its index, the upload folder and
+  limit, which generators can run here), and `PRIVATE`, the option that keeps UI events out of the API.
+- `chat_panel.py`: the Chat tab (conversation, question box, source panel, answer settings) and its handlers.
+- `articles_panel.py`: the Articles tab (upload, paste, indexing results, indexed articles, removal) and its handlers.
+- `api.py`: the `/ask` endpoint.
+- `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel).
+- `filters.py`: the answer settings' source and date restrictions as retrieval filters.
+- `uploads.py`: safe upload names, storing uploads and pasted articles, indexing files into result rows.
+- `assets.py`: the page's `CSS` and `CITE_JS`.
+A new tab is one module with a class built on the `Context`: `build()` inside its `gr.Tab`, `wire(...)` once every
+tab is built (see chat_panel.py); `build_app` adds it.
+
+Safety contract: every string that comes from an article, a question or a generator is passed through
+`esc()` (html.escape) before any markup of ours is put around it; the chat additionally runs Gradio's HTML
+sanitizer. Uploads are copied into `<index_dir>/uploads/` under a sanitized base name only.
+
+How a [n] marker opens its source: an answer is rendered as HTML in which marker n of conversation turn t
+is `<a class="cite" href="#cite-t-n">[n]</a>`. The side panel holds one hidden card per citation with the
+id `cite-t-n` (title, source, date, the passage with the quote in <mark>). `CITE_JS` (put in the page's
+<head>) listens for clicks on `a.cite` and shows the card the link points to; without the script the link
+still jumps to its card, which CSS `:target` shows.
+"""
+from .. import offline  # noqa: F401  (offline environment before gradio is imported, by any module of this package)
+
+from .app import build_app, launch_options
+from .filters import make_filters
+from .render import answer_html, card_html, highlight_passage
+from .uploads import index_files, pasted_article_text, safe_upload_name, store_upload
+
+__all__ = ["answer_html", "build_app", "card_html", "highlight_passage", "index_files", "launch_options",
+           "make_filters", "pasted_article_text", "safe_upload_name", "store_upload"]

@@ -1,0 +1,45 @@
+"""The app: `build_app` assembles the tabs in one Blocks, wires their events and registers the API;
+`launch_options` gives the arguments of its `launch()`."""
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from ..chain import Assistant
+from ..config import Settings
+from .api import AskApi
+from .articles_panel import ArticlesPanel
+from .assets import CITE_JS, CSS
+from .chat_panel import ChatPanel
+from .context import Context
+
+
+def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
+    """The web chat over `assistant` (create one Assistant per process and share it). One Blocks app per
+    process; per-browser state lives in gr.State."""
+    ctx = Context(settings, assistant)
+    chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), AskApi(ctx)
+    with gr.Blocks(title="News assistant") as demo:
+        gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
+                    "Every sentence cites its source: click a **[n]** to see the passage.")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                chat.build()
+            with gr.Tab("Articles", id="articles"):
+                articles.build()
+        # Connect the events; only `/ask` is an API endpoint, the UI's events are private.
+        chat.wire()
+        articles.wire(demo, chat.sources)
+        api.wire()
+    demo.queue(default_concurrency_limit=2)
+    return demo
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of `Blocks.launch()`: address, upload limit, login, page assets; no share link, no SSR."""
+    auth = settings.auth.get_secret_value()
+    user, _, password = auth.partition(":")
+    return {"server_name": settings.host, "server_port": settings.port, "share": False, "ssr_mode": False,
+            "max_file_size": int(settings.max_file_mb * 2**20), "auth": (user, password) if auth else None,
+            "css": CSS, "head": CITE_JS, "footer_links": ["api", "settings"], "show_error": False}

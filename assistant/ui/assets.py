@@ -1,0 +1,62 @@
+"""The page assets `launch_options` passes to `launch()`: `CITE_JS` (put in the page's <head>; shows the card of a
+clicked [n] marker) and `CSS` (answers, abstentions, errors, citation links and cards)."""
+
+CITE_JS = """
+<script>
+(() => {
+  if (window.__citeClicks) return;
+  window.__citeClicks = true;
+  function showCard(link) {
+    const id = (link.getAttribute('href') || '').slice(1);
+    const card = /^cite-[0-9]+-[0-9]+$/.test(id) ? document.getElementById(id) : null;
+    if (!card) return false;
+    document.querySelectorAll('.cite-card.active, a.cite.active').forEach((el) => el.classList.remove('active'));
+    card.classList.add('active');
+    link.classList.add('active');
+    const mark = card.querySelector('mark');
+    const box = card.querySelector('.cite-passage');
+    if (mark && box) box.scrollTop = Math.max(0, mark.offsetTop - 24);
+    card.scrollIntoView({block: 'nearest'});
+    return true;
+  }
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a.cite') : null;
+    if (link && showCard(link)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
+})();
+</script>
+"""
+
+CSS = """
+.answer p { margin: 0; }
+.short-answer { font-size: 1.25em; font-weight: 700; margin-bottom: 4px; }
+.short-answer .answer-type { font-size: 0.6em; font-weight: 600; text-transform: uppercase; opacity: 0.65;
+  letter-spacing: 0.05em; margin-right: 6px; vertical-align: middle; }
+.answer-meta { font-size: 0.8em; opacity: 0.75; margin-top: 6px; }
+.answer-meta .backend { font-weight: 600; font-family: var(--font-mono); }
+.answer.streaming p { opacity: 0.7; }
+.answer.abstained, .answer.error { border-left: 4px solid #d97706; padding: 4px 10px; border-radius: 4px;
+  background: rgba(217, 119, 6, 0.10); }
+.answer.error { border-left-color: #dc2626; background: rgba(220, 38, 38, 0.10); }
+.abstain-label, .error-label { font-weight: 700; font-size: 0.9em; margin-bottom: 2px; }
+.abstain-label { color: #b45309; }
+.error-label { color: #b91c1c; }
+a.cite { text-decoration: none !important; font-weight: 600; padding: 0 3px; border-radius: 4px; cursor: pointer;
+  background: rgba(37, 99, 235, 0.12); color: #1d4ed8 !important; }
+a.cite:hover, a.cite.active { background: #1d4ed8; color: #fff !important; }
+.cite-panel .cite-hint { opacity: 0.7; font-size: 0.9em; }
+.cite-panel:has(.cite-card.active) .cite-hint, .cite-panel:has(.cite-card:target) .cite-hint { display: none; }
+.cite-card { display: none; border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; }
+.cite-card.active, .cite-card:target { display: block; }
+.cite-title { font-weight: 700; margin-bottom: 2px; }
+.cite-num { color: #1d4ed8; }
+.cite-meta, .cite-foot { font-size: 0.85em; opacity: 0.8; }
+.cite-foot { margin-top: 8px; overflow-wrap: anywhere; }
+.cite-passage { position: relative; white-space: pre-wrap; margin-top: 8px; padding: 8px 10px; font-size: 0.92em;
+  border-left: 3px solid var(--border-color-primary); line-height: 1.5; max-height: 480px; overflow-y: auto; }
+.cite-passage mark, .cite-quote mark { background: #fde68a; color: #111; padding: 0 1px; }
+.cite-quote { display: block; margin-top: 8px; }
+"""

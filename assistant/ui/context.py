@@ -1,0 +1,39 @@
+"""What every tab shares: `Context` (the settings, the one Assistant and its index, the upload folder and limit,
+which generators can run here) and `PRIVATE`, the event option that keeps the UI's events out of the API."""
+from __future__ import annotations
+
+from ..chain import Assistant
+from ..config import Settings
+from ..generators import BACKENDS, BackendUnavailable, available_backends, generator
+
+PRIVATE = {"api_visibility": "private"}  # only `/ask` (api.py) is an API endpoint
+
+
+def backend_status(settings: Settings) -> dict[str, str]:
+    """{backend: ""} for each backend that can run here, {backend: why not} for the others."""
+    available = available_backends(settings)
+    status = {}
+    for name in BACKENDS:
+        if name in available:
+            status[name] = ""
+            continue
+        try:
+            generator(settings, name)
+            status[name] = "llama-cpp-python is not installed" if name == "llamacpp" else "not available here"
+        except BackendUnavailable as exc:
+            status[name] = str(exc)
+        except ImportError as exc:
+            status[name] = f"a package it needs is missing ({exc.name})"
+    return status
+
+
+class Context:
+    """The state the tabs' handlers share around one Assistant (and its index); one per app."""
+
+    def __init__(self, settings: Settings, assistant: Assistant):
+        self.settings = settings
+        self.assistant = assistant
+        self.index = assistant.index
+        self.max_bytes = int(settings.max_file_mb * 2**20)
+        self.uploads = settings.index_dir / "uploads"
+        self.backends = backend_status(settings)

@@ -1,0 +1,139 @@
+"""Rendering: data in, escaped HTML out (answers, streamed and failed turns, chat messages, citation cards and
+the side panel that holds them). No Gradio here: every function returns a string or a Chatbot value."""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+Turn = dict[str, Any]  # {"question": str, "answer": Answer.as_dict()} or {"question": str, "error": str}
+
+
+def esc(text: Any) -> str:
+    """`text` as HTML text (quotes escaped too, so it is safe inside attribute values)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def card_id(turn: int, marker: int) -> str:
+    """The DOM id of the side-panel card of citation `marker` in conversation turn `turn` (1-based)."""
+    return f"cite-{turn}-{marker}"
+
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def link_markers(escaped: str, turn: int, citations: Sequence[dict]) -> str:
+    """Escaped answer text with each [n] that has a citation turned into a link to its card."""
+    titles = {c["marker"]: c["title"] for c in citations}
+
+    def link(match: re.Match) -> str:
+        marker = int(match.group(1))
+        if marker not in titles:
+            return match.group(0)
+        return (f'<a class="cite" href="#{card_id(turn, marker)}" title="{esc(titles[marker])}" '
+                f'role="button">[{marker}]</a>')
+
+    return _MARKER.sub(link, escaped)
+
+
+def _seconds(answer: dict) -> str:
+    total = answer.get("timings_ms", {}).get("total")
+    return f" · {total / 1000:.1f} s" if isinstance(total, (int, float)) else ""
+
+
+def answer_html(answer: dict, turn: int, filters: str = "") -> str:
+    """A checked answer (Answer.as_dict()) as a chat message: linked markers, or a visibly styled abstention,
+    and a footer naming the generator that answered (and the settings' filters, when any were set)."""
+    backend = f'<span class="backend">{esc(answer["backend"])}</span>'
+    restricted = f" · filtered to {esc(filters)}" if filters else ""
+    if answer["abstained"]:
+        footer = f'<div class="answer-meta">generator: {backend}{_seconds(answer)}{restricted}</div>'
+        return (f'<div class="answer abstained"><div class="abstain-label">No answer in the indexed articles</div>'
+                f'<p>{esc(answer["answer"])}</p>{footer}</div>')
+    count = len(answer["citations"])
+    footer = (f'<div class="answer-meta">generator: {backend}{_seconds(answer)} · {count} source{"s" * (count != 1)}'
+              f'{restricted} · click a [n] to see it</div>')
+    text = link_markers(esc(answer["answer"]), turn, answer["citations"])
+    short = answer.get("short_answer")
+    headline = (f'<div class="short-answer"><span class="answer-type">{esc(answer.get("answer_type", ""))}</span> '
+                f'{esc(short)}</div>') if short else ""
+    return f'<div class="answer">{headline}<p>{text}</p>{footer}</div>'
+
+
+def streaming_html(text: str, backend: str) -> str:
+    """The message shown while an answer is generated (markers are not links until the answer is checked)."""
+    if text.strip():
+        shown, stage = esc(text), "writing; citations are checked when it is done"
+    else:
+        shown, stage = "Searching the articles…", "searching"
+    return (f'<div class="answer streaming"><p>{shown}</p>'
+            f'<div class="answer-meta">generator: <span class="backend">{esc(backend)}</span> · {stage}</div></div>')
+
+
+def error_html(message: str) -> str:
+    """A failed turn (bad filter, unavailable generator, unreachable index) as a chat message."""
+    return f'<div class="answer error"><div class="error-label">Could not answer</div><p>{esc(message)}</p></div>'
+
+
+def turn_html(turn: Turn, number: int) -> str:
+    """One turn's answer message: the answer, or the error that ended it."""
+    if turn.get("answer"):
+        return answer_html(turn["answer"], number, turn.get("filters", ""))
+    return error_html(turn.get("error", ""))
+
+
+def chat_messages(turns: Sequence[Turn], pending: tuple[str, str, str] | None = None) -> list[dict]:
+    """The Chatbot value for `turns`, plus an answer being generated: pending = (question, text so far, backend)."""
+    messages: list[dict] = []
+    for number, turn in enumerate(turns, start=1):
+        messages += [{"role": "user", "content": esc(turn["question"])},
+                     {"role": "assistant", "content": turn_html(turn, number)}]
+    if pending:
+        question, text, backend = pending
+        messages += [{"role": "user", "content": esc(question)},
+                     {"role": "assistant", "content": streaming_html(text, backend)}]
+    return messages
+
+
+def highlight_passage(citation: dict) -> str:
+    """The citation's passage, escaped, with its quote in <mark>.
+
+    The quote sits at passage[start - passage_start : end - passage_start]; when those offsets do not point
+    at the quote (they always should), the quote is searched for, and failing that shown below the passage."""
+    passage, quote = citation["passage"], citation["quote"]
+    start = citation["start"] - citation["passage_start"]
+    end = citation["end"] - citation["passage_start"]
+    if not (0 <= start < end <= len(passage) and passage[start:end] == quote):
+        start = passage.find(quote) if quote else -1
+        if start < 0:
+            return f'{esc(passage)}<span class="cite-quote"><mark>{esc(quote)}</mark></span>'
+        end = start + len(quote)
+    return f"{esc(passage[:start])}<mark>{esc(passage[start:end])}</mark>{esc(passage[end:])}"
+
+
+def _safe_url(url: str) -> str:
+    return url if re.match(r"(?i)^https?://", url or "") else ""
+
+
+def card_html(citation: dict, turn: int, question: str) -> str:
+    """The side-panel card of one citation: title, source, date, link, and the passage with the quote marked."""
+    url = _safe_url(citation["url"])
+    link = f' · <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>' if url else ""
+    return (f'<div class="cite-card" id="{card_id(turn, citation["marker"])}">'
+            f'<div class="cite-title"><span class="cite-num">[{citation["marker"]}]</span> '
+            f'{esc(citation["title"] or "Untitled")}</div>'
+            f'<div class="cite-meta"><span class="cite-source">{esc(citation["source"] or "unknown source")}</span> · '
+            f'<span class="cite-date">{esc(citation["published_at"][:10] or "undated")}</span>{link}</div>'
+            f'<div class="cite-passage">{highlight_passage(citation)}</div>'
+            f'<div class="cite-foot">cited for: “{esc(question)}” · article {esc(citation["article_id"])}</div></div>')
+
+
+def panel_html(turns: Sequence[Turn]) -> str:
+    """The side panel: a hint, and a (hidden until clicked) card for every citation of the conversation."""
+    cards = [card_html(citation, number, turn["question"])
+             for number, turn in enumerate(turns, start=1) if turn.get("answer")
+             for citation in turn["answer"]["citations"]]
+    hint = ("Click a [n] marker in an answer to see the passage it comes from." if cards
+            else "Sources appear here: ask a question, then click a [n] marker in the answer.")
+    return f'<div class="cite-panel"><p class="cite-hint">{hint}</p>{"".join(cards)}</div>'
