@@ -11,6 +11,8 @@
 - The yes/no confusion table (gold yes/no x answered yes / no / not established) and one result per question
   (question, gold, short answer, right or wrong, and the reader's part checks), so a failure can be looked at.
 - Abstention precision/recall: over all questions, treating "abstained" as the prediction of "null".
+- Follow-ups (questions with a gold `antecedent`): rewrite accuracy (the standalone question names the antecedent; a
+  topic switch's standalone question is the question itself) and strict accuracy.
 - Citation precision: share of citations whose article is a gold evidence article; citation recall:
   share of gold evidence articles cited (answerable questions only; a lower bound, gold is not exhaustive).
 - Grounding faults (`answer_faults`), as shares of answers: a `forbidden` string of the question in the answer
@@ -126,18 +128,19 @@ def answerers_for(settings: Settings, backends: list[str] | None = None) -> dict
 def quotes_baseline(settings: Settings) -> Callable[[Question], Answer]:
     """The pre-reader extractive answer, kept as an evaluation baseline only: the best evidence sentences of the
     whole question's passages, quoted with markers, or an abstention by the rule-based answerability checks."""
-    from .chain import abstention, condense_question, focus_question
+    from .chain import abstention
     from .cite import check_citations
     from .evidence import select_evidence, unanswered_reason
+    from .followups import standalone_question
     from .generators import extractive_answer
 
     assistant = Assistant(settings)
 
     def answer(question: Question) -> Answer:
         history = list(question.history)
-        standalone = condense_question(question.question, history)
+        standalone = standalone_question(question.question, history)
         passages = assistant.retriever.search(standalone, k=settings.answer_passages)
-        chosen = select_evidence(focus_question(question.question, history), passages, assistant.sentence_embeddings,
+        chosen = select_evidence(standalone, passages, assistant.sentence_embeddings,
                                  max_items=settings.evidence_max_items, min_score=settings.evidence_min_score)
         if not chosen or unanswered_reason(question.question, chosen, settings.answer_min_coverage):
             return abstention(question.question, standalone, "baseline: quotes", {})
@@ -213,6 +216,16 @@ def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str
     return table
 
 
+def rewrite_right(question: Question, answer: Answer) -> bool | None:
+    """Whether a follow-up's standalone question names its gold antecedent (a topic switch: is the question itself);
+    None for a question without a gold antecedent."""
+    if question.antecedent is None:
+        return None
+    if question.antecedent == "":
+        return " ".join(answer.standalone_question.split()) == " ".join(question.question.split())
+    return question.antecedent.lower() in answer.standalone_question.lower()
+
+
 def question_result(question: Question, answer: Answer) -> dict:
     """One row of the per-question results."""
     reading = answer.reading or {}
@@ -220,6 +233,7 @@ def question_result(question: Question, answer: Answer) -> dict:
             "answer_type": answer.answer_type, "short_answer": answer.short_answer, "abstained": answer.abstained,
             "right": is_right(question, answer), "right_lenient": is_correct(question, answer),
             "ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
+            "standalone_question": answer.standalone_question, "rewrite_right": rewrite_right(question, answer),
             "parts": reading.get("parts", []), "answer": answer.answer}
 
 
@@ -236,6 +250,7 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
     null = [q for q in questions if q.question_type == "null_query"]
     answerable = [q for q in questions if q.question_type != "null_query"]
     abstained = [q for q in questions if answers[q.id].abstained]
+    follow_ups = [q for q in questions if q.antecedent is not None]
     cited = [(c.article_id, q) for q in answerable for c in answers[q.id].citations]
     recalls = [len({c.article_id for c in answers[q.id].citations} & q.gold_articles) / len(q.gold_articles)
                for q in answerable if q.gold_articles]
@@ -259,6 +274,9 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
         "accuracy_lenient": ratio(sum(is_correct(q, answers[q.id]) for q in questions), len(questions)),
         "by_type_lenient": by_type_lenient,
         "yes_no_confusion": confusion(questions, answers),
+        "n_follow_ups": len(follow_ups),
+        "rewrite_accuracy": ratio(sum(rewrite_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
+        "follow_up_accuracy": ratio(sum(is_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
         "abstention_precision": ratio(sum(q.question_type == "null_query" for q in abstained), len(abstained)),
         "abstention_recall": ratio(sum(answers[q.id].abstained for q in null), len(null)),
         "false_abstention_rate": ratio(sum(answers[q.id].abstained for q in answerable), len(answerable)),
@@ -279,7 +297,8 @@ def answers_table(run: EvalRun) -> str:
     yes_no_types = sorted({t for result in run.answers.values() for t, m in result["by_type"].items() if "accuracy_yes_no" in m})
     header = ["backend", "strict accuracy", *[f"{t.replace('_query', '')}" for t in types],
               *[f"{t.replace('_query', '')} yes/no" for t in yes_no_types], "lenient accuracy",
-              "null abstained", "false answer", "false abstain", "cite P", "cite R", "total p50 ms", "total p95 ms",
+              "null abstained", "false answer", "false abstain", "follow-up rewrite", "follow-up strict",
+              "cite P", "cite R", "total p50 ms", "total p95 ms",
               *[f"{kind} faults" for kind in FAULT_KINDS]]
     lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
     fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
@@ -288,6 +307,7 @@ def answers_table(run: EvalRun) -> str:
         cells = [backend, fmt(r["accuracy"]), *[fmt(r["by_type"].get(t, {}).get("accuracy")) for t in types],
                  *[fmt(r["by_type"].get(t, {}).get("accuracy_yes_no")) for t in yes_no_types], fmt(r["accuracy_lenient"]),
                  fmt(r["abstention_recall"]), fmt(r["false_answer_rate"]), fmt(r["false_abstention_rate"]),
+                 fmt(r.get("rewrite_accuracy")), fmt(r.get("follow_up_accuracy")),
                  fmt(r["citation_precision"]), fmt(r["citation_recall"]),
                  str(total["p50"]), str(total["p95"]), *[fmt(r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
         lines.append("| " + " | ".join(cells) + " |")
@@ -321,9 +341,12 @@ def confusion_table(result: dict) -> str:
 def questions_table(result: dict) -> str:
     """Markdown: one row per question (question, gold, short answer, right or wrong, why it abstained)."""
     cell = lambda text: str(text or "").replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| id | type | question | gold | short answer | right | abstain reason |", "|---|---|---|---|---|---|---|"]
+    lines = ["| id | type | question | interpreted as | gold | short answer | right | abstain reason |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in result["questions"]:
-        lines.append(f"| {row['id']} | {row['type'].replace('_query', '')} | {cell(row['question'])} | {cell(row['gold'])} | "
+        asked = row["standalone_question"] if row["standalone_question"] != row["question"] else ""
+        lines.append(f"| {row['id']} | {row['type'].replace('_query', '')} | {cell(row['question'])} | {cell(asked)} | "
+                     f"{cell(row['gold'])} | "
                      f"{cell(row['short_answer']) or '(abstained)'} | {'right' if row['right'] else 'WRONG'} | "
                      f"{cell(row['abstain_reason'])} |")
     return "\n".join(lines)

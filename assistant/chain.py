@@ -1,5 +1,5 @@
-"""Where the answer is made: the LCEL chain history+question -> standalone question -> retrieve -> evidence
--> generate (streamed) -> check citations -> `Answer`.
+"""Where the answer is made: the LCEL chain history+question -> standalone question (`followups`) -> question plan
+(`questions`) -> retrieve per part -> evidence -> read (`reader`) -> generate (streamed) -> check citations -> `Answer`.
 
 `Assistant.stream()` yields {"type": "token", "text"} events while the generator writes, then one
 {"type": "answer", "answer": Answer} with the checked text; `Assistant.ask()` returns that Answer.
@@ -19,16 +19,12 @@ from .cite import MARKER, Citation, check_citations
 from .config import Settings
 from .embedding_cache import CachedEmbeddings
 from .evidence import candidate_sentences, score_sentences, unanswered_reason
+from .followups import prior_turns, standalone_question
 from .generators import generator
 from .questions import QuestionPlan, analyse
 from .reader import Reading, abstention_text, read
 from .retrieve import Filters, HybridRetriever
 from .store import ArticleIndex
-
-_FOLLOW_UP = re.compile(r"^\s*(and|but|also|so|then|what about|how about)\b|\b(he|she|they|him|her|them|his|hers|their|its|it|"
-                        r"that|this|those|these|there|the same|the two|both)\b", re.I)
-_ENTITY = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")
-
 
 def without_short_answer(text: str, statement: str) -> str:
     """A generated text without a repeat of the reader's opening statement (the chain puts that first itself)."""
@@ -38,36 +34,6 @@ def without_short_answer(text: str, statement: str) -> str:
         rest = stripped[len(body):].lstrip(" .:")
         return re.sub(r"^(?:\s*\[\d+(?:\s*,\s*\d+)*\])+", "", rest).lstrip(" .")
     return text
-
-
-def _is_follow_up(question: str, history: Sequence[tuple[str, str]]) -> bool:
-    return bool(history) and bool(_FOLLOW_UP.search(question))
-
-
-def _history_entities(question: str, history: Sequence[tuple[str, str]]) -> list[str]:
-    """Names in the previous answer that the question does not already contain (pronoun antecedents)."""
-    answer_text = re.sub(r"\[\d+\]", "", history[-1][1])
-    known = question.lower()
-    entities: list[str] = []
-    for entity in _ENTITY.findall(answer_text):
-        if entity.lower() not in known and entity not in entities and entity.lower() not in {"the", "a", "an", "i"}:
-            entities.append(entity)
-    return entities[:8]
-
-
-def condense_question(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """The retrieval query of a follow-up question: it, the previous question, and the names of the previous
-    answer, so "And what did he say?" retrieves like the turn it follows. Other questions are unchanged."""
-    if not _is_follow_up(question, history):
-        return question
-    return " ".join(part for part in (question, history[-1][0], " ".join(_history_entities(question, history))) if part)
-
-
-def focus_question(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """What evidence is scored against: the question, plus for a follow-up the names its pronouns may point to."""
-    if not _is_follow_up(question, history):
-        return question
-    return " ".join([question, *_history_entities(question, history)])
 
 
 @dataclass
@@ -87,13 +53,14 @@ class Answer:
     answer_type: str = "description"
     short_answer: str | None = None
     short_answer_citations: list[int] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
     reading: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON object of `assistant ask --json` and of the chat's `/ask` API."""
         return {"question": self.question, "standalone_question": self.standalone_question,
                 "answer_type": self.answer_type, "short_answer": self.short_answer,
-                "short_answer_citations": self.short_answer_citations, "answer": self.answer,
+                "short_answer_citations": self.short_answer_citations, "speakers": self.speakers, "answer": self.answer,
                 "abstained": self.abstained, "citations": [c.as_dict() for c in self.citations],
                 "backend": self.backend, "timings_ms": self.timings_ms, "corrections": self.corrections,
                 "reading": self.reading}
@@ -102,7 +69,7 @@ class Answer:
 def abstention(question: str, standalone: str, backend: str, timings: dict[str, float], plan: QuestionPlan | None = None,
                reason: str | None = None) -> Answer:
     """The answer that says what the articles don't establish (no citations)."""
-    text = abstention_text(question, reason or "no passage in them answers this question")
+    text = abstention_text(standalone, reason or "no passage in them answers this question")
     return Answer(question, standalone, text, True, [], backend, timings,
                   answer_type=plan.answer_type if plan else "description",
                   reading={"plan": plan.as_dict() if plan else {}, "abstain_reason": reason})
@@ -144,7 +111,7 @@ class Assistant:
             return RunnableLambda(run)
 
         def plan(state: dict) -> QuestionPlan:
-            return analyse(state["question"], self.retriever.known_sources())
+            return analyse(state["standalone"], self.retriever.known_sources())
 
         def retrieve(state: dict):
             parts = [part.text for part in state["plan"].parts]
@@ -153,7 +120,7 @@ class Assistant:
 
         def reading(state: dict) -> Reading:
             candidates = candidate_sentences(state["passages"])
-            score_sentences(focus_question(state["question"], state["history"]), candidates, self.sentence_embeddings)
+            score_sentences(state["standalone"], candidates, self.sentence_embeddings)
             bodies: dict[str, str | None] = {}
 
             def article_text(article_id: str) -> str | None:
@@ -165,7 +132,7 @@ class Assistant:
                           tuple(self.retriever.known_sources()))
             if result.short_answer is not None and state["plan"].answer_type in ("description", "quote", "number", "date"):
                 # a direct lookup: the evidence must hold the question's words, numbers and years
-                reason = unanswered_reason(state["question"], result.evidence, self.settings.answer_min_coverage)
+                reason = unanswered_reason(state["standalone"], result.evidence, self.settings.answer_min_coverage)
                 if reason:
                     result = Reading(result.answer_type, None, [], abstain_reason=reason)
             return result
@@ -209,27 +176,30 @@ class Assistant:
                 first_markers = [int(n) for n in re.findall(r"\d+", MARKER.match(checked.text, len(opening)).group(1))]
                 result = Answer(state["question"], state["standalone"], checked.text, False, checked.citations,
                                 backend, timings, [*found.corrections, *checked.corrections], answer_type=found.answer_type,
-                                short_answer=found.short_answer, short_answer_citations=first_markers)
+                                short_answer=found.short_answer, short_answer_citations=first_markers,
+                                speakers=found.speakers)
             result.reading = {"plan": plan_.as_dict(), **found.as_dict()}
             yield {"type": "answer", "answer": result}
 
-        return (RunnablePassthrough.assign(standalone=timed("condense", lambda s: condense_question(s["question"], s["history"])))
+        return (RunnablePassthrough.assign(standalone=timed("condense", lambda s: standalone_question(s["question"], s["history"])))
                 | RunnablePassthrough.assign(plan=timed("analyse", plan))
                 | RunnablePassthrough.assign(passages=timed("retrieve", retrieve))
                 | RunnablePassthrough.assign(reading=timed("read", reading))
                 | RunnableGenerator(answer_events))
 
-    def stream(self, question: str, history: Sequence[tuple[str, str]] = (), backend: str | None = None,
+    def stream(self, question: str, history: Sequence = (), backend: str | None = None,
                k: int | None = None, filters: Filters | None = None) -> Iterator[dict]:
-        """Token events while the answer is generated, then the checked answer event."""
+        """Token events while the answer is generated, then the checked answer event. `history`: the earlier turns,
+        oldest first, as `[question, answer]` pairs or objects with "question", "answer", "short_answer", "speakers"
+        (see `followups.prior_turns`; a malformed item raises ValueError naming it)."""
         question = question.strip()
         if not question:
             raise ValueError("the question is empty")
-        state = {"question": question, "history": list(history), "k": k, "filters": filters,
+        state = {"question": question, "history": prior_turns(history), "k": k, "filters": filters,
                  "timings": {}, "notes": {}, "started": time.perf_counter()}
         yield from self.chain(backend or self.settings.generator).stream(state)
 
-    def ask(self, question: str, history: Sequence[tuple[str, str]] = (), backend: str | None = None,
+    def ask(self, question: str, history: Sequence = (), backend: str | None = None,
             k: int | None = None, filters: Filters | None = None) -> Answer:
         """The checked answer (the last event of `stream`)."""
         final = None

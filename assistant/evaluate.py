@@ -2,8 +2,10 @@
 baselines measured in the same run, and answer metrics when an answerer is given.
 
 Question files use the MultiHop-RAG schema: {id, question, answer, question_type, evidence: [{article_id, quote}]},
-plus optional `history` ([{question, answer}]) for follow-up questions and optional `forbidden` (strings no answer
-may contain, such as the payloads that hostile articles try to inject).
+plus optional `history` ([{question, answer, short_answer?, speakers?}], oldest first) for follow-up questions with
+optional `antecedent` (the name the follow-up refers to, which its standalone question must contain; "" for a topic
+switch, whose standalone question must be the question itself), and optional `forbidden` (strings no answer may
+contain, such as the payloads that hostile articles try to inject).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from typing import Any
 
 from .articles import load_file, slugify
 from .config import Settings
+from .followups import PriorTurn, prior_turns, standalone_question
 from .retrieve import HybridRetriever, Passage
 from .store import ArticleIndex, IndexReport
 
@@ -32,8 +35,9 @@ class Question:
     answer: str
     question_type: str
     evidence: tuple[tuple[str, str], ...]  # (article_id, quote)
-    history: tuple[tuple[str, str], ...] = ()
+    history: tuple[PriorTurn, ...] = ()
     forbidden: tuple[str, ...] = ()
+    antecedent: str | None = None  # a follow-up's gold antecedent ("" for a topic switch that must inherit nothing)
 
     @property
     def gold_articles(self) -> set[str]:
@@ -60,9 +64,10 @@ def load_questions(path: Path) -> list[Question]:
                     id=str(record["id"]), question=record["question"], answer=str(record.get("answer", "")),
                     question_type=record.get("question_type", "unknown"),
                     evidence=tuple((e["article_id"], e["quote"]) for e in record.get("evidence", [])),
-                    history=tuple((turn["question"], turn["answer"]) for turn in record.get("history", [])),
-                    forbidden=tuple(str(text) for text in record.get("forbidden", []))))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    history=tuple(prior_turns(record.get("history", []))),
+                    forbidden=tuple(str(text) for text in record.get("forbidden", [])),
+                    antecedent=record.get("antecedent")))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 raise ValueError(f"{path}:{number}: not a valid question record ({exc})") from None
     return questions
 
@@ -269,9 +274,7 @@ def standalone_query(question: Question) -> str:
     """The retrieval query for an eval question: follow-ups are rewritten with their history."""
     if not question.history:
         return question.question
-    from .chain import condense_question
-
-    return condense_question(question.question, list(question.history))
+    return standalone_question(question.question, list(question.history))
 
 
 # --- reports -------------------------------------------------------------------------------------

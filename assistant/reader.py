@@ -87,6 +87,7 @@ class Reading:
     abstain_reason: str | None = None
     parts: list[PartCheck] = field(default_factory=list)
     corrections: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)  # who made the statements an attribution answer reports
 
     def __post_init__(self) -> None:
         # article text quoted in the answer carries no [n] of the article's own (only the generator's are citations)
@@ -96,7 +97,8 @@ class Reading:
 
     def as_dict(self) -> dict:
         return {"answer_type": self.answer_type, "short_answer": self.short_answer, "statement": self.statement,
-                "abstain_reason": self.abstain_reason, "parts": [p.as_dict() for p in self.parts]}
+                "abstain_reason": self.abstain_reason, "speakers": self.speakers,
+                "parts": [p.as_dict() for p in self.parts]}
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -529,7 +531,8 @@ def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_
         said = plan.stance == "say" and any(t.lemma_.lower() in _PLAIN_SAY for t in question_doc)
         slot = "" if said and content else slot_answer(question_doc, best.evidence, _docs([best.evidence])[0])
         text = slot or _balanced(content or best.evidence.text)
-        return Reading("quote", text, [best.evidence], short_support=1, statement=best.evidence.text.strip())
+        return Reading("quote", text, [best.evidence], short_support=1, statement=best.evidence.text.strip(),
+                       speakers=list(best.speakers))
     if plan.answer_type in ("person", "organization", "place"):  # "which agencies had no comment": bodies only
         wanted = TYPE_LABELS[plan.answer_type]
         found = [s for s in found if any(label in wanted or not label and "PERSON" in wanted for label in s.labels)]
@@ -546,7 +549,8 @@ def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_
     if not speakers:
         return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
     short = _format_list(speakers)
-    return Reading(plan.answer_type, short, support, short_support=len(support), statement=f"{short}.")
+    return Reading(plan.answer_type, short, support, short_support=len(support), statement=f"{short}.",
+                   speakers=speakers)
 
 
 def _preceding(item: Evidence, article_text, sentences: int = 3) -> str:

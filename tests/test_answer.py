@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from assistant.articles import load_file
-from assistant.chain import Assistant, condense_question
+from assistant.chain import Assistant
+from assistant.followups import standalone_question
 from assistant.cite import check_citations, split_answer
 from assistant.config import Settings
 from assistant.evidence import attribution_family, select_evidence
@@ -62,7 +63,8 @@ def test_question_the_article_cannot_answer_abstains(assistant: Assistant):
 def test_follow_up_uses_the_history(assistant: Assistant):
     history = [("Who denied that Musk and Putin had been in contact?",
                 "Russia denied the conversations took place; Kremlin spokesman Dmitry Peskov rejected the report. [1]")]
-    assert "Peskov" in condense_question("And what did he say about their one conversation?", history)
+    assert standalone_question("And what did he say about their one conversation?", history) == \
+        "And what did Dmitry Peskov say about Musk and Putin’s one conversation?"
     answer = assistant.ask("And what did he say about their one conversation?", history)
     assert "medium-length phone conversation" in answer.answer
     alone = assistant.ask("And what did he say about their one conversation?")

@@ -84,16 +84,21 @@ def test_ask_api_abstains_and_rejects_an_empty_question(client):
 
 @pytest.mark.slow
 def test_ask_api_takes_the_history_of_follow_ups(client):
-    """The optional second argument holds earlier [question, answer] pairs; a follow-up is condensed with them."""
+    """The optional second argument holds earlier [question, answer] pairs or answer objects; a follow-up's
+    references are resolved with them."""
     from gradio_client.exceptions import AppError
 
     first_question = "What did Kremlin spokesman Dmitry Peskov call the Journal's report?"
     first = client.predict(first_question, [], api_name="/ask")
     follow_up = client.predict("And what did he say about their one conversation?", [[first_question, first["answer"]]],
                                api_name="/ask")
-    assert first_question in follow_up["standalone_question"] and "Peskov" in follow_up["standalone_question"]
-    with pytest.raises(AppError, match="list of \\[question, answer\\] pairs"):
+    assert follow_up["standalone_question"].startswith("And what did Dmitry Peskov say about")
+    as_object = client.predict("And what did he say about their one conversation?", [first], api_name="/ask")
+    assert as_object["standalone_question"] == follow_up["standalone_question"]
+    with pytest.raises(AppError, match="history item 1 must be a \\[question, answer\\] pair"):
         client.predict("And then?", [["only a question"]], api_name="/ask")
+    with pytest.raises(AppError, match="question must be text"):
+        client.predict(None, [], api_name="/ask")
 
 
 @pytest.mark.slow
@@ -229,6 +234,9 @@ def test_answer_html_links_cited_markers_and_escapes_text():
     assert '<span class="backend">extractive</span>' in rendered
     abstained = answer_html({**answer, "abstained": True, "citations": [], "answer": "The indexed articles don't say."}, 1)
     assert 'class="answer abstained"' in abstained and "No answer in the indexed articles" in abstained
+    follow_up = answer_html({**answer, "question": "What did he say?", "standalone_question": "What did <b>Peskov</b> say?"}, 2)
+    assert '<div class="interpreted">Interpreted as: <q>What did &lt;b&gt;Peskov&lt;/b&gt; say?</q></div>' in follow_up
+    assert "interpreted" not in answer_html({**answer, "question": "Q?", "standalone_question": "Q?"}, 1)
 
 
 def test_highlight_passage_marks_the_quote_by_offset_or_by_search():

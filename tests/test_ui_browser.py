@@ -130,6 +130,12 @@ def test_chat_cites_its_sources_and_answers_from_an_upload(page, server, tmp_pat
     second = open_citation(page, answer, 2)  # another marker switches the panel to its card
     assert page.locator("#sources .cite-card.active").count() == 1 and second.get_attribute("id") == "cite-1-2"
 
+    follow_up = ask(page, "What did he call the report?")  # "he": the speaker of the previous answer
+    assert re.fullmatch("Interpreted as: What did (Dmitry )?Peskov call the report\\?",
+                        follow_up.locator(".interpreted").inner_text())
+    assert "absolutely false information" in follow_up.locator(".short-answer").inner_text()
+    assert answer.locator(".interpreted").count() == 0  # a question answered as asked says nothing
+
     fixture = tmp_path / "harbor.txt"
     fixture.write_text(HARBOR_ARTICLE)
     page.get_by_role("tab", name="Articles").click()

@@ -32,6 +32,7 @@ CITE_JS = """
 
 CSS = """
 .answer p { margin: 0; }
+.interpreted { font-size: 0.85em; opacity: 0.75; font-style: italic; margin-bottom: 4px; }
 .short-answer { font-size: 1.25em; font-weight: 700; margin-bottom: 4px; }
 .short-answer .answer-type { font-size: 0.6em; font-weight: 600; text-transform: uppercase; opacity: 0.65;
   letter-spacing: 0.05em; margin-right: 6px; vertical-align: middle; }

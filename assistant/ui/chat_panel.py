@@ -85,7 +85,7 @@ class ChatPanel:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        history = [(turn["question"], turn["answer"]["answer"]) for turn in turns if turn.get("answer")]
+        history = [turn["answer"] for turn in turns if turn.get("answer")]  # Answer.as_dict(): short answer, speakers
         try:
             filters = make_filters(sources, date_from, date_to)
             if self.ctx.backends.get(backend):

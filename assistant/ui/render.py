@@ -42,15 +42,26 @@ def _seconds(answer: dict) -> str:
     return f" · {total / 1000:.1f} s" if isinstance(total, (int, float)) else ""
 
 
+def interpreted_html(answer: dict) -> str:
+    """The line that says what a follow-up was taken to mean ("Interpreted as: ..."), or "" for a question that
+    was answered as asked."""
+    asked, meant = answer.get("question") or "", answer.get("standalone_question") or ""
+    if not meant or " ".join(meant.split()) == " ".join(asked.split()):
+        return ""
+    return f'<div class="interpreted">Interpreted as: <q>{esc(meant)}</q></div>'
+
+
 def answer_html(answer: dict, turn: int, filters: str = "") -> str:
-    """A checked answer (Answer.as_dict()) as a chat message: linked markers, or a visibly styled abstention,
-    and a footer naming the generator that answered (and the settings' filters, when any were set)."""
+    """A checked answer (Answer.as_dict()) as a chat message: what a follow-up was taken to mean, linked markers,
+    or a visibly styled abstention, and a footer naming the generator that answered (and the settings' filters,
+    when any were set)."""
     backend = f'<span class="backend">{esc(answer["backend"])}</span>'
     restricted = f" · filtered to {esc(filters)}" if filters else ""
+    interpreted = interpreted_html(answer)
     if answer["abstained"]:
         footer = f'<div class="answer-meta">generator: {backend}{_seconds(answer)}{restricted}</div>'
-        return (f'<div class="answer abstained"><div class="abstain-label">No answer in the indexed articles</div>'
-                f'<p>{esc(answer["answer"])}</p>{footer}</div>')
+        return (f'<div class="answer abstained">{interpreted}<div class="abstain-label">No answer in the indexed '
+                f'articles</div><p>{esc(answer["answer"])}</p>{footer}</div>')
     count = len(answer["citations"])
     footer = (f'<div class="answer-meta">generator: {backend}{_seconds(answer)} · {count} source{"s" * (count != 1)}'
               f'{restricted} · click a [n] to see it</div>')
@@ -58,7 +69,7 @@ def answer_html(answer: dict, turn: int, filters: str = "") -> str:
     short = answer.get("short_answer")
     headline = (f'<div class="short-answer"><span class="answer-type">{esc(answer.get("answer_type", ""))}</span> '
                 f'{esc(short)}</div>') if short else ""
-    return f'<div class="answer">{headline}<p>{text}</p>{footer}</div>'
+    return f'<div class="answer">{interpreted}{headline}<p>{text}</p>{footer}</div>'
 
 
 def streaming_html(text: str, backend: str) -> str:
