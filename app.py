@@ -1,6 +1,6 @@
-"""Start the web chat: `python app.py [--host H] [--port P] [--index-dir DIR] [--auth USER:PASSWORD]`.
+"""Start the web chat: `python app.py [--host H] [--port P] [--index-dir DIR] [--auth USER:PASSWORD] [--auth-file F]`.
 
-Defaults come from the settings (ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_INDEX_DIR, ASSISTANT_AUTH):
+Defaults come from the settings (ASSISTANT_HOST, ASSISTANT_PORT, ASSISTANT_INDEX_DIR, ASSISTANT_AUTH, ASSISTANT_AUTH_FILE):
 127.0.0.1:7860, no login. Any address but loopback needs a login; without one the app refuses to start.
 An empty index gets the sample article first. Exit codes: 0 stopped, 2 usage or setup error.
 """
@@ -25,12 +25,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--index-dir", help="index directory (default: $ASSISTANT_INDEX_DIR or index/)")
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="require this login (default: $ASSISTANT_AUTH); "
                         "needed for any address but loopback")
+    parser.add_argument("--auth-file", metavar="FILE", help="logins, one user:password per line (default: "
+                        "$ASSISTANT_AUTH_FILE); each user has their own conversations")
     return parser.parse_args(argv)
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The settings, with the command line's flags over the environment."""
-    flags = {"host": args.host, "port": args.port, "auth": args.auth,
+    flags = {"host": args.host, "port": args.port, "auth": args.auth, "auth_file": args.auth_file,
              "index_dir": Path(args.index_dir) if args.index_dir else None}
     return Settings(**{name: value for name, value in flags.items() if value is not None})
 
@@ -47,12 +49,16 @@ def is_loopback(host: str) -> bool:
 
 def exposure_problem(settings: Settings) -> str:
     """Why these settings must not start the chat ("" when they may)."""
-    auth = settings.auth.get_secret_value()
-    if auth and (":" not in auth or not auth.partition(":")[0] or not auth.partition(":")[2]):
-        return "the login must be USER:PASSWORD with both parts non-empty (--auth or ASSISTANT_AUTH)"
-    if not is_loopback(settings.host) and not auth:
+    from assistant.logins import LoginError, load_logins
+
+    try:
+        logins = load_logins(settings)
+    except LoginError as exc:
+        return str(exc)
+    if not is_loopback(settings.host) and not logins:
         return (f"refusing to listen on {settings.host}: anyone who can reach it could read and change the index. "
-                "Set a login with --auth USER:PASSWORD or ASSISTANT_AUTH=USER:PASSWORD, or listen on 127.0.0.1.")
+                "Set a login with --auth USER:PASSWORD, ASSISTANT_AUTH=USER:PASSWORD or ASSISTANT_AUTH_FILE=FILE, "
+                "or listen on 127.0.0.1.")
     return ""
 
 

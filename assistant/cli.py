@@ -176,6 +176,17 @@ def _answerers(args: argparse.Namespace, settings: Settings) -> dict:
     return answerers_for(settings, args.backends.split(",") if args.backends else None)
 
 
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    from .logins import hash_password
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        print("error: give the password on stdin, e.g. `read -rs p; echo \"$p\" | assistant hash-password`", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Question answering over news articles, with checked citations.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -216,6 +227,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: every available one)")
     evaluate.add_argument("--json", action="store_true", help="print every metric as JSON")
     evaluate.add_argument("--out", help="also write report.md, metrics.json and charts into this directory")
+
+    hashed = sub.add_parser("hash-password", help="Hash a password (read from stdin) for a line of ASSISTANT_AUTH_FILE.",
+                            description="Read a password from stdin (one line) and print its pbkdf2_sha256 hash; put "
+                                        "user:<hash> in the login file.")
+    hashed.set_defaults(handler=cmd_hash_password)
     return parser
 
 

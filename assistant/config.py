@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     # --- chat ----------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address the web chat (`python app.py`) listens on; any address but loopback requires auth.")
     port: int = Field(7860, ge=1, le=65535, description="Port of the web chat.")
-    auth: SecretStr = Field(SecretStr(""), description="Web chat login as user:password (the password may contain ':'); required when host is not loopback.")
+    auth: SecretStr = Field(SecretStr(""), description="Web chat login as user:password (the password may contain ':'); required when host is not loopback unless auth_file is set.")
+    auth_file: Path | None = Field(None, description="File of web chat logins, one user:password per line (a password may be stored hashed: `assistant hash-password`); each user sees only their own conversations.")
 
     def index_fingerprint(self) -> str:
         """Hash of the settings that change what is stored per chunk; a change re-indexes every article."""

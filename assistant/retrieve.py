@@ -263,21 +263,20 @@ class HybridRetriever(BaseRetriever):
 
     def search_parts(self, query: str, parts: Sequence[str], k: int | None = None, filters: Filters | None = None,
                      per_part: int = 3) -> list[Passage]:
-        """Passages for a question made of several parts (each naming its own source or claim): the best `per_part`
-        passages of every part, searched on its own (within the sources and dates it names), then the whole
-        question's passages, without repeats, cut to `k`. One part or none: `search(query)`."""
+        """Passages for a question made of several parts (each naming its own source or claim): the whole
+        question's ranking and the best `per_part` passages of every part (searched on its own, within the sources
+        and dates it names), interleaved rank by rank (the whole question's first), without repeats, cut to `k`.
+        One part or none: `search(query)`."""
         k = k or self.k
         whole = self.search(query, k=k, filters=filters)
         if len(parts) < 2:
             return whole
+        rankings = [whole, *(self.search(part, k=per_part, filters=filters)[:per_part] for part in parts)]
         merged: dict[str, Passage] = {}
-        for part in parts:
-            for passage in self.search(part, k=per_part, filters=filters)[:per_part]:
-                merged.setdefault(passage.chunk_id, passage)
-        for passage in whole:
-            if len(merged) >= k:
-                break
-            merged.setdefault(passage.chunk_id, passage)
+        for rank in range(k):
+            for ranking in rankings:
+                if rank < len(ranking):
+                    merged.setdefault(ranking[rank].chunk_id, ranking[rank])
         return list(merged.values())[:k]
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:

@@ -235,7 +235,7 @@ def test_answer_html_links_cited_markers_and_escapes_text():
     abstained = answer_html({**answer, "abstained": True, "citations": [], "answer": "The indexed articles don't say."}, 1)
     assert 'class="answer abstained"' in abstained and "No answer in the indexed articles" in abstained
     follow_up = answer_html({**answer, "question": "What did he say?", "standalone_question": "What did <b>Peskov</b> say?"}, 2)
-    assert '<div class="interpreted">Interpreted as: <q>What did &lt;b&gt;Peskov&lt;/b&gt; say?</q></div>' in follow_up
+    assert '<div class="interpreted">Interpreted as: <span class="interpreted-question">What did &lt;b&gt;Peskov&lt;/b&gt; say?</span></div>' in follow_up
     assert "interpreted" not in answer_html({**answer, "question": "Q?", "standalone_question": "Q?"}, 1)
 
 

@@ -5,9 +5,11 @@
 
 Where things are (one module per tab; rendering, assets, filters and uploads never import a tab module):
 - `app.py`: `build_app` (assembles the tabs, wires their events, registers the API) and `launch_options`.
-- `context.py`: `Context`, what the tabs share (settings, the Assistant and its index, the upload folder and
-  limit, which generators can run here), and `PRIVATE`, the option that keeps UI events out of the API.
+- `context.py`: `Context`, what the tabs share (settings, the Assistant and its index, the conversation store, the
+  upload folder and limit, which generators can run here), `user_of` and `PRIVATE`, the option that keeps UI events
+  out of the API.
 - `chat_panel.py`: the Chat tab (conversation, question box, source panel, answer settings) and its handlers.
+- `conversations_panel.py`: the sidebar of the user's saved conversations (open, rename, delete, reopen on reload).
 - `articles_panel.py`: the Articles tab (upload, paste, indexing results, indexed articles, removal) and its handlers.
 - `api.py`: the `/ask` endpoint.
 - `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel).

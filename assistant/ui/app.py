@@ -8,11 +8,13 @@ import gradio as gr
 
 from ..chain import Assistant
 from ..config import Settings
+from ..logins import load_logins, login_check
 from .api import AskApi
 from .articles_panel import ArticlesPanel
 from .assets import CITE_JS, CSS
 from .chat_panel import ChatPanel
 from .context import Context
+from .conversations_panel import ConversationsPanel
 
 
 def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
@@ -20,6 +22,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
     process; per-browser state lives in gr.State."""
     ctx = Context(settings, assistant)
     chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), AskApi(ctx)
+    conversations = ConversationsPanel(ctx, chat)
     with gr.Blocks(title="News assistant") as demo:
         gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
                     "Every sentence cites its source: click a **[n]** to see the passage.")
@@ -28,8 +31,9 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
                 chat.build()
             with gr.Tab("Articles", id="articles"):
                 articles.build()
+        conversations.build()
         # Connect the events; only `/ask` is an API endpoint, the UI's events are private.
-        chat.wire()
+        conversations.wire(demo, chat.wire())
         articles.wire(demo, chat.sources)
         api.wire()
     demo.queue(default_concurrency_limit=2)
@@ -37,9 +41,9 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments of `Blocks.launch()`: address, upload limit, login, page assets; no share link, no SSR."""
-    auth = settings.auth.get_secret_value()
-    user, _, password = auth.partition(":")
+    """Keyword arguments of `Blocks.launch()`: address, upload limit, logins (`logins.py`; raises LoginError for an
+    unusable login setting or file), page assets; no share link, no SSR."""
+    logins = load_logins(settings)
     return {"server_name": settings.host, "server_port": settings.port, "share": False, "ssr_mode": False,
-            "max_file_size": int(settings.max_file_mb * 2**20), "auth": (user, password) if auth else None,
+            "max_file_size": int(settings.max_file_mb * 2**20), "auth": login_check(logins) if logins else None,
             "css": CSS, "head": CITE_JS, "footer_links": ["api", "settings"], "show_error": False}

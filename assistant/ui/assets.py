@@ -44,6 +44,7 @@ CSS = """
 .answer.error { border-left-color: #dc2626; background: rgba(220, 38, 38, 0.10); }
 .abstain-label, .error-label { font-weight: 700; font-size: 0.9em; margin-bottom: 2px; }
 .abstain-label { color: #b45309; }
+.cite-stale { color: #b45309; font-weight: 600; font-size: 0.85em; margin-bottom: 4px; }
 .error-label { color: #b91c1c; }
 a.cite { text-decoration: none !important; font-weight: 600; padding: 0 3px; border-radius: 4px; cursor: pointer;
   background: rgba(37, 99, 235, 0.12); color: #1d4ed8 !important; }

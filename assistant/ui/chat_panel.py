@@ -7,13 +7,15 @@ every tab is built, connects the tab's events (all `PRIVATE`). Other tabs may us
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 
 import gradio as gr
 
+from ..conversations import ConversationNotFound
 from ..generators import BACKENDS, BackendUnavailable
 from ..store import IndexBusy, IndexUnavailable
-from .context import PRIVATE, Context
+from .context import PRIVATE, Context, user_of
 from .filters import describe_filters, make_filters
 from .render import Turn, chat_messages, esc, panel_html
 
@@ -34,6 +36,8 @@ class ChatPanel:
         available = [name for name, why in backends.items() if not why]
         unavailable = "; ".join(f"**{name}**: {esc(why)}" for name, why in backends.items() if why)
         self.turns = gr.State([])
+        # the open conversation's id, kept in the browser so that a reload reopens it (the sidebar checks the owner)
+        self.conversation = gr.BrowserState(None, storage_key="news-assistant-conversation")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 self.chatbot = gr.Chatbot(elem_id="chat", label="Conversation", height=480, render_markdown=False,
@@ -67,23 +71,28 @@ class ChatPanel:
             if unavailable:
                 gr.Markdown(f"Not available here: {unavailable}", elem_id="unavailable-backends")
 
-    def wire(self) -> None:
-        """Asking (Enter or the button) streams an answer; "New chat" and the chatbot's clear button start over."""
-        chat_inputs = [self.question, self.turns, self.backend, self.k, self.sources, self.date_from, self.date_to]
-        chat_outputs = [self.question, self.chatbot, self.turns, self.panel]
-        self.question.submit(self.respond, chat_inputs, chat_outputs, **PRIVATE)
-        self.ask.click(self.respond, chat_inputs, chat_outputs, **PRIVATE)
-        self.clear.click(self.new_chat, None, [self.chatbot, self.turns, self.panel], **PRIVATE)
-        self.chatbot.clear(self.new_chat, None, [self.chatbot, self.turns, self.panel], **PRIVATE)
+    def wire(self) -> list:
+        """Asking (Enter or the button) streams an answer and saves the turn; "New chat" and the chatbot's clear
+        button start a new conversation (the old one stays saved). Returns these events (the sidebar follows them)."""
+        chat_inputs = [self.question, self.turns, self.conversation, self.backend, self.k, self.sources,
+                       self.date_from, self.date_to]
+        chat_outputs = [self.question, self.chatbot, self.turns, self.panel, self.conversation]
+        new_outputs = [self.chatbot, self.turns, self.panel, self.conversation]
+        return [self.question.submit(self.respond, chat_inputs, chat_outputs, **PRIVATE),
+                self.ask.click(self.respond, chat_inputs, chat_outputs, **PRIVATE),
+                self.clear.click(self.new_chat, None, new_outputs, **PRIVATE),
+                self.chatbot.clear(self.new_chat, None, new_outputs, **PRIVATE)]
 
-    def respond(self, question: str, turns: list[Turn], backend: str, k: float, sources: list[str] | None,
-                date_from: str | None, date_to: str | None) -> Iterator[tuple]:
-        """Stream one answer: yields (question box, chat messages, turns, side panel). Follow-ups see the
-        earlier answered turns; every failure ends as an error turn, never as a broken chat."""
+    def respond(self, question: str, turns: list[Turn], conversation_id: str | None, backend: str, k: float,
+                sources: list[str] | None, date_from: str | None, date_to: str | None,
+                request: gr.Request) -> Iterator[tuple]:
+        """Stream one answer: yields (question box, chat messages, turns, side panel, conversation id). Follow-ups
+        see the earlier answered turns; every failure ends as an error turn, never as a broken chat. A finished
+        answer is saved in the user's open conversation (a new one for the first answer); errors are not saved."""
         question = (question or "").strip()
         turns = list(turns or [])
         if not question:
-            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         history = [turn["answer"] for turn in turns if turn.get("answer")]  # Answer.as_dict(): short answer, speakers
         try:
@@ -95,16 +104,16 @@ class ChatPanel:
                 raise BackendUnavailable(f"unknown generator {backend!r}; choose one of {', '.join(BACKENDS)}")
         except (ValueError, BackendUnavailable) as exc:
             turns.append({"question": question, "error": str(exc)})
-            yield "", chat_messages(turns), turns, gr.skip()
+            yield "", chat_messages(turns), turns, gr.skip(), gr.skip()
             return
-        yield "", chat_messages(turns, (question, "", backend)), gr.skip(), gr.skip()
+        yield "", chat_messages(turns, (question, "", backend)), gr.skip(), gr.skip(), gr.skip()
         text = ""
         turn: Turn = {"question": question, "error": "the assistant gave no answer"}
         try:
             for event in self.ctx.assistant.stream(question, history, backend=backend, k=int(k), filters=filters):
                 if event["type"] == "token":
                     text += event["text"]
-                    yield gr.skip(), chat_messages(turns, (question, text, backend)), gr.skip(), gr.skip()
+                    yield gr.skip(), chat_messages(turns, (question, text, backend)), gr.skip(), gr.skip(), gr.skip()
                 else:
                     turn = {"question": question, "answer": event["answer"].as_dict(),
                             "filters": describe_filters(sources, date_from, date_to)}
@@ -114,8 +123,30 @@ class ChatPanel:
             log.exception("answering %r failed", question)
             turn = {"question": question, "error": f"the {backend} generator failed ({type(exc).__name__}: {exc})"}
         turns.append(turn)
-        yield "", chat_messages(turns), turns, panel_html(turns)
+        if turn.get("answer"):
+            conversation_id = self._save(user_of(request), conversation_id, question, turn["answer"])
+        yield "", chat_messages(turns), turns, panel_html(turns), conversation_id
+
+    def _save(self, user: str, conversation_id: str | None, question: str, answer: dict) -> str | None:
+        """Store a finished turn in the user's conversation (created when there is none or it was deleted);
+        returns the conversation's id. A storage failure is logged and the chat goes on unsaved."""
+        store = self.ctx.conversations
+        try:
+            try:
+                if conversation_id:
+                    store.add_turn(user, conversation_id, question, answer)
+                    return conversation_id
+            except ConversationNotFound:
+                pass
+            conversation_id = store.create(user)
+            store.add_turn(user, conversation_id, question, answer)
+            return conversation_id
+        except sqlite3.Error:
+            log.exception("saving a turn of conversation %s failed", conversation_id)
+            gr.Warning("This answer could not be saved in your conversations (see the server log).")
+            return conversation_id
 
     def new_chat(self) -> tuple:
-        """An empty conversation: (chat messages, turns, side panel)."""
-        return [], [], panel_html([])
+        """An empty conversation: (chat messages, turns, side panel, conversation id); it is saved with its first
+        answer."""
+        return [], [], panel_html([]), None

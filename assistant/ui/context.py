@@ -1,9 +1,13 @@
-"""What every tab shares: `Context` (the settings, the one Assistant and its index, the upload folder and limit,
-which generators can run here) and `PRIVATE`, the event option that keeps the UI's events out of the API."""
+"""What every tab shares: `Context` (the settings, the one Assistant and its index, the conversation store, the
+upload folder and limit, which generators can run here), `user_of` (whose request it is) and `PRIVATE`, the event
+option that keeps the UI's events out of the API."""
 from __future__ import annotations
+
+import gradio as gr
 
 from ..chain import Assistant
 from ..config import Settings
+from ..conversations import LOCAL_USER, ConversationStore
 from ..generators import BACKENDS, BackendUnavailable, available_backends, generator
 
 PRIVATE = {"api_visibility": "private"}  # only `/ask` (api.py) is an API endpoint
@@ -37,3 +41,13 @@ class Context:
         self.max_bytes = int(settings.max_file_mb * 2**20)
         self.uploads = settings.index_dir / "uploads"
         self.backends = backend_status(settings)
+        self.conversations = ConversationStore(settings.index_dir / "conversations.sqlite3")
+
+    def article_body(self, article_id: str) -> str | None:
+        """The indexed body of an article, or None when it is not indexed (any more)."""
+        return getattr(self.index.get_article(article_id), "body", None)
+
+
+def user_of(request: gr.Request | None) -> str:
+    """The logged-in user of a request, or the one local user when no login is configured."""
+    return getattr(request, "username", None) or LOCAL_USER

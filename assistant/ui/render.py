@@ -48,7 +48,7 @@ def interpreted_html(answer: dict) -> str:
     asked, meant = answer.get("question") or "", answer.get("standalone_question") or ""
     if not meant or " ".join(meant.split()) == " ".join(asked.split()):
         return ""
-    return f'<div class="interpreted">Interpreted as: <q>{esc(meant)}</q></div>'
+    return f'<div class="interpreted">Interpreted as: <span class="interpreted-question">{esc(meant)}</span></div>'
 
 
 def answer_html(answer: dict, turn: int, filters: str = "") -> str:
@@ -128,10 +128,13 @@ def _safe_url(url: str) -> str:
 
 
 def card_html(citation: dict, turn: int, question: str) -> str:
-    """The side-panel card of one citation: title, source, date, link, and the passage with the quote marked."""
+    """The side-panel card of one citation: title, source, date, link, and the passage with the quote marked; a
+    citation of a reopened conversation whose article was removed or changed since says so (its "stale")."""
     url = _safe_url(citation["url"])
     link = f' · <a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original</a>' if url else ""
-    return (f'<div class="cite-card" id="{card_id(turn, citation["marker"])}">'
+    stale = f'<div class="cite-stale">{esc(citation["stale"])}: the passage below is as it was cited</div>' \
+        if citation.get("stale") else ""
+    return (f'<div class="cite-card" id="{card_id(turn, citation["marker"])}">{stale}'
             f'<div class="cite-title"><span class="cite-num">[{citation["marker"]}]</span> '
             f'{esc(citation["title"] or "Untitled")}</div>'
             f'<div class="cite-meta"><span class="cite-source">{esc(citation["source"] or "unknown source")}</span> · '
