@@ -72,7 +72,7 @@ class ChatServer:
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 240.0) -> "ChatServer":
-        env = {key: value for key, value in os.environ.items() if key not in ("ASSISTANT_HOST", "ASSISTANT_AUTH", "ASSISTANT_PORT")}
+        env = {key: value for key, value in os.environ.items() if key not in ("ASSISTANT_HOST", "ASSISTANT_AUTH", "ASSISTANT_AUTH_FILE", "ASSISTANT_PORT")}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(self.port),

@@ -1,0 +1,120 @@
+"""Conversations in a real browser (Debian's Chromium via Playwright) against `python app.py --auth-file`: a reload
+keeps the conversation, the sidebar switches, renames and deletes, two logged-in users never see each other's
+conversations, follow-ups say how they were taken, and a citation whose article was removed says so."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ARTIFACTS, ROOT, SEED, SEED_QUESTION, ChatServer
+from assistant.articles import load_file
+from assistant.logins import hash_password
+from test_ui_browser import ANSWER_TIMEOUT_MS, ask, browser, open_citation  # noqa: F401  (browser: a fixture)
+
+pytestmark = pytest.mark.slow
+
+USERS = {"ana": "ana-pw", "ben": "ben:pw"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("chat-conversations")
+    logins = folder / "logins.txt"
+    logins.write_text(f"ana:{hash_password(USERS['ana'], iterations=1000)}\nben:{USERS['ben']}\n")
+    server = ChatServer(folder / "index", ARTIFACTS / "app-conversations.log", "--auth-file", str(logins)).start()
+    yield server
+    server.stop()
+
+
+def logged_in(browser, server, user: str):  # noqa: F811
+    """A page of the chat, logged in as `user` (its own browser context: own cookies and local storage)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(server.url)
+    page.get_by_label("username").fill(user)
+    page.get_by_label("password").fill(USERS[user])
+    page.get_by_role("button", name="Login").click()
+    page.locator("#question textarea").wait_for()
+    return page
+
+
+def listed(page) -> list[str]:
+    return [label.strip() for label in page.locator("#conversation-list label").all_inner_texts()]
+
+
+def answers(page):
+    return page.locator("#chat .answer:not(.streaming)")
+
+
+def test_conversations_survive_reloads_switch_rename_and_stay_private(browser, server):  # noqa: F811
+    ana = logged_in(browser, server, "ana")
+    first = ask(ana, SEED_QUESTION)
+    assert first.locator(".interpreted").count() == 0
+    follow_up = ask(ana, "What did he call the report?")
+    assert "Peskov" in follow_up.locator(".interpreted").inner_text()
+    ana.locator("#conversation-list label").first.wait_for()
+    assert listed(ana) == [SEED_QUESTION]
+
+    ana.reload()  # the conversation comes back, with its answers and citations
+    answers(ana).nth(1).wait_for(timeout=ANSWER_TIMEOUT_MS)
+    assert answers(ana).count() == 2 and listed(ana) == [SEED_QUESTION]
+    card = open_citation(ana, answers(ana).nth(0), 1)
+    assert "Associated Press" in card.locator(".cite-meta").inner_text()
+    ana.screenshot(path=str(ARTIFACTS / "chat-conversations.png"))
+
+    ana.locator("#new-chat").click()  # a new conversation; the first one stays saved
+    answers(ana).first.wait_for(state="detached")
+    ask(ana, "What did the Chinese Embassy say?")
+    ana.get_by_text("What did the Chinese Embassy say?", exact=True).first.wait_for()
+    assert sorted(listed(ana)) == sorted([SEED_QUESTION, "What did the Chinese Embassy say?"])
+    ana.locator("#conversation-list label", has_text=SEED_QUESTION).click()
+    answers(ana).nth(1).wait_for()
+    assert answers(ana).count() == 2 and "Peskov" in answers(ana).nth(1).inner_text()
+
+    ana.locator("#conversation-title input, #conversation-title textarea").first.fill("Peskov thread")
+    ana.locator("#rename-conversation").click()
+    ana.locator("#conversation-list label", has_text="Peskov thread").wait_for()
+
+    ben = logged_in(browser, server, "ben")  # another user: none of ana's conversations, even by id
+    ben.wait_for_timeout(1000)
+    assert listed(ben) == [] and answers(ben).count() == 0
+    ask(ben, "What did the Chinese Embassy say?")
+    ben.locator("#conversation-list label").first.wait_for()
+    assert listed(ben) == ["What did the Chinese Embassy say?"]
+    ben.reload()
+    answers(ben).first.wait_for()
+    assert answers(ben).count() == 1 and listed(ben) == ["What did the Chinese Embassy say?"]
+
+    ana.reload()  # ana's list is unchanged by ben
+    ana.locator("#conversation-list label", has_text="Peskov thread").wait_for()
+    assert sorted(listed(ana)) == sorted(["Peskov thread", "What did the Chinese Embassy say?"])
+    ana.context.close()
+    ben.context.close()
+
+
+def test_removed_articles_are_marked_and_deleting_needs_confirmation(browser, server):  # noqa: F811
+    ana = logged_in(browser, server, "ana")
+    ana.locator("#conversation-list label").first.wait_for()
+    ana.locator("#conversation-list label", has_text="Peskov thread").click()
+    answers(ana).nth(1).wait_for()
+    subprocess.run([sys.executable, "-m", "assistant.cli", "remove", "--index-dir", str(server.index_dir),
+                    load_file(SEED, 2**20).articles[0].id], cwd=ROOT, check=True, capture_output=True)
+    ana.reload()
+    ana.locator("#conversation-list label", has_text="Peskov thread").click()
+    answers(ana).nth(1).wait_for()
+    card = open_citation(ana, answers(ana).nth(0), 1)
+    assert "article removed since" in card.locator(".cite-stale").inner_text()
+
+    ana.locator("#delete-all-conversations").click()
+    ana.locator("#confirm-delete").get_by_text("Delete all 2 of your conversations?").wait_for()
+    ana.locator("#confirm-delete-no").click()
+    ana.locator("#conversation-status").get_by_text("Nothing deleted.").wait_for()
+    assert len(listed(ana)) == 2
+    ana.locator("#delete-all-conversations").click()
+    ana.locator("#confirm-delete-yes").click()
+    ana.locator("#conversation-status").get_by_text("Deleted 2 conversations.").wait_for()
+    assert listed(ana) == [] and answers(ana).count() == 0
+    ana.context.close()
