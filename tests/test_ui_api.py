@@ -101,11 +101,93 @@ def test_ask_api_takes_the_history_of_follow_ups(client):
         client.predict(None, [], api_name="/ask")
 
 
+API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/conversations", "/conversation",
+                 "/new_conversation", "/rename_conversation", "/delete_conversation"}
+
+
 @pytest.mark.slow
-def test_only_ask_is_exposed_as_api(client):
+def test_only_the_documented_endpoints_are_exposed(client):
     api = client.view_api(print_info=False, return_format="dict")
-    assert set(api["named_endpoints"]) == {"/ask"}
+    assert set(api["named_endpoints"]) == API_ENDPOINTS
     assert not api["unnamed_endpoints"]
+    ask = {p["parameter_name"]: p for p in api["named_endpoints"]["/ask"]["parameters"]}
+    assert list(ask) == ["question", "history", "k", "backend", "sources", "date_from", "date_to", "conversation_id"]
+    assert all(ask[name]["parameter_has_default"] for name in list(ask)[1:])
+    for name, endpoint in api["named_endpoints"].items():  # every parameter and the return value are described
+        for parameter in endpoint["parameters"]:
+            assert re.search(rf"^\s+{parameter['parameter_name']}: \w", endpoint["description"], re.M), (name, parameter)
+        assert "Returns:" in endpoint["description"], name
+
+
+@pytest.mark.slow
+def test_api_indexes_lists_filters_and_removes_articles(client):
+    from gradio_client.exceptions import AppError
+
+    text = ("The town of Wrenport opened a floating library on an old ferry on Monday, harbor master Ilse Varga said. "
+            "The library holds 4,000 books, according to Varga.")
+    added = client.predict("Wrenport opens a floating library", text, "Coastal Courier", "2024-05-02",
+                           "https://courier.example/library", api_name="/index_text")
+    assert added["status"] == "added" and added["chunks"] >= 1
+    again = client.predict("Wrenport opens a floating library", text, "Coastal Courier", "2024-05-02",
+                           "https://courier.example/library", api_name="/index_text")
+    assert again == {**added, "status": "unchanged", "added": 0, "unchanged": 1, "chunks": 0}
+    listed = {a["id"]: a for a in client.predict(api_name="/articles")}
+    assert listed[added["article_id"]]["source"] == "Coastal Courier"
+    assert listed[added["article_id"]]["url"] == "https://courier.example/library"
+
+    question = "How many books does the floating library in Wrenport hold?"
+    answer = client.predict(question, [], 5, "extractive", ["Coastal Courier"], "2024-05-01", "2024-05-03",
+                            api_name="/ask")
+    assert "4,000" in answer["answer"] and {c["source"] for c in answer["citations"]} == {"Coastal Courier"}
+    outside = client.predict(question, sources=["Associated Press"], api_name="/ask")
+    assert outside["abstained"]
+
+    for args, kwargs, message in [
+            ((None,), {}, "question must be text"), ((question,), {"k": 0}, "k must be a whole number from 1 to 50"),
+            ((question,), {"backend": "gpt9"}, "backend 'gpt9': unknown generator"),
+            ((question,), {"sources": "Coastal Courier"}, "sources must be a list"),
+            ((question,), {"date_from": "yesterday"}, "cannot read the from date 'yesterday'"),
+            ((question,), {"conversation_id": "nope"}, "conversation_id: no conversation"),
+            ((question, [["only a question"]]), {}, "history item 1")]:
+        with pytest.raises(AppError, match=message):
+            client.predict(*args, **kwargs, api_name="/ask")
+    with pytest.raises(AppError, match="date 'yesterday' is not a date; use YYYY-MM-DD"):
+        client.predict("T", "Body text.", "S", "yesterday", "", api_name="/index_text")
+    with pytest.raises(AppError, match="text is empty"):
+        client.predict("T", "  ", api_name="/index_text")
+
+    assert client.predict([added["article_id"], "no-such-id"], api_name="/remove") == \
+        {"removed": [added["article_id"]], "missing": ["no-such-id"]}
+    assert added["article_id"] not in {a["id"] for a in client.predict(api_name="/articles")}
+    with pytest.raises(AppError, match="ids must be a list"):
+        client.predict("an-id", api_name="/remove")
+    with pytest.raises(AppError, match="ids is empty"):
+        client.predict(None, api_name="/remove")
+
+
+@pytest.mark.slow
+def test_api_conversations(client):
+    from gradio_client.exceptions import AppError
+
+    created = client.predict("Peskov", api_name="/new_conversation")
+    first = client.predict(SEED_QUESTION, [], conversation_id=created["id"], api_name="/ask")
+    follow_up = client.predict("What did he call the report?", [first], conversation_id=created["id"], api_name="/ask")
+    assert "Peskov" in follow_up["standalone_question"]
+    listed = {c["id"]: c for c in client.predict(api_name="/conversations")}
+    assert listed[created["id"]]["title"] == "Peskov" and listed[created["id"]]["turns"] == 2
+    stored = client.predict(created["id"], api_name="/conversation")
+    assert [t["question"] for t in stored["turns"]] == [SEED_QUESTION, "What did he call the report?"]
+    assert stored["turns"][1]["answer"]["short_answer"] == follow_up["short_answer"]
+    assert client.predict(created["id"], "Kremlin denial", api_name="/rename_conversation") == \
+        {"id": created["id"], "title": "Kremlin denial"}
+    assert client.predict(created["id"], api_name="/delete_conversation") == {"deleted": created["id"]}
+    assert created["id"] not in {c["id"] for c in client.predict(api_name="/conversations")}
+    for endpoint, args in (("/conversation", ("nope",)), ("/rename_conversation", ("nope", "title")),
+                           ("/delete_conversation", ("nope",)), ("/conversation", (created["id"],))):
+        with pytest.raises(AppError, match="conversation_id: no conversation"):
+            client.predict(*args, api_name=endpoint)
+    with pytest.raises(AppError, match="conversation_id must be text"):
+        client.predict(None, api_name="/conversation")
 
 
 def tree(root: Path) -> dict[str, tuple[int, int]]:

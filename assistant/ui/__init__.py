@@ -1,4 +1,4 @@
-"""The web chat: streamed answers with clickable citations, an articles tab, answer settings and the `/ask` API.
+"""The web chat: streamed answers with clickable citations, an articles tab, answer settings a conversations sidebar and a typed API.
 
 `build_app(settings, assistant)` returns the Gradio Blocks; `launch_options(settings)` the arguments of its
 `launch()`. `app.py` at the project root starts it.
@@ -11,7 +11,7 @@ Where things are (one module per tab; rendering, assets, filters and uploads nev
 - `chat_panel.py`: the Chat tab (conversation, question box, source panel, answer settings) and its handlers.
 - `conversations_panel.py`: the sidebar of the user's saved conversations (open, rename, delete, reopen on reload).
 - `articles_panel.py`: the Articles tab (upload, paste, indexing results, indexed articles, removal) and its handlers.
-- `api.py`: the `/ask` endpoint.
+- `api.py`: the API: `/ask`, `/index_text`, `/articles`, `/remove` and the conversation endpoints.
 - `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel).
 - `filters.py`: the answer settings' source and date restrictions as retrieval filters.
 - `uploads.py`: safe upload names, storing uploads and pasted articles, indexing files into result rows.

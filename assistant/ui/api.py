@@ -1,35 +1,251 @@
-"""The `/ask` API endpoint, the only one the app exposes: `AskApi(ctx).wire()` inside the Blocks registers it."""
+"""The app's API (the only endpoints it exposes; the page's own events are private): `/ask`, `/index_text`,
+`/articles`, `/remove`, `/conversations`, `/conversation`, `/new_conversation`, `/rename_conversation` and
+`/delete_conversation`.
+
+Every endpoint is typed and documented (Gradio shows the docstrings on the page's "Use via API" panel and in
+`Client.view_api()`). Bad input (None, wrong types, an unknown generator, an unreadable date) is answered with a
+clear error that names the parameter (`gr.Error`), never a traceback. Conversation endpoints act for the logged-in
+user only (`context.user_of`). `ApiEndpoints(ctx).wire()` inside the Blocks registers them.
+"""
 from __future__ import annotations
+
+import inspect
+from typing import Any
 
 import gradio as gr
 
+from ..articles import load_file
+from ..conversations import ConversationNotFound, mark_stale_citations
 from ..followups import prior_turns
 from ..generators import BackendUnavailable
-from ..store import IndexBusy, IndexUnavailable
-from .context import Context
+from ..store import IndexBusy, IndexUnavailable, parse_date
+from .context import Context, user_of
+from .filters import make_filters
+from .uploads import save_pasted_article
+
+_FAILURES = (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable, ConversationNotFound)
 
 
-class AskApi:
-    """`/ask` over the shared Assistant."""
+def _fail(message: str) -> gr.Error:
+    return gr.Error(message, print_exception=False)
+
+
+def _text(value: Any, name: str, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        raise _fail(f"{name} must be text, not {type(value).__name__}")
+    if required and not value.strip():
+        raise _fail(f"{name} is empty")
+    return value
+
+
+def _names(value: Any, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str) or not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(f"{name} must be a list of text values")
+    return value
+
+
+class ApiEndpoints:
+    """The API over the shared context."""
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
 
-    def ask_api(self, question: str, history: list | None = None) -> dict:
-        """Answer one question; returns the JSON object of `assistant ask --json` (Answer.as_dict()). `history`:
-        the conversation so far, oldest first, for follow-up questions: [question, answer text] pairs, or the
-        objects earlier calls returned (their "question", "answer", "short_answer" and "speakers" are used)."""
-        if not isinstance(question, str):
-            raise gr.Error(f"question must be text, not {type(question).__name__}", print_exception=False)
+    def ask_api(self, question: str, history: list | None = None, k: int | None = None, backend: str | None = None,
+                sources: list[str] | None = None, date_from: str | None = None, date_to: str | None = None,
+                conversation_id: str | None = None, request: gr.Request = None) -> dict:
+        """Answer one question from the indexed articles, with checked citations.
+
+        Args:
+            question: the question.
+            history: the conversation so far, oldest first, for follow-up questions: [question, answer text] pairs,
+                or the objects earlier calls returned (their short_answer and speakers resolve "he", "they", ...).
+            k: passages to retrieve, 1-50 (default: the server's setting).
+            backend: the generator, one of the server's available ones (default: the server's setting).
+            sources: answer only from these sources (names as `/articles` lists them); empty: all.
+            date_from: answer only from articles published on or after this day, YYYY-MM-DD.
+            date_to: answer only from articles published on or before this day, YYYY-MM-DD.
+            conversation_id: store the turn in this conversation of yours (see `/conversations`).
+
+        Returns:
+            The JSON object of `assistant ask --json`: short_answer (null when it abstains), answer_type, answer (text
+            with [n] markers), citations (article, title, source, date, quote and its offsets), standalone_question,
+            speakers, abstained, corrections, timings_ms, reading.
+        """
+        question = _text(question, "question")
         try:
             turns = prior_turns(history or [])
         except (TypeError, ValueError) as exc:
-            raise gr.Error(f"history: {exc}", print_exception=False) from exc
+            raise _fail(f"history: {exc}") from exc
+        if k is not None and (not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 50):
+            raise _fail(f"k must be a whole number from 1 to 50, not {k!r}")
+        if backend is not None:
+            why = self.ctx.backends.get(_text(backend, "backend"), f"unknown generator; choose one of "
+                                        f"{', '.join(b for b, w in self.ctx.backends.items() if not w)}")
+            if why:
+                raise _fail(f"backend {backend!r}: {why}")
+        user = user_of(request)
         try:
-            return self.ctx.assistant.ask(question, turns).as_dict()
-        except (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable) as exc:
-            raise gr.Error(str(exc), print_exception=False) from exc
+            filters = make_filters(_names(sources, "sources"), _text(date_from, "date_from", False),
+                                   _text(date_to, "date_to", False))
+            if conversation_id is not None:
+                self.ctx.conversations.turns(user, _text(conversation_id, "conversation_id"))  # it must be yours
+            answer = self.ctx.assistant.ask(question, turns, backend=backend, k=k, filters=filters).as_dict()
+            if conversation_id is not None:
+                self.ctx.conversations.add_turn(user, conversation_id, question, answer)
+        except ConversationNotFound as exc:
+            raise _fail(f"conversation_id: {exc}") from exc
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+        return answer
+
+    def index_text(self, title: str, text: str, source: str | None = None, date: str | None = None,
+                   url: str | None = None) -> dict:
+        """Add (or update) one article from its text.
+
+        Args:
+            title: the article's headline.
+            text: the article's body.
+            source: its publisher, e.g. "Associated Press".
+            date: its publication date, YYYY-MM-DD.
+            url: where it was published.
+
+        Returns:
+            {"article_id", "status": "added" | "updated" | "unchanged", "chunks" written, "added", "updated",
+            "unchanged", "failed"}.
+        """
+        title, text = _text(title, "title"), _text(text, "text")
+        source, date, url = (_text(v, n, False) for v, n in ((source, "source"), (date, "date"), (url, "url")))
+        if date.strip() and not parse_date(date.strip()):
+            raise _fail(f"date {date!r} is not a date; use YYYY-MM-DD")
+        path = save_pasted_article(self.ctx.uploads, title, source, date, text, url)
+        loaded = load_file(path, self.ctx.max_bytes)
+        if loaded.errors or not loaded.articles:
+            path.unlink(missing_ok=True)
+            raise _fail("; ".join(e.error for e in loaded.errors) or "the text holds no article")
+        try:
+            report = self.ctx.index.index_articles(loaded.articles)
+            self.ctx.assistant.retriever.lexical_index()
+        except (IndexBusy, IndexUnavailable) as exc:
+            raise _fail(str(exc)) from exc
+        if report.failed:
+            raise _fail("; ".join(f["error"] for f in report.failed))
+        status = "added" if report.added else "updated" if report.updated else "unchanged"
+        return {"article_id": loaded.articles[0].id, "status": status, **report.as_dict()}
+
+    def articles(self) -> list[dict]:
+        """The indexed articles.
+
+        Returns:
+            The objects of `assistant articles --json`: id, title, source, published_at, url, chunks.
+        """
+        try:
+            return [{key: row[key] for key in ("id", "title", "source", "published_at", "url", "chunks")}
+                    for row in self.ctx.index.list_articles()]
+        except (IndexBusy, IndexUnavailable) as exc:
+            raise _fail(str(exc)) from exc
+
+    def remove(self, ids: list[str]) -> dict:
+        """Remove articles (and their passages) from the index.
+
+        Args:
+            ids: the article ids to remove (see `/articles`).
+
+        Returns:
+            {"removed": [ids removed], "missing": [ids that were not indexed]}.
+        """
+        ids = _names(ids, "ids")
+        if not ids:
+            raise _fail("ids is empty; give the ids of the articles to remove")
+        try:
+            removed, missing = self.ctx.index.remove(ids)
+            self.ctx.assistant.retriever.lexical_index()
+        except (IndexBusy, IndexUnavailable) as exc:
+            raise _fail(str(exc)) from exc
+        return {"removed": removed, "missing": missing}
+
+    def conversations(self, request: gr.Request = None) -> list[dict]:
+        """Your saved conversations, most recently used first.
+
+        Returns:
+            [{"id", "title", "created_at", "updated_at" (seconds since the epoch), "turns" (how many)}].
+        """
+        return self.ctx.conversations.list(user_of(request))
+
+    def conversation(self, conversation_id: str, request: gr.Request = None) -> dict:
+        """One of your conversations with its turns.
+
+        Args:
+            conversation_id: its id (see `/conversations`).
+
+        Returns:
+            {"id", "title", "turns": [{"question", "answer" (as `/ask` returned it), "created_at"}]}; a citation
+            whose article was removed or changed since carries "stale".
+        """
+        user = user_of(request)
+        conversation_id = _text(conversation_id, "conversation_id")
+        try:
+            turns = self.ctx.conversations.turns(user, conversation_id)
+        except ConversationNotFound as exc:
+            raise _fail(f"conversation_id: {exc}") from exc
+        title = next((c["title"] for c in self.ctx.conversations.list(user) if c["id"] == conversation_id), "")
+        return {"id": conversation_id, "title": title, "turns": mark_stale_citations(turns, self.ctx.article_body)}
+
+    def new_conversation(self, title: str | None = None, request: gr.Request = None) -> dict:
+        """Start a conversation of yours, to pass as `conversation_id` to `/ask`.
+
+        Args:
+            title: its title (default: its first question).
+
+        Returns:
+            {"id", "title"}.
+        """
+        title = _text(title, "title", False)
+        conversation_id = self.ctx.conversations.create(user_of(request), title)
+        return {"id": conversation_id, "title": " ".join(title.split())}
+
+    def rename_conversation(self, conversation_id: str, title: str, request: gr.Request = None) -> dict:
+        """Rename one of your conversations.
+
+        Args:
+            conversation_id: its id (see `/conversations`).
+            title: the new title (one line).
+
+        Returns:
+            {"id", "title"}.
+        """
+        conversation_id, title = _text(conversation_id, "conversation_id"), _text(title, "title")
+        try:
+            self.ctx.conversations.rename(user_of(request), conversation_id, title)
+        except ConversationNotFound as exc:
+            raise _fail(f"conversation_id: {exc}") from exc
+        return {"id": conversation_id, "title": " ".join(title.split())}
+
+    def delete_conversation(self, conversation_id: str, request: gr.Request = None) -> dict:
+        """Delete one of your conversations.
+
+        Args:
+            conversation_id: its id (see `/conversations`).
+
+        Returns:
+            {"deleted": its id}.
+        """
+        conversation_id = _text(conversation_id, "conversation_id")
+        try:
+            self.ctx.conversations.delete(user_of(request), conversation_id)
+        except ConversationNotFound as exc:
+            raise _fail(f"conversation_id: {exc}") from exc
+        return {"deleted": conversation_id}
 
     def wire(self) -> None:
-        """Register `ask_api` as `/ask`."""
-        gr.api(self.ask_api, api_name="ask")
+        """Register every endpoint under its name, documented by its whole docstring (Gradio would show the first
+        paragraph only; the parameters' and return value's descriptions are in the rest)."""
+        for endpoint, name in ((self.ask_api, "ask"), (self.index_text, "index_text"), (self.articles, "articles"),
+                               (self.remove, "remove"), (self.conversations, "conversations"),
+                               (self.conversation, "conversation"), (self.new_conversation, "new_conversation"),
+                               (self.rename_conversation, "rename_conversation"),
+                               (self.delete_conversation, "delete_conversation")):
+            gr.api(endpoint, api_name=name, api_description=inspect.getdoc(endpoint))

@@ -9,7 +9,7 @@ import gradio as gr
 from ..chain import Assistant
 from ..config import Settings
 from ..logins import load_logins, login_check
-from .api import AskApi
+from .api import ApiEndpoints
 from .articles_panel import ArticlesPanel
 from .assets import CITE_JS, CSS
 from .chat_panel import ChatPanel
@@ -21,7 +21,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
     """The web chat over `assistant` (create one Assistant per process and share it). One Blocks app per
     process; per-browser state lives in gr.State."""
     ctx = Context(settings, assistant)
-    chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), AskApi(ctx)
+    chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), ApiEndpoints(ctx)
     conversations = ConversationsPanel(ctx, chat)
     with gr.Blocks(title="News assistant") as demo:
         gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
@@ -32,7 +32,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
             with gr.Tab("Articles", id="articles"):
                 articles.build()
         conversations.build()
-        # Connect the events; only `/ask` is an API endpoint, the UI's events are private.
+        # Connect the events; only the endpoints of api.py are API endpoints, the UI's events are private.
         conversations.wire(demo, chat.wire())
         articles.wire(demo, chat.sources)
         api.wire()

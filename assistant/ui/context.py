@@ -10,7 +10,7 @@ from ..config import Settings
 from ..conversations import LOCAL_USER, ConversationStore
 from ..generators import BACKENDS, BackendUnavailable, available_backends, generator
 
-PRIVATE = {"api_visibility": "private"}  # only `/ask` (api.py) is an API endpoint
+PRIVATE = {"api_visibility": "private"}  # only the endpoints of api.py are API endpoints
 
 
 def backend_status(settings: Settings) -> dict[str, str]:

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..articles import SUPPORTED_SUFFIXES, load_file
+from ..articles import SUPPORTED_SUFFIXES, load_file, slugify
 from ..store import ArticleIndex, IndexBusy, IndexReport, IndexUnavailable
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")  # \w: Unicode letters, digits and '_'
@@ -54,12 +54,23 @@ def _one_line(value: str | None) -> str:
     return re.sub(r"\s+", " ", value or "").strip()
 
 
-def pasted_article_text(title: str, source: str, date: str, text: str) -> str:
+def pasted_article_text(title: str, source: str, date: str, text: str, url: str = "") -> str:
     """A pasted article as the text-file format `load_file` reads: header lines, a '# title' heading, the body.
-    Line breaks in the title, source and date become spaces, so they cannot add header lines."""
-    headers = [f"{key}: {_one_line(value)}" for key, value in (("Source", source), ("Date", date)) if _one_line(value)]
+    Line breaks in the title, source, date and URL become spaces, so they cannot add header lines."""
+    headers = [f"{key}: {_one_line(value)}" for key, value in (("Source", source), ("Date", date), ("URL", url))
+               if _one_line(value)]
     heading = f"# {_one_line(title)}\n\n" if _one_line(title) else ""
     return "\n".join(headers) + ("\n\n" if headers else "") + heading + (text or "").strip() + "\n"
+
+
+def save_pasted_article(uploads: Path, title: str, source: str, date: str, text: str, url: str = "") -> Path:
+    """Write a pasted article into the upload folder (`pasted_article_text`); returns its path. One file per title,
+    so pasting a corrected version updates the article; untitled ones are named by their content."""
+    stem = slugify(title) if _one_line(title) else hashlib.sha1(text.encode()).hexdigest()[:10]
+    uploads.mkdir(parents=True, exist_ok=True)
+    path = uploads / safe_upload_name(f"pasted-{stem}.txt")
+    path.write_text(pasted_article_text(title, source, date, text, url), encoding="utf-8")
+    return path
 
 
 ResultRow = list[str]  # [file, title, status, detail]
