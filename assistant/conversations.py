@@ -77,12 +77,17 @@ class ConversationStore:
                        (conversation_id, user, title_from(title), now, now))
         return conversation_id
 
-    def add_turn(self, user: str, conversation_id: str, question: str, answer: dict[str, Any]) -> int:
-        """Append a finished turn (the question and the checked answer's dict); returns its position (0-based)."""
+    def add_turn(self, user: str, conversation_id: str, question: str, answer: dict[str, Any],
+                 replace_last: bool = False) -> int:
+        """Append a finished turn (the question and the checked answer's dict), or put it in place of the last turn
+        (a regenerated answer); returns its position (0-based)."""
         now = time.time()
         with self._connect() as db:
             row = self._owned(db, user, conversation_id)
             position = db.execute("SELECT COUNT(*) FROM turns WHERE conversation_id = ?", (conversation_id,)).fetchone()[0]
+            if replace_last and position:
+                position -= 1
+                db.execute("DELETE FROM turns WHERE conversation_id = ? AND position = ?", (conversation_id, position))
             db.execute("INSERT INTO turns VALUES (?, ?, ?, ?, ?)",
                        (conversation_id, position, question, json.dumps(answer, ensure_ascii=False), now))
             title = row["title"] or title_from(question)

@@ -95,3 +95,13 @@ def test_citations_of_removed_or_changed_articles_are_marked():
 def test_titles_are_one_short_line():
     assert title_from("a\n b") == "a b"
     assert len(title_from("x" * 200)) == 80 and title_from("x" * 200).endswith("…")
+
+
+def test_a_regenerated_answer_takes_the_place_of_the_last_turn(tmp_path):
+    store = ConversationStore(tmp_path / "c.sqlite3")
+    conversation = store.create("local")
+    store.add_turn("local", conversation, "q1", answer("a1"))
+    store.add_turn("local", conversation, "q2", answer("a2"))
+    assert store.add_turn("local", conversation, "q2", answer("a2 again"), replace_last=True) == 1
+    assert [(t["question"], t["answer"]["answer"]) for t in store.turns("local", conversation)] == \
+        [("q1", "a1"), ("q2", "a2 again")]

@@ -33,7 +33,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
                 articles.build()
         conversations.build()
         # Connect the events; only the endpoints of api.py are API endpoints, the UI's events are private.
-        conversations.wire(demo, chat.wire())
+        conversations.wire(demo, chat.wire(demo))
         articles.wire(demo, chat.sources)
         api.wire()
     demo.queue(default_concurrency_limit=2)
@@ -46,4 +46,4 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     logins = load_logins(settings)
     return {"server_name": settings.host, "server_port": settings.port, "share": False, "ssr_mode": False,
             "max_file_size": int(settings.max_file_mb * 2**20), "auth": login_check(logins) if logins else None,
-            "css": CSS, "head": CITE_JS, "footer_links": ["api", "settings"], "show_error": False}
+            "css": CSS, "head": CITE_JS, "footer_links": ["api"], "show_error": False}

@@ -1,5 +1,6 @@
 """The page assets `launch_options` passes to `launch()`: `CITE_JS` (put in the page's <head>; shows the card of a
-clicked [n] marker) and `CSS` (answers, abstentions, errors, citation links and cards)."""
+clicked [n] marker, closes it, copies an answer as plain text, and starts the sidebar closed on a phone) and `CSS`
+(answers, abstentions, errors, citation links and cards, the narrow-screen citation drawer, dark-mode colours)."""
 
 CITE_JS = """
 <script>
@@ -16,12 +17,41 @@ CITE_JS = """
     const mark = card.querySelector('mark');
     const box = card.querySelector('.cite-passage');
     if (mark && box) box.scrollTop = Math.max(0, mark.offsetTop - 24);
-    card.scrollIntoView({block: 'nearest'});
+    // on a narrow screen the panel is an overlay (CSS), so the page must not jump down to it
+    if (!window.matchMedia('(max-width: 700px)').matches) card.scrollIntoView({block: 'nearest'});
     return true;
   }
+  function copyAnswer(link) {
+    const source = link.closest('.answer') && link.closest('.answer').querySelector('.copy-text');
+    if (!source || !navigator.clipboard) return;
+    navigator.clipboard.writeText(source.textContent).then(() => {
+      link.textContent = 'Copied';
+      setTimeout(() => { link.textContent = 'Copy'; }, 1500);
+    });
+  }
+  function closeCards() {
+    document.querySelectorAll('.cite-card.active, a.cite.active').forEach((el) => el.classList.remove('active'));
+  }
+  if (window.matchMedia('(max-width: 700px)').matches) {  // a phone: the conversations sidebar starts closed
+    const started = Date.now();
+    const timer = setInterval(() => {
+      const toggle = document.querySelector('#conversations.sidebar.open .toggle-button');
+      if (toggle) toggle.click();
+      if (toggle || Date.now() - started > 15000) clearInterval(timer);
+    }, 200);
+  }
   document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a.cite') : null;
+    const target = event.target instanceof Element ? event.target : null;
+    const link = target ? target.closest('a.cite') : null;
     if (link && showCard(link)) {
+      event.preventDefault();
+      event.stopPropagation();
+    } else if (target && target.closest('a.cite-close')) {
+      closeCards();
+      event.preventDefault();
+      event.stopPropagation();
+    } else if (target && target.closest('a.copy-answer')) {
+      copyAnswer(target.closest('a.copy-answer'));
       event.preventDefault();
       event.stopPropagation();
     }
@@ -61,4 +91,20 @@ a.cite:hover, a.cite.active { background: #1d4ed8; color: #fff !important; }
   border-left: 3px solid var(--border-color-primary); line-height: 1.5; max-height: 480px; overflow-y: auto; }
 .cite-passage mark, .cite-quote mark { background: #fde68a; color: #111; padding: 0 1px; }
 .cite-quote { display: block; margin-top: 8px; }
+.cite-close { display: none; float: right; font-size: 0.9em; text-decoration: none !important; }
+.dark a.cite { background: rgba(147, 197, 253, 0.18); color: #bfdbfe !important; }
+.dark a.cite:hover, .dark a.cite.active { background: #3b82f6; color: #fff !important; }
+.dark .cite-num { color: #93c5fd; }
+.dark .abstain-label, .dark .cite-stale { color: #fbbf24; }
+.dark .error-label { color: #f87171; }
+@media (max-width: 700px) {  /* a citation opens as a drawer over the page instead of far below the chat */
+  .cite-panel:has(.cite-card.active) { position: fixed; left: 0; right: 0; bottom: 0; max-height: 65vh; z-index: 1000;
+    overflow-y: auto; padding: 10px 12px; background: var(--background-fill-primary);
+    border-top: 2px solid #1d4ed8; box-shadow: 0 -6px 24px rgba(0, 0, 0, 0.35); }
+  .cite-panel:has(.cite-card.active) .cite-close { display: inline-block; }
+  .cite-passage { max-height: 40vh; }
+}
+.index-summary { font-size: 0.9em; opacity: 0.85; }
+.copy-text { display: none; }
+a.copy-answer { font-weight: 600; cursor: pointer; }
 """

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from functools import partial
 from collections.abc import Iterator
 
 import gradio as gr
@@ -17,11 +18,10 @@ from ..generators import BACKENDS, BackendUnavailable
 from ..store import IndexBusy, IndexUnavailable
 from .context import PRIVATE, Context, user_of
 from .filters import describe_filters, make_filters
+from .index_summary import example_questions, index_summary
 from .render import Turn, chat_messages, esc, panel_html
 
 log = logging.getLogger(__name__)
-
-SEED_QUESTION = "Who denied that Musk and Putin had been in contact?"
 
 
 class ChatPanel:
@@ -29,6 +29,8 @@ class ChatPanel:
 
     def __init__(self, ctx: Context):
         self.ctx = ctx
+        self._examples_for: tuple = ()  # the index the example questions were drawn from
+        self._examples: list[str] = []
 
     def build(self) -> None:
         """The conversation, the question box, the source panel and the answer settings."""
@@ -42,14 +44,19 @@ class ChatPanel:
             with gr.Column(scale=3):
                 self.chatbot = gr.Chatbot(elem_id="chat", label="Conversation", height=480, render_markdown=False,
                                           sanitize_html=True, latex_delimiters=[], feedback_options=None,
-                                          buttons=["copy"], placeholder="Ask about the indexed news articles.")
+                                          buttons=[], placeholder="Ask about the indexed news articles.")
                 with gr.Row():
                     self.question = gr.Textbox(elem_id="question", show_label=False, scale=6, max_lines=4,
-                                               placeholder="Ask a question, e.g. " + SEED_QUESTION)
+                                               placeholder="Ask a question about the indexed articles")
                     self.ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
                 with gr.Row():
                     self.clear = gr.Button("New chat", elem_id="new-chat", size="sm")
-                    gr.Examples([SEED_QUESTION], inputs=self.question, label="Try")
+                    self.stop = gr.Button("Stop", elem_id="stop", size="sm", variant="stop", interactive=False)
+                    self.regenerate = gr.Button("Regenerate", elem_id="regenerate", size="sm")
+                self.summary = gr.Markdown(elem_id="index-summary", elem_classes="index-summary")
+                with gr.Row(elem_id="example-questions"):
+                    self.examples = [gr.Button(visible=False, size="sm", elem_classes="example-question")
+                                     for _ in range(3)]
             with gr.Column(scale=2):
                 gr.Markdown("### Source")
                 self.panel = gr.HTML(panel_html([]), elem_id="sources", js_on_load=None)
@@ -71,17 +78,57 @@ class ChatPanel:
             if unavailable:
                 gr.Markdown(f"Not available here: {unavailable}", elem_id="unavailable-backends")
 
-    def wire(self) -> list:
-        """Asking (Enter or the button) streams an answer and saves the turn; "New chat" and the chatbot's clear
-        button start a new conversation (the old one stays saved). Returns these events (the sidebar follows them)."""
+    def wire(self, demo: gr.Blocks) -> list:
+        """Asking (Enter or the button) streams an answer and saves the turn; while it runs Ask and Regenerate are
+        disabled and Stop cancels it (nothing of a stopped answer is kept). Regenerate answers the last question
+        again (with the generator now chosen) in its place. "New chat" and the chatbot's clear button start a new
+        conversation (the old one stays saved). The page load fills the index summary and example questions.
+        Returns the events after which the sidebar brings its list up to date."""
         chat_inputs = [self.question, self.turns, self.conversation, self.backend, self.k, self.sources,
                        self.date_from, self.date_to]
         chat_outputs = [self.question, self.chatbot, self.turns, self.panel, self.conversation]
         new_outputs = [self.chatbot, self.turns, self.panel, self.conversation]
-        return [self.question.submit(self.respond, chat_inputs, chat_outputs, **PRIVATE),
-                self.ask.click(self.respond, chat_inputs, chat_outputs, **PRIVATE),
-                self.clear.click(self.new_chat, None, new_outputs, **PRIVATE),
+        controls = [self.ask, self.stop, self.regenerate]
+        finished, running = [], []
+        for trigger, handler in ((self.question.submit, self.respond), (self.ask.click, self.respond),
+                                 (self.regenerate.click, self.regenerate_last)):
+            answering = trigger(self.busy, None, controls, **PRIVATE).then(handler, chat_inputs, chat_outputs,
+                                                                          **PRIVATE)
+            running.append(answering)
+            finished.append(answering.then(self.idle, None, controls, **PRIVATE))
+        self.stop.click(self.stopped, [self.turns], [self.chatbot, self.panel, *controls], cancels=running, **PRIVATE)
+        for number, button in enumerate(self.examples):
+            button.click(partial(self.example_text, number), None, [self.question], **PRIVATE)
+        demo.load(self.index_views, None, [self.summary, *self.examples], show_progress="hidden", **PRIVATE)
+        return [*finished, self.clear.click(self.new_chat, None, new_outputs, **PRIVATE),
                 self.chatbot.clear(self.new_chat, None, new_outputs, **PRIVATE)]
+
+    def busy(self) -> tuple:
+        """Controls while an answer runs: (Ask, Stop, Regenerate)."""
+        return gr.Button(interactive=False), gr.Button(interactive=True), gr.Button(interactive=False)
+
+    def idle(self) -> tuple:
+        """Controls when no answer runs: (Ask, Stop, Regenerate)."""
+        return gr.Button(interactive=True), gr.Button(interactive=False), gr.Button(interactive=True)
+
+    def stopped(self, turns: list[Turn]) -> tuple:
+        """After Stop: the conversation as it was before the stopped question, and idle controls."""
+        turns = list(turns or [])
+        return (chat_messages(turns), panel_html(turns), *self.idle())
+
+    def index_views(self) -> tuple:
+        """(index summary, three example-question buttons) for the current index."""
+        rows = self.ctx.index.list_articles()
+        key = tuple((row["id"], row["published_at"]) for row in rows)
+        if key != self._examples_for:
+            self._examples_for, self._examples = key, example_questions(rows, self.ctx.article_body)
+        buttons = [gr.Button(value=text, visible=True) for text in self._examples]
+        buttons += [gr.Button(visible=False)] * (len(self.examples) - len(buttons))
+        return (index_summary(rows), *buttons)
+
+    def example_text(self, number: int) -> str:
+        """The text of example question `number` (into the question box)."""
+        return self._examples[number] if number < len(self._examples) else gr.skip()
 
     def respond(self, question: str, turns: list[Turn], conversation_id: str | None, backend: str, k: float,
                 sources: list[str] | None, date_from: str | None, date_to: str | None,
@@ -89,8 +136,28 @@ class ChatPanel:
         """Stream one answer: yields (question box, chat messages, turns, side panel, conversation id). Follow-ups
         see the earlier answered turns; every failure ends as an error turn, never as a broken chat. A finished
         answer is saved in the user's open conversation (a new one for the first answer); errors are not saved."""
-        question = (question or "").strip()
+        yield from self._answer((question or "").strip(), list(turns or []), conversation_id, backend, k,
+                                sources, date_from, date_to, user_of(request), replace_last=False)
+
+    def regenerate_last(self, question: str, turns: list[Turn], conversation_id: str | None, backend: str,
+                        k: float, sources: list[str] | None, date_from: str | None, date_to: str | None,
+                        request: gr.Request) -> Iterator[tuple]:
+        """Answer the last question again, in place of its answer (the question box is left as it is)."""
         turns = list(turns or [])
+        if not turns:
+            gr.Warning("There is no question to answer again yet.")
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        last = turns.pop()
+        for update in self._answer(last["question"], turns, conversation_id, backend, k, sources, date_from,
+                                   date_to, user_of(request), replace_last=bool(last.get("answer"))):
+            yield (gr.skip(), *update[1:])
+
+    def _answer(self, question: str, turns: list[Turn], conversation_id: str | None, backend: str, k: float,
+                sources: list[str] | None, date_from: str | None, date_to: str | None, user: str,
+                replace_last: bool) -> Iterator[tuple]:
+        """The answering behind `respond` and `regenerate_last`. While it runs the page shows the reader's short
+        answer as soon as it is known and then a "checking" state: generated text appears only once checked."""
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
@@ -107,14 +174,14 @@ class ChatPanel:
             yield "", chat_messages(turns), turns, gr.skip(), gr.skip()
             return
         yield "", chat_messages(turns, (question, "", backend)), gr.skip(), gr.skip(), gr.skip()
-        text = ""
         turn: Turn = {"question": question, "error": "the assistant gave no answer"}
+        short = None
         try:
             for event in self.ctx.assistant.stream(question, history, backend=backend, k=int(k), filters=filters):
-                if event["type"] == "token":
-                    text += event["text"]
-                    yield gr.skip(), chat_messages(turns, (question, text, backend)), gr.skip(), gr.skip(), gr.skip()
-                else:
+                if event["type"] == "token" and short is None:  # the first piece is the reader's checked short answer
+                    short = event["text"]
+                    yield gr.skip(), chat_messages(turns, (question, short, backend)), gr.skip(), gr.skip(), gr.skip()
+                elif event["type"] == "answer":
                     turn = {"question": question, "answer": event["answer"].as_dict(),
                             "filters": describe_filters(sources, date_from, date_to)}
         except (BackendUnavailable, ValueError, IndexBusy, IndexUnavailable) as exc:
@@ -124,17 +191,19 @@ class ChatPanel:
             turn = {"question": question, "error": f"the {backend} generator failed ({type(exc).__name__}: {exc})"}
         turns.append(turn)
         if turn.get("answer"):
-            conversation_id = self._save(user_of(request), conversation_id, question, turn["answer"])
+            conversation_id = self._save(user, conversation_id, question, turn["answer"], replace_last)
         yield "", chat_messages(turns), turns, panel_html(turns), conversation_id
 
-    def _save(self, user: str, conversation_id: str | None, question: str, answer: dict) -> str | None:
-        """Store a finished turn in the user's conversation (created when there is none or it was deleted);
-        returns the conversation's id. A storage failure is logged and the chat goes on unsaved."""
+    def _save(self, user: str, conversation_id: str | None, question: str, answer: dict,
+              replace_last: bool = False) -> str | None:
+        """Store a finished turn in the user's conversation (created when there is none or it was deleted), in
+        place of its last turn for a regenerated answer; returns the conversation's id. A storage failure is
+        logged and the chat goes on unsaved."""
         store = self.ctx.conversations
         try:
             try:
                 if conversation_id:
-                    store.add_turn(user, conversation_id, question, answer)
+                    store.add_turn(user, conversation_id, question, answer, replace_last=replace_last)
                     return conversation_id
             except ConversationNotFound:
                 pass

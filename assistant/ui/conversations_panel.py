@@ -1,5 +1,6 @@
 """The conversations sidebar: the user's stored conversations (newest first), opening one, renaming, deleting one
-or all (each deletion asks for confirmation), and reopening the current one after a reload.
+or all (each deletion asks for confirmation), exporting one (Markdown and JSON, every citation), and reopening the
+current one after a reload.
 
 Contract (see `chat_panel`): `ConversationsPanel(ctx, chat)` takes the shared `Context` and the chat panel whose
 conversation it shows; `build()` creates the sidebar, `wire(demo, chat_events)` connects its events, the page load
@@ -8,11 +9,16 @@ is `conversations.ConversationStore`; every handler acts for the request's user 
 """
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import gradio as gr
 
+from ..articles import slugify
 from ..conversations import ConversationNotFound, mark_stale_citations
 from .chat_panel import ChatPanel
 from .context import PRIVATE, Context, user_of
+from .export import conversation_json, conversation_markdown
 from .render import chat_messages, panel_html
 
 
@@ -40,6 +46,9 @@ class ConversationsPanel:
                 with gr.Row():
                     self.confirm = gr.Button("Confirm", variant="stop", elem_id="confirm-delete-yes", size="sm")
                     self.cancel = gr.Button("Cancel", elem_id="confirm-delete-no", size="sm")
+            self.export = gr.Button("Export (Markdown and JSON)", elem_id="export-conversation", size="sm")
+            self.exported = gr.File(label="Exported conversation", file_count="multiple", interactive=False,
+                                    visible=False, elem_id="export-files")
             self.status = gr.Markdown(elem_id="conversation-status")
 
     # --- handlers -----------------------------------------------------------------------------------
@@ -128,6 +137,22 @@ class ConversationsPanel:
             return gr.Group(visible=False), "", "", gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return (gr.Group(visible=False), "", status, self.choices(user, None), *self._opened(user, None))
 
+    def export_current(self, conversation_id: str | None, request: gr.Request) -> tuple:
+        """(files, status): the open conversation as .md and .json files with every citation."""
+        user = user_of(request)
+        try:
+            turns = self.ctx.conversations.turns(user, conversation_id or "")
+        except ConversationNotFound:
+            return gr.File(visible=False), "Ask a question first: a conversation is saved with its first answer."
+        title = next((c["title"] for c in self.ctx.conversations.list(user) if c["id"] == conversation_id), "")
+        turns = mark_stale_citations(turns, self.ctx.article_body)
+        folder = Path(tempfile.mkdtemp(prefix="conversation-"))
+        stem = slugify(title)[:60] or "conversation"
+        markdown, data = folder / f"{stem}.md", folder / f"{stem}.json"
+        markdown.write_text(conversation_markdown(title, turns), encoding="utf-8")
+        data.write_text(conversation_json(title, turns), encoding="utf-8")
+        return gr.File(value=[str(markdown), str(data)], visible=True), ""
+
     def wire(self, demo: gr.Blocks, chat_events: list) -> None:
         """Connect the sidebar; `chat_events` are the chat's events after which the list is brought up to date."""
         chat = self.chat
@@ -145,5 +170,6 @@ class ConversationsPanel:
         self.delete_all.click(self.ask_to_delete_all, [chat.conversation], ask_outputs, **PRIVATE)
         self.confirm.click(self.confirm_delete, [self.pending, chat.conversation],
                            [self.confirm_box, self.pending, self.status, self.list, *opened], **PRIVATE)
+        self.export.click(self.export_current, [chat.conversation], [self.exported, self.status], **PRIVATE)
         self.cancel.click(lambda: (gr.Group(visible=False), "", "Nothing deleted."), None,
                           [self.confirm_box, self.pending, self.status], **PRIVATE)

@@ -7,6 +7,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from .export import answer_plain_text
+
 Turn = dict[str, Any]  # {"question": str, "answer": Answer.as_dict()} or {"question": str, "error": str}
 
 
@@ -63,8 +65,10 @@ def answer_html(answer: dict, turn: int, filters: str = "") -> str:
         return (f'<div class="answer abstained">{interpreted}<div class="abstain-label">No answer in the indexed '
                 f'articles</div><p>{esc(answer["answer"])}</p>{footer}</div>')
     count = len(answer["citations"])
+    copy = (f'<a class="copy-answer" href="#" role="button" title="Copy the answer and its sources as plain text">'
+            f'Copy</a><span class="copy-text">{esc(answer_plain_text(answer))}</span>')
     footer = (f'<div class="answer-meta">generator: {backend}{_seconds(answer)} · {count} source{"s" * (count != 1)}'
-              f'{restricted} · click a [n] to see it</div>')
+              f'{restricted} · click a [n] to see it · {copy}</div>')
     text = link_markers(esc(answer["answer"]), turn, answer["citations"])
     short = answer.get("short_answer")
     headline = (f'<div class="short-answer"><span class="answer-type">{esc(answer.get("answer_type", ""))}</span> '
@@ -73,9 +77,11 @@ def answer_html(answer: dict, turn: int, filters: str = "") -> str:
 
 
 def streaming_html(text: str, backend: str) -> str:
-    """The message shown while an answer is generated (markers are not links until the answer is checked)."""
+    """The message shown while an answer is made: "searching", then the reader's short answer (`text`, already
+    checked by the reader) while the rest is written and checked; unchecked generated text is never shown, and
+    markers are not links until the answer is checked."""
     if text.strip():
-        shown, stage = esc(text), "writing; citations are checked when it is done"
+        shown, stage = esc(text), "checking the supporting passages…"
     else:
         shown, stage = "Searching the articles…", "searching"
     return (f'<div class="answer streaming"><p>{shown}</p>'
@@ -150,4 +156,5 @@ def panel_html(turns: Sequence[Turn]) -> str:
              for citation in turn["answer"]["citations"]]
     hint = ("Click a [n] marker in an answer to see the passage it comes from." if cards
             else "Sources appear here: ask a question, then click a [n] marker in the answer.")
-    return f'<div class="cite-panel"><p class="cite-hint">{hint}</p>{"".join(cards)}</div>'
+    close = '<a class="cite-close" href="#sources" role="button">Close ✕</a>' if cards else ""
+    return f'<div class="cite-panel">{close}<p class="cite-hint">{hint}</p>{"".join(cards)}</div>'
