@@ -2,7 +2,8 @@
 
 Two collections:
 - `<prefix>_chunks`: one record per chunk (document = the embedded text, metadata = article id,
-  version, offsets, title, source, date), written through LangChain's `Chroma` vector store.
+  version, offsets, title, source, date), embedded with the LangChain embeddings and searched through
+  LangChain's `Chroma` vector store.
 - `<prefix>_articles`: one record per article (document = the body). An article's record is its
   commit marker: chunks whose version differs from their article's record are invisible to readers
   and deleted by the next writer. Writing chunks first and the record last means a crash never
@@ -17,7 +18,7 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -32,6 +33,7 @@ from .config import Settings
 
 _STATE_ID = "__state__"
 _PAGE = 5000
+EMBED_PIECE_CHUNKS = 64  # chunks embedded per model call while indexing: progress is reported after each piece
 CHROMA_TIMEOUT_S = 60.0  # the longest wait for one request to a Chroma server (chromadb's own default is forever)
 
 
@@ -56,6 +58,52 @@ class IndexReport:
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "failed": self.failed, "chunks": self.chunks}
+
+
+@dataclass(frozen=True)
+class IndexProgress:
+    """Where an indexing run is, as `ArticleIndex.index_articles` reports it to `on_progress`.
+
+    `articles_done`: articles settled (added, updated, unchanged or failed) of `articles_total`, the run's articles
+    (all of them when the input has a length, else those read so far). `chunks_embedded`: chunks of new and changed
+    articles embedded so far, of `chunks_total`, those of the articles read so far (it grows as articles are read)."""
+
+    articles_done: int
+    articles_total: int
+    chunks_embedded: int
+    chunks_total: int
+
+    @property
+    def fraction(self) -> float:
+        """The share of the known work done (0 to 1): settling an article and embedding a chunk count one each."""
+        total = self.articles_total + self.chunks_total
+        return (self.articles_done + self.chunks_embedded) / total if total else 1.0
+
+
+class _RunProgress:
+    """One run's counts, told to `on_article(article, status)` as each article settles and to `on_progress` (an
+    `IndexProgress`) after each article settles and after each piece of chunks is embedded."""
+
+    def __init__(self, articles: Iterable[Article], on_article: Callable[[Article, str], None] | None,
+                 on_progress: Callable[[IndexProgress], None] | None):
+        self.known_total = len(articles) if isinstance(articles, Sized) else None
+        self.on_article, self.on_progress = on_article, on_progress
+        self.read = self.done = self.chunks_total = self.chunks_embedded = 0
+
+    def settled(self, article: Article, status: str) -> None:
+        self.done += 1
+        if self.on_article:
+            self.on_article(article, status)
+        self._report()
+
+    def embedded(self, count: int) -> None:
+        self.chunks_embedded += count
+        self._report()
+
+    def _report(self) -> None:
+        if self.on_progress:
+            total = self.read if self.known_total is None else self.known_total
+            self.on_progress(IndexProgress(self.done, total, self.chunks_embedded, self.chunks_total))
 
 
 @lru_cache(maxsize=4)
@@ -385,13 +433,17 @@ class ArticleIndex:
 
     def index_articles(self, articles: Iterable[Article], report: IndexReport | None = None,
                        on_article: Callable[[Article, str], None] | None = None,
-                       on_wait: Callable[[str], None] | None = None) -> IndexReport:
+                       on_wait: Callable[[str], None] | None = None,
+                       on_progress: Callable[[IndexProgress], None] | None = None) -> IndexReport:
         """Add new and changed articles, skip unchanged ones; `on_article(article, status)` after each is settled.
 
-        Chunks of many articles are embedded together in batches of about `write_batch_chunks`.
-        An article becomes visible only once all its chunks are written (its record is the commit).
+        Chunks of many articles are embedded together in batches of about `write_batch_chunks`, in pieces of
+        `EMBED_PIECE_CHUNKS`. An article becomes visible only once all its chunks are written (its record is the
+        commit). `on_progress(IndexProgress)` is called after each piece is embedded and after each article is
+        settled, so its chunk and article counts only grow; the last call counts every article and chunk.
         """
         report = report or IndexReport()
+        run = _RunProgress(articles, on_article, on_progress)
         with self.write_lock(on_wait):
             self.generation()  # reopens now, if another process wrote, rather than in the middle of this run
             self.repair()
@@ -399,43 +451,47 @@ class ArticleIndex:
             seen: dict[str, str] = {}
             batch: list[tuple[Article, str, list[Chunk], str | None]] = []
             for article in articles:
+                run.read += 1
                 if article.id == _STATE_ID:  # would overwrite the store's state record
                     report.failed.append({"path": article.path, "error": f"the article id {_STATE_ID!r} is reserved; give the article another id"})
-                    if on_article:
-                        on_article(article, "failed")
+                    run.settled(article, "failed")
                     continue
                 if article.id in seen:
                     report.failed.append({"path": article.path, "error": f"duplicate article id {article.id!r} (also in {seen[article.id]}); give each article its own id"})
-                    if on_article:
-                        on_article(article, "failed")
+                    run.settled(article, "failed")
                     continue
                 seen[article.id] = article.path
                 version = self.version_of(article)
                 if versions.get(article.id) == version:
                     report.unchanged += 1
-                    if on_article:
-                        on_article(article, "unchanged")
+                    run.settled(article, "unchanged")
                     continue
                 chunks = chunk_article(article, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens,
                                        self.settings.embed_metadata, version=version)
+                run.chunks_total += len(chunks)
                 batch.append((article, version, chunks, versions.get(article.id)))
                 if sum(len(item[2]) for item in batch) >= self.settings.write_batch_chunks:
-                    self._write_batch(batch, report, on_article)
+                    self._write_batch(batch, report, run)
                     batch = []
             if batch:
-                self._write_batch(batch, report, on_article)
+                self._write_batch(batch, report, run)
         return report
 
     def _write_batch(self, batch: list[tuple[Article, str, list[Chunk], str | None]], report: IndexReport,
-                     on_article: Callable[[Article, str], None] | None) -> None:
+                     run: _RunProgress) -> None:
+        """Embed and write the batch's chunks (in one upsert), then commit its articles in one write."""
         texts, metadatas, ids = [], [], []
         for article, version, chunks, _ in batch:
             for chunk in chunks:
                 texts.append(chunk.embed_text)
                 metadatas.append(self._chunk_metadata(article, version, chunk))
                 ids.append(chunk.id)
-        with _server_errors(self.settings):
-            self.vectorstore.add_texts(texts=texts, metadatas=metadatas, ids=ids)
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), EMBED_PIECE_CHUNKS):
+            piece = texts[start:start + EMBED_PIECE_CHUNKS]
+            vectors += self.embeddings.embed_documents(piece)
+            run.embedded(len(piece))
+        self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
         # Commit, in one write with the next generation: the article records name the new versions.
         # Then the old versions' chunks become orphans.
         state = self._next_state()
@@ -455,8 +511,7 @@ class ArticleIndex:
                 report.updated += 1
             else:
                 report.added += 1
-            if on_article:
-                on_article(article, "updated" if previous else "added")
+            run.settled(article, "updated" if previous else "added")
 
     def _delete_chunks_except(self, article_ids: list[str], keep: set[str]) -> None:
         for start in range(0, len(article_ids), 100):

@@ -7,7 +7,10 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import pytest
@@ -23,6 +26,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BIN = Path(sys.executable).parent
 ARTIFACTS = ROOT / "test-artifacts"
 SEED_QUESTION = "Who denied that Musk and Putin had been in contact?"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture
@@ -139,3 +145,31 @@ class PageSession:
 def copy_seed(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     return Path(shutil.copy(SEED, directory / SEED.name))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright, one per test module (skips when it is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make browser-deps)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def app_page(browser, url: str) -> Iterator:
+    """A fresh page on the app at `url`; fails the test if the page asks for anything but the app itself."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlparse(request.url).hostname not in (None, "127.0.0.1") and not request.url.startswith(("data:", "blob:")) else None)
+    page.goto(url)
+    yield page
+    context.close()
+    assert not outside, f"the page made requests outside the app: {outside}"

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.articles import Article, load_file
 from assistant.config import Settings
-from assistant.store import ArticleIndex, IndexBusy
+from assistant.store import EMBED_PIECE_CHUNKS, ArticleIndex, IndexBusy, IndexProgress
 from conftest import ROOT, SEED
 
 
@@ -53,6 +53,35 @@ def test_index_is_idempotent_and_updates_replace_chunks(settings: Settings):
     assert index.chunk_collection.count() == index.count_chunks()  # old version's chunks are gone
     assert index.get_article(article.id).body == changed.body
     assert_consistent(index)
+
+
+def test_progress_is_reported_per_embedded_piece_and_per_settled_article(settings: Settings):
+    """One run over several articles and two write batches: `on_progress` gets growing chunk counts, at most
+    EMBED_PIECE_CHUNKS apart, before any article is committed; its last call counts every article and chunk."""
+    index = ArticleIndex(settings.model_copy(update={"chunk_tokens": 32, "chunk_overlap_tokens": 0,
+                                                     "write_batch_chunks": 100}))
+    articles = small_articles(12)
+    settled: list[str] = []
+    progress: list[IndexProgress] = []
+    report = index.index_articles(articles, on_article=lambda article, status: settled.append(status),
+                                  on_progress=progress.append)
+    assert settled == ["added"] * 12  # on_article's contract is unchanged
+    assert progress[-1] == IndexProgress(12, 12, report.chunks, report.chunks) and report.chunks > 2 * EMBED_PIECE_CHUNKS
+    embedded, done = [update.chunks_embedded for update in progress], [update.articles_done for update in progress]
+    assert embedded == sorted(embedded) and done == sorted(done)
+    steps = sorted(set(embedded))
+    assert len(steps) >= 3 and all(b - a <= EMBED_PIECE_CHUNKS for a, b in zip([0, *steps], steps))
+    before_commit = [update for update in progress if update.articles_done == 0]
+    assert len({update.chunks_embedded for update in before_commit}) >= 2  # the first batch moves in pieces
+    assert before_commit[0].chunks_total < report.chunks  # the second batch's articles were not read yet
+    assert all(0 < update.fraction <= 1 for update in progress) and progress[-1].fraction == 1
+
+    changed = [replace(articles[0], body=articles[0].body + "\n\nA late paragraph adds a vote."), *articles[1:]]
+    progress.clear()
+    report = index.index_articles(iter(changed), on_progress=progress.append)  # no length: totals grow as read
+    assert (report.updated, report.unchanged) == (1, 11)
+    assert progress[-1] == IndexProgress(12, 12, report.chunks, report.chunks)
+    assert progress[0].articles_total < 12
 
 
 def test_changed_chunk_settings_reindex(settings: Settings):

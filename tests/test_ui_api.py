@@ -151,7 +151,7 @@ def test_api_indexes_lists_filters_and_removes_articles(client):
             ((question, [["only a question"]]), {}, "history item 1")]:
         with pytest.raises(AppError, match=message):
             client.predict(*args, **kwargs, api_name="/ask")
-    with pytest.raises(AppError, match="date 'yesterday' is not a date; use YYYY-MM-DD"):
+    with pytest.raises(AppError, match="date: 'yesterday' is not a date; use YYYY-MM-DD"):
         client.predict("T", "Body text.", "S", "yesterday", "", api_name="/index_text")
     with pytest.raises(AppError, match="text is empty"):
         client.predict("T", "  ", api_name="/index_text")
@@ -403,9 +403,8 @@ def test_index_files_gives_one_row_per_article_or_error(settings, tmp_path):
     other.write_text("%PDF")
     lines = tmp_path / "export.jsonl"
     lines.write_text('{"title": "Line one", "body": "The bridge opened on Monday, officials said."}\nnot json\n')
-    progress: list[tuple[int, int]] = []
-    rows = index_files(ArticleIndex(settings), [(p.name, p) for p in (good, empty, other, lines)], 10_000,
-                       lambda done, total: progress.append((done, total)))
+    progress = []
+    rows = index_files(ArticleIndex(settings), [(p.name, p) for p in (good, empty, other, lines)], 10_000, progress.append)
     by_file = {}
     for name, title, status, detail in rows:
         by_file.setdefault(name, []).append((title, status, detail))
@@ -414,4 +413,5 @@ def test_index_files_gives_one_row_per_article_or_error(settings, tmp_path):
     assert by_file["notes.pdf"][0][1] == "failed" and "unsupported type" in by_file["notes.pdf"][0][2]
     assert sorted(status for _, status, _ in by_file["export.jsonl"]) == ["added", "failed"]
     assert any("export.jsonl:2 line 2 is not valid JSON" in detail for *_, detail in by_file["export.jsonl"])
-    assert progress[-1] == (2, 2)
+    last = progress[-1]  # the index's IndexProgress: the loaded articles settled, their chunks embedded
+    assert (last.articles_done, last.articles_total) == (2, 2) and last.chunks_embedded == last.chunks_total > 0

@@ -7,18 +7,12 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
-from urllib.parse import urlparse
-
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SEED_QUESTION, ChatServer
+from conftest import ARTIFACTS, ROOT, SEED_QUESTION, ChatServer, app_page
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 DOCS_SCREENSHOT = ROOT / "docs" / "chat-citation.png"
 ANSWER_TIMEOUT_MS = 90_000
 
@@ -55,32 +49,12 @@ def server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make browser-deps)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser, server):
-    """A fresh page on the chat; fails the test if the page asks for anything but the app itself."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    outside: list[str] = []
-    page.on("request", lambda request: outside.append(request.url)
-            if urlparse(request.url).hostname not in (None, "127.0.0.1") and not request.url.startswith(("data:", "blob:")) else None)
-    page.goto(server.url)
-    page.locator("#question textarea").wait_for()
-    yield page
-    context.close()
-    assert not outside, f"the page made requests outside the app: {outside}"
+    """A fresh page on the chat (see conftest.app_page)."""
+    with app_page(browser, server.url) as page:
+        page.locator("#question textarea").wait_for()
+        yield page
 
 
 def ask(page, question: str):
@@ -157,11 +131,12 @@ def test_chat_cites_its_sources_and_answers_from_an_upload(page, server, tmp_pat
     page.locator("#chat .answer").first.wait_for(state="detached")
     assert page.locator("#sources .cite-card").count() == 0
 
-    page.get_by_role("tab", name="Articles").click()  # remove it again: click its row, then Remove selected
+    page.get_by_role("tab", name="Articles").click()  # remove it again: click its row, Remove selected, Confirm
     table = page.locator("#articles-table")
     table.get_by_text("Harbor town opens a floating library").filter(visible=True).first.click()
     page.locator("#remove-ids").get_by_text(re.compile("harbor")).first.wait_for()  # the selection reached the server
     page.locator("#remove").click()
+    page.locator("#remove-confirm").click()  # removal asks first
     page.locator("#remove-status").get_by_text("Removed 1 article.").wait_for()
     assert table.get_by_text("Harbor town opens a floating library").filter(visible=True).count() == 0
     assert not list(server.index_dir.glob("uploads/harbor*"))  # its uploaded copy went with it

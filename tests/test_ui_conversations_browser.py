@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from conftest import ARTIFACTS, ROOT, SEED, SEED_QUESTION, ChatServer
 from assistant.articles import load_file
 from assistant.logins import hash_password
-from test_ui_browser import ANSWER_TIMEOUT_MS, ask, browser, open_citation  # noqa: F401  (browser: a fixture)
+from test_ui_browser import ANSWER_TIMEOUT_MS, ask, open_citation
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def server(tmp_path_factory):
     server.stop()
 
 
-def logged_in(browser, server, user: str, **options):  # noqa: F811
+def logged_in(browser, server, user: str, **options):
     """A page of the chat, logged in as `user` (its own browser context: own cookies and local storage)."""
     query = options.pop("query", "")
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
@@ -53,7 +53,7 @@ def answers(page):
     return page.locator("#chat .answer:not(.streaming)")
 
 
-def test_conversations_survive_reloads_switch_rename_and_stay_private(browser, server):  # noqa: F811
+def test_conversations_survive_reloads_switch_rename_and_stay_private(browser, server):
     ana = logged_in(browser, server, "ana")
     first = ask(ana, SEED_QUESTION)
     assert first.locator(".interpreted").count() == 0
@@ -99,7 +99,7 @@ def test_conversations_survive_reloads_switch_rename_and_stay_private(browser, s
     ben.context.close()
 
 
-def test_stop_regenerate_copy_export_examples(browser, server):  # noqa: F811
+def test_stop_regenerate_copy_export_examples(browser, server):
     page = logged_in(browser, server, "ben", permissions=["clipboard-read", "clipboard-write"])
     page.locator("#index-summary").get_by_text("Indexed: 1 article from 1 source").wait_for()
     example = page.locator(".example-question").filter(visible=True).first
@@ -152,7 +152,7 @@ def test_stop_regenerate_copy_export_examples(browser, server):  # noqa: F811
     page.context.close()
 
 
-def test_a_citation_opens_as_a_drawer_on_a_narrow_screen_and_markers_are_readable_in_dark_mode(browser, server):  # noqa: F811
+def test_a_citation_opens_as_a_drawer_on_a_narrow_screen_and_markers_are_readable_in_dark_mode(browser, server):
     page = logged_in(browser, server, "ben", viewport={"width": 390, "height": 800})
     answer = ask(page, SEED_QUESTION)
     answer.scroll_into_view_if_needed()
@@ -174,7 +174,7 @@ def test_a_citation_opens_as_a_drawer_on_a_narrow_screen_and_markers_are_readabl
     dark.context.close()
 
 
-def test_removed_articles_are_marked_and_deleting_needs_confirmation(browser, server):  # noqa: F811
+def test_removed_articles_are_marked_and_deleting_needs_confirmation(browser, server):
     ana = logged_in(browser, server, "ana")
     ana.locator("#conversation-list label").first.wait_for()
     ana.locator("#conversation-list label", has_text="Peskov thread").click()

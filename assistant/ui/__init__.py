@@ -3,18 +3,25 @@
 `build_app(settings, assistant)` returns the Gradio Blocks; `launch_options(settings)` the arguments of its
 `launch()`. `app.py` at the project root starts it.
 
-Where things are (one module per tab; rendering, assets, filters and uploads never import a tab module):
+Where things are (one module per tab; rendering, assets, filters, listing and uploads never import a tab module):
 - `app.py`: `build_app` (assembles the tabs, wires their events, registers the API) and `launch_options`.
 - `context.py`: `Context`, what the tabs share (settings, the Assistant and its index, the conversation store, the
   upload folder and limit, which generators can run here), `user_of` and `PRIVATE`, the option that keeps UI events
   out of the API.
 - `chat_panel.py`: the Chat tab (conversation, question box, source panel, answer settings) and its handlers.
-- `conversations_panel.py`: the sidebar of the user's saved conversations (open, rename, delete, reopen on reload).
-- `articles_panel.py`: the Articles tab (upload, paste, indexing results, indexed articles, removal) and its handlers.
+- `conversations_panel.py`: the sidebar of the user's saved conversations (open, rename, delete, export, reopen on
+  reload).
+- `articles_panel.py`: the Articles tab (upload, paste, indexing progress and results, the searchable table of
+  indexed articles, the article view, removal after a confirmation) and its handlers.
 - `api.py`: the API: `/ask`, `/index_text`, `/articles`, `/remove` and the conversation endpoints.
-- `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel).
+- `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel; the articles tab's notes,
+  article view, removal selection and question).
+- `listing.py`: the table of indexed articles: search, rows and the count line.
+- `index_summary.py`: the Chat tab's summary of the index and its example questions.
+- `export.py`: answers and conversations as plain text, Markdown and JSON (Copy and Export).
 - `filters.py`: the answer settings' source and date restrictions as retrieval filters.
-- `uploads.py`: safe upload names, storing uploads and pasted articles, indexing files into result rows.
+- `uploads.py`: safe upload names, storing uploads and pasted articles (and checking their date), indexing files
+  into result rows, the progress and summary texts of indexing.
 - `assets.py`: the page's `CSS` and `CITE_JS`.
 A new tab is one module with a class built on the `Context`: `build()` inside its `gr.Tab`, `wire(...)` once every
 tab is built (see chat_panel.py); `build_app` adds it.

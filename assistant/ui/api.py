@@ -18,10 +18,10 @@ from ..articles import load_file
 from ..conversations import ConversationNotFound, mark_stale_citations
 from ..followups import prior_turns
 from ..generators import BackendUnavailable
-from ..store import IndexBusy, IndexUnavailable, parse_date
+from ..store import IndexBusy, IndexUnavailable
 from .context import Context, user_of
 from .filters import make_filters
-from .uploads import save_pasted_article
+from .uploads import date_problem, save_pasted_article
 
 _FAILURES = (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable, ConversationNotFound)
 
@@ -119,8 +119,8 @@ class ApiEndpoints:
         """
         title, text = _text(title, "title"), _text(text, "text")
         source, date, url = (_text(v, n, False) for v, n in ((source, "source"), (date, "date"), (url, "url")))
-        if date.strip() and not parse_date(date.strip()):
-            raise _fail(f"date {date!r} is not a date; use YYYY-MM-DD")
+        if date_problem(date):
+            raise _fail(f"date: {date_problem(date)}")
         path = save_pasted_article(self.ctx.uploads, title, source, date, text, url)
         loaded = load_file(path, self.ctx.max_bytes)
         if loaded.errors or not loaded.articles:

@@ -1,6 +1,7 @@
 """The page assets `launch_options` passes to `launch()`: `CITE_JS` (put in the page's <head>; shows the card of a
 clicked [n] marker, closes it, copies an answer as plain text, and starts the sidebar closed on a phone) and `CSS`
-(answers, abstentions, errors, citation links and cards, the narrow-screen citation drawer, dark-mode colours)."""
+(answers, abstentions, errors, citation links and cards, the narrow-screen citation drawer, dark-mode colours; the
+articles tab's notes, article view and article lists)."""
 
 CITE_JS = """
 <script>
@@ -107,4 +108,16 @@ a.cite:hover, a.cite.active { background: #1d4ed8; color: #fff !important; }
 .index-summary { font-size: 0.9em; opacity: 0.85; }
 .copy-text { display: none; }
 a.copy-answer { font-weight: 600; cursor: pointer; }
+p.note, p.field-error { margin: 2px 0; }
+p.field-error { color: #b91c1c; font-size: 0.85em; text-align: left; }
+#paste-date-error { margin-left: 0; margin-right: 0; width: 100%; }
+.removal-question { font-weight: 700; color: #b91c1c; margin: 4px 0; }
+.article-list { margin: 4px 0; padding-left: 20px; max-height: 180px; overflow-y: auto; }
+.article-list code, .article-meta code { font-size: 0.85em; overflow-wrap: anywhere; }
+.article-view .article-title { margin: 0 0 6px; }
+.article-meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0 0 8px; font-size: 0.9em; }
+.article-meta dt { font-weight: 600; opacity: 0.75; }
+.article-meta dd { margin: 0; overflow-wrap: anywhere; }
+.article-body { white-space: pre-wrap; max-height: 480px; overflow-y: auto; padding: 8px 10px; line-height: 1.5;
+  border-left: 3px solid var(--border-color-primary); }
 """

@@ -1,5 +1,6 @@
 """Rendering: data in, escaped HTML out (answers, streamed and failed turns, chat messages, citation cards and
-the side panel that holds them). No Gradio here: every function returns a string or a Chatbot value."""
+the side panel that holds them; the articles tab's notes, article view, removal selection and question). No Gradio
+here: every function returns a string or a Chatbot value."""
 from __future__ import annotations
 
 import html
@@ -7,6 +8,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ..articles import Article
 from .export import answer_plain_text
 
 Turn = dict[str, Any]  # {"question": str, "answer": Answer.as_dict()} or {"question": str, "error": str}
@@ -158,3 +160,44 @@ def panel_html(turns: Sequence[Turn]) -> str:
             else "Sources appear here: ask a question, then click a [n] marker in the answer.")
     close = '<a class="cite-close" href="#sources" role="button">Close ✕</a>' if cards else ""
     return f'<div class="cite-panel">{close}<p class="cite-hint">{hint}</p>{"".join(cards)}</div>'
+
+
+def note_html(text: str, kind: str = "note") -> str:
+    """A line of text (escaped) in a <p> of class `kind` (one of ours, e.g. "note" or "field-error"); "" for no text."""
+    return f'<p class="{kind}">{esc(text)}</p>' if text else ""
+
+
+def article_html(article: Article | None, chunks: int = 0) -> str:
+    """The full view of an indexed article: title, source, date, URL (a link, opening apart with rel=noopener, only
+    for http(s); else text), author, id, its `chunks` count and the whole body; every field escaped. A hint for None."""
+    if article is None:
+        return note_html("Click a row of the table, or choose an article above, to read it here.", "cite-hint")
+    url = _safe_url(article.url)
+    link = (f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(url)}</a>' if url
+            else esc(article.url or "none"))
+    fields = (("Source", esc(article.source or "unknown")), ("Published", esc(article.published_at or "undated")),
+              ("URL", link), ("Author", esc(article.author or "unknown")), ("Id", f"<code>{esc(article.id)}</code>"),
+              ("Chunks", esc(chunks)))
+    meta = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in fields)
+    return (f'<div class="article-view"><h3 class="article-title">{esc(article.title or "Untitled")}</h3>'
+            f'<dl class="article-meta">{meta}</dl><div class="article-body">{esc(article.body)}</div></div>')
+
+
+def _article_list(selection: Sequence[Sequence[str]]) -> str:
+    items = "".join(f"<li>{esc(title or 'Untitled')} <code>{esc(article_id)}</code></li>" for article_id, title in selection)
+    return f'<ul class="article-list">{items}</ul>'
+
+
+def selection_html(selection: Sequence[Sequence[str]]) -> str:
+    """The articles selected for removal, (id, title) pairs, as a list; a hint when there are none."""
+    if not selection:
+        return note_html("No articles selected for removal: click rows of the table to select them "
+                         "(click a selected row again to deselect it).", "cite-hint")
+    return f'<div class="selection"><p>Selected for removal ({len(selection)}):</p>{_article_list(selection)}</div>'
+
+
+def removal_question_html(pending: Sequence[Sequence[str]]) -> str:
+    """The question that removing `pending`, (id, title) pairs, asks first, with the articles it names."""
+    count = len(pending)
+    return (f'<p class="removal-question">Remove {count} article{"s" * (count != 1)}? This cannot be undone.</p>'
+            f"{_article_list(pending)}")

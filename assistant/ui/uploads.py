@@ -1,5 +1,6 @@
 """Uploads and indexing: safe names for uploaded files, copying them into the upload folder, pasted articles as
-text files, and indexing files into one result row per article or error. No Gradio here."""
+text files (and the check of their date), indexing files into one result row per article or error, and the texts
+that tell how indexing goes. No Gradio here."""
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..articles import SUPPORTED_SUFFIXES, load_file, slugify
-from ..store import ArticleIndex, IndexBusy, IndexReport, IndexUnavailable
+from ..store import ArticleIndex, IndexBusy, IndexProgress, IndexReport, IndexUnavailable, parse_date
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")  # \w: Unicode letters, digits and '_'
 _STEM_BYTES = 150  # file names are limited to 255 bytes
@@ -73,15 +74,37 @@ def save_pasted_article(uploads: Path, title: str, source: str, date: str, text:
     return path
 
 
+def date_problem(date: str | None) -> str:
+    """What is wrong with a pasted article's date, or "" when it is empty or can be read (as `parse_date` reads the
+    dates it stores; a date it reads as 0, the epoch, counts as unreadable, since the index takes 0 for undated)."""
+    shown = _one_line(date)
+    return f"'{shown}' is not a date; use YYYY-MM-DD" if shown and not parse_date(shown) else ""
+
+
 ResultRow = list[str]  # [file, title, status, detail]
+STATUSES = ("added", "updated", "unchanged", "failed")  # the status column's values, in the order summaries use
+
+
+def progress_text(progress: IndexProgress) -> str:
+    """How an indexing run goes, e.g. 'Indexing: 12 / 30 articles, 340 / 820 chunks embedded'."""
+    return (f"Indexing: {progress.articles_done} / {progress.articles_total} articles, "
+            f"{progress.chunks_embedded} / {progress.chunks_total} chunks embedded")
+
+
+def results_summary(rows: Sequence[ResultRow]) -> str:
+    """What a run's result rows add up to, e.g. 'Done: 28 added, 2 failed (see the indexing results).'"""
+    counts = [f"{sum(row[2] == status for row in rows)} {status}" for status in STATUSES
+              if any(row[2] == status for row in rows)]
+    return f"Done: {', '.join(counts)} (see the indexing results)." if counts else "Nothing was indexed."
 
 
 def index_files(index: ArticleIndex, files: Sequence[tuple[str, Path]], max_bytes: int,
-                progress: Callable[[int, int], None] | None = None) -> list[ResultRow]:
+                progress: Callable[[IndexProgress], None] | None = None) -> list[ResultRow]:
     """Load and index files (pairs of shown name, path); one result row per article or per error.
 
     Never raises for bad input: load errors, duplicate ids and a busy or unreachable index become 'failed'
-    rows whose detail says what to do. `progress(done, total)` is called as articles are settled."""
+    rows whose detail says what to do. `progress` gets the index's `IndexProgress` (articles settled of the files'
+    articles, chunks embedded of those known) after each piece of chunks is embedded and each article settled."""
     rows: list[ResultRow] = []
     articles = []
     shown: dict[str, str] = {}
@@ -95,13 +118,11 @@ def index_files(index: ArticleIndex, files: Sequence[tuple[str, Path]], max_byte
 
     def on_article(article, status: str) -> None:
         settled[article.path] = status
-        if progress:
-            progress(len(settled), len(articles))
 
     report = IndexReport()
     problem = ""
     try:
-        index.index_articles(articles, report, on_article=on_article)
+        index.index_articles(articles, report, on_article=on_article, on_progress=progress)
     except (IndexBusy, IndexUnavailable) as exc:
         problem = str(exc)
     failures = {failure["path"]: failure["error"] for failure in report.failed}
