@@ -5,6 +5,7 @@ Copy (read back from the clipboard), Export, the index summary and example quest
 drawer and dark mode."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -137,14 +138,26 @@ def test_stop_regenerate_copy_export_examples(browser, server):
     assert markdown.startswith(f"# {SEED_QUESTION}") and f"## 1. {SEED_QUESTION}" in markdown
     assert "- [1] Elon Musk has been in regular contact" in markdown and "## 2." not in markdown
 
-    page.get_by_text("Answer settings").click()  # a slow answer to stop: SmolLM2 through llama.cpp
+    page.get_by_text("Answer settings").click()
+    date_from = page.locator("#date-from input, #date-from textarea").first
+    date_from.fill("yesterday")
+    date_from.press("Enter")
+    page.locator("#filter-problem").get_by_text("cannot read the from date 'yesterday'; use YYYY-MM-DD").wait_for()
+    date_from.fill("")
+    date_from.press("Enter")
+    expect(page.locator("#filter-problem")).to_have_text("")
+    # a slow answer to stop: SmolLM2 through llama.cpp
     page.locator("#backend").get_by_label("llamacpp").check()
     page.locator("#question textarea").fill("What did Peskov call the report?")
     page.locator("#ask").click()
     page.locator("#stop:enabled").wait_for()
+    checking = page.locator("#chat .answer.streaming", has_text="checking the supporting passages")
+    checking.wait_for(timeout=30_000)  # the short answer is shown, SmolLM2's unchecked words are not
+    shown = checking.locator("p").inner_text().strip()  # the reader's statement and its markers, nothing after them
+    assert "absolutely false information" in shown and re.search(r"(\[\d+\])+$", shown), shown
     page.locator("#stop").click()
     page.locator("#ask:enabled").wait_for(timeout=2000)
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(8000)  # longer than SmolLM2 takes to finish: a generation that went on would be saved
     assert answers(page).count() == 1 and page.locator("#chat .answer.streaming").count() == 0
     page.reload()
     answers(page).first.wait_for()

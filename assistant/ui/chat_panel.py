@@ -19,7 +19,7 @@ from ..store import IndexBusy, IndexUnavailable
 from .context import PRIVATE, Context, user_of
 from .filters import describe_filters, make_filters
 from .index_summary import example_questions, index_summary
-from .render import Turn, chat_messages, esc, panel_html
+from .render import Turn, chat_messages, esc, note_html, panel_html
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,12 @@ class ChatPanel:
                 self.sources = gr.Dropdown([], value=[], multiselect=True, label="Only these sources",
                                            elem_id="source-filter",
                                            info="empty: all sources (or those the question names)")
-                self.date_from = gr.DateTime(include_time=False, type="string", label="Published from",
-                                             elem_id="date-from")
-                self.date_to = gr.DateTime(include_time=False, type="string", label="Published to (inclusive)",
-                                           elem_id="date-to")
+                # text boxes, checked as typed: a date picker silently kept its old value for "yesterday"
+                self.date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", elem_id="date-from",
+                                            max_lines=1)
+                self.date_to = gr.Textbox(label="Published to (inclusive)", placeholder="YYYY-MM-DD",
+                                          elem_id="date-to", max_lines=1)
+            self.filter_problem = gr.HTML("", elem_id="filter-problem")
             if unavailable:
                 gr.Markdown(f"Not available here: {unavailable}", elem_id="unavailable-backends")
 
@@ -96,12 +98,24 @@ class ChatPanel:
                                                                           **PRIVATE)
             running.append(answering)
             finished.append(answering.then(self.idle, None, controls, **PRIVATE))
+        for box in (self.date_from, self.date_to):
+            for trigger in (box.blur, box.submit):
+                trigger(self.check_filters, [self.sources, self.date_from, self.date_to], [self.filter_problem],
+                        show_progress="hidden", **PRIVATE)
         self.stop.click(self.stopped, [self.turns], [self.chatbot, self.panel, *controls], cancels=running, **PRIVATE)
         for number, button in enumerate(self.examples):
             button.click(partial(self.example_text, number), None, [self.question], **PRIVATE)
         demo.load(self.index_views, None, [self.summary, *self.examples], show_progress="hidden", **PRIVATE)
         return [*finished, self.clear.click(self.new_chat, None, new_outputs, **PRIVATE),
                 self.chatbot.clear(self.new_chat, None, new_outputs, **PRIVATE)]
+
+    def check_filters(self, sources: list[str] | None, date_from: str | None, date_to: str | None) -> str:
+        """The message under the date boxes: what is wrong with the typed range ("" when nothing is)."""
+        try:
+            make_filters(sources, date_from, date_to)
+        except ValueError as exc:
+            return note_html(f"{exc}. Fix or clear it before asking.", "field-error")
+        return ""
 
     def busy(self) -> tuple:
         """Controls while an answer runs: (Ask, Stop, Regenerate)."""
@@ -176,11 +190,14 @@ class ChatPanel:
         yield "", chat_messages(turns, (question, "", backend)), gr.skip(), gr.skip(), gr.skip()
         turn: Turn = {"question": question, "error": "the assistant gave no answer"}
         short = None
+        unchanged = (gr.skip(),) * 5
         try:
             for event in self.ctx.assistant.stream(question, history, backend=backend, k=int(k), filters=filters):
                 if event["type"] == "token" and short is None:  # the first piece is the reader's checked short answer
                     short = event["text"]
                     yield gr.skip(), chat_messages(turns, (question, short, backend)), gr.skip(), gr.skip(), gr.skip()
+                elif event["type"] == "token":
+                    yield unchanged  # not shown (unchecked), but a step at which Stop can cancel the generation
                 elif event["type"] == "answer":
                     turn = {"question": question, "answer": event["answer"].as_dict(),
                             "filters": describe_filters(sources, date_from, date_to)}
@@ -189,6 +206,7 @@ class ChatPanel:
         except Exception as exc:  # a crashed generator must not break the session; the log has the traceback
             log.exception("answering %r failed", question)
             turn = {"question": question, "error": f"the {backend} generator failed ({type(exc).__name__}: {exc})"}
+        yield unchanged  # the last step at which Stop cancels: after it, the turn is saved and shown at once
         turns.append(turn)
         if turn.get("answer"):
             conversation_id = self._save(user, conversation_id, question, turn["answer"], replace_last)
