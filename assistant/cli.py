@@ -109,31 +109,50 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _history(path: str | None) -> list:
+    """The --history file: a JSON list of earlier turns ([question, answer] pairs or `ask --json` objects)."""
+    if not path:
+        return []
+    try:
+        history = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read the history file {path}: {exc}; give a JSON list of earlier turns") from None
+    if not isinstance(history, list):
+        raise ValueError(f"the history file {path} must hold a JSON list of earlier turns")
+    return history
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .chain import Assistant
+    from .filters import make_filters
     from .generators import BackendUnavailable
+    from .terminal import print_answer
 
-    settings = _settings(args)
-    if args.backend:
-        settings = settings.model_copy(update={"generator": args.backend})
     try:
-        answer = Assistant(settings).ask(args.question, k=args.k)
+        filters = make_filters(args.source, args.date_from, args.date_to)
+        answer = Assistant(_settings(args)).ask(args.question, _history(args.history), backend=args.backend,
+                                                k=args.k, filters=filters)
     except (BackendUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
         _print_json(answer.as_dict())
-        return 0
-    if answer.short_answer:
-        print(f"{answer.short_answer}  ({answer.answer_type})")
-        print()
-    print(answer.answer)
-    if answer.citations:
-        print()
-    for c in answer.citations:
-        print(f"[{c.marker}] {c.title} — {c.source or 'unknown source'}, {c.published_at[:10] or 'undated'}")
-        print(f"    “{c.quote}”")
+    else:
+        print_answer(answer.as_dict())
     return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from .chain import Assistant
+    from .generators import BackendUnavailable
+    from .terminal import converse, terminal_stream
+
+    try:
+        assistant = Assistant(_settings(args))
+        return converse(terminal_stream(assistant, args.backend, args.k, args.source, args.date_from, args.date_to))
+    except (BackendUnavailable, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -212,11 +231,21 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--k", type=int, default=10, help="how many passages (default 10)")
     search.add_argument("--json", action="store_true", help="print JSON")
 
+    def answer_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--backend", choices=["extractive", "llamacpp", "openai"], help="generator (default: $ASSISTANT_GENERATOR or extractive)")
+        command.add_argument("--k", type=int, help="passages to retrieve (default: $ASSISTANT_ANSWER_PASSAGES)")
+        command.add_argument("--source", action="append", metavar="NAME", help="answer only from this source (repeatable)")
+        command.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+        command.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+
     ask = add("ask", cmd_ask, "Answer a question from the indexed articles, with checked citations.")
     ask.add_argument("question")
-    ask.add_argument("--backend", choices=["extractive", "llamacpp", "openai"], help="generator (default: $ASSISTANT_GENERATOR or extractive)")
-    ask.add_argument("--k", type=int, help="passages to retrieve (default: $ASSISTANT_ANSWER_PASSAGES)")
+    answer_options(ask)
+    ask.add_argument("--history", metavar="FILE", help="JSON list of earlier turns for a follow-up: [question, answer] pairs or `ask --json` objects")
     ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+
+    chat = add("chat", cmd_chat, "Talk with the assistant in the terminal (follow-ups, /sources, /new, /quit; Ctrl-C cancels an answer).")
+    answer_options(chat)
 
     evaluate = add("eval", cmd_eval, "Measure retrieval (and answers) on an eval set; with no dataset flags, the sets in eval/.")
     evaluate.add_argument("--articles", help="articles JSONL of the eval set")

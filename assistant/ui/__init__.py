@@ -3,7 +3,9 @@
 `build_app(settings, assistant)` returns the Gradio Blocks; `launch_options(settings)` the arguments of its
 `launch()`. `app.py` at the project root starts it.
 
-Where things are (one module per tab; rendering, assets, filters, listing and uploads never import a tab module):
+Where things are (one module per tab; rendering, assets, listing and uploads never import a tab module; the answer
+settings' filters (`assistant/filters.py`) and the plain-text, Markdown and JSON forms of answers
+(`assistant/export.py`) are shared with the command line):
 - `app.py`: `build_app` (assembles the tabs, wires their events, registers the API) and `launch_options`.
 - `context.py`: `Context`, what the tabs share (settings, the Assistant and its index, the conversation store, the
   upload folder and limit, which generators can run here), `user_of` and `PRIVATE`, the option that keeps UI events
@@ -18,8 +20,6 @@ Where things are (one module per tab; rendering, assets, filters, listing and up
   article view, removal selection and question).
 - `listing.py`: the table of indexed articles: search, rows and the count line.
 - `index_summary.py`: the Chat tab's summary of the index and its example questions.
-- `export.py`: answers and conversations as plain text, Markdown and JSON (Copy and Export).
-- `filters.py`: the answer settings' source and date restrictions as retrieval filters.
 - `uploads.py`: safe upload names, storing uploads and pasted articles (and checking their date), indexing files
   into result rows, the progress and summary texts of indexing.
 - `assets.py`: the page's `CSS` and `CITE_JS`.
@@ -39,7 +39,7 @@ still jumps to its card, which CSS `:target` shows.
 from .. import offline  # noqa: F401  (offline environment before gradio is imported, by any module of this package)
 
 from .app import build_app, launch_options
-from .filters import make_filters
+from ..filters import make_filters
 from .render import answer_html, card_html, highlight_passage
 from .uploads import index_files, pasted_article_text, safe_upload_name, store_upload
 

@@ -20,7 +20,7 @@ from ..followups import prior_turns
 from ..generators import BackendUnavailable
 from ..store import IndexBusy, IndexUnavailable
 from .context import Context, user_of
-from .filters import make_filters
+from ..filters import make_filters
 from .uploads import date_problem, save_pasted_article
 
 _FAILURES = (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable, ConversationNotFound)

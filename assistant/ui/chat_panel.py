@@ -17,7 +17,7 @@ from ..conversations import ConversationNotFound
 from ..generators import BACKENDS, BackendUnavailable
 from ..store import IndexBusy, IndexUnavailable
 from .context import PRIVATE, Context, user_of
-from .filters import describe_filters, make_filters
+from ..filters import describe_filters, make_filters
 from .index_summary import example_questions, index_summary
 from .render import Turn, chat_messages, esc, note_html, panel_html
 

@@ -18,7 +18,7 @@ from ..articles import slugify
 from ..conversations import ConversationNotFound, mark_stale_citations
 from .chat_panel import ChatPanel
 from .context import PRIVATE, Context, user_of
-from .export import conversation_json, conversation_markdown
+from ..export import conversation_json, conversation_markdown
 from .render import chat_messages, panel_html
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..articles import Article
-from .export import answer_plain_text
+from ..export import answer_plain_text
 
 Turn = dict[str, Any]  # {"question": str, "answer": Answer.as_dict()} or {"question": str, "error": str}
 

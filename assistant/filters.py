@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..retrieve import Filters
-from ..store import parse_date
+from .retrieve import Filters
+from .store import parse_date
 
 DAY_S = 86400
 

@@ -1,6 +1,7 @@
-"""Answers and conversations as plain text for people: `answer_plain_text` (what "Copy" puts on the clipboard: the
-answer, then its sources as `[1] Title — Source, date: "quote"`) and `conversation_markdown` / `conversation_json`
-(a whole conversation with every citation, for "Export"). No Gradio and no HTML here."""
+"""Answers and conversations as plain text for people: `answer_plain_text` (what the chat's "Copy" puts on the
+clipboard and what `assistant ask` / `assistant chat` print: the answer, then its sources as
+`[1] Title — Source, date: “quote”`) and `conversation_markdown` / `conversation_json` (a whole conversation with
+every citation, for "Export"). No Gradio and no HTML here."""
 from __future__ import annotations
 
 import json
@@ -10,13 +11,22 @@ from typing import Any
 Turn = dict[str, Any]  # {"question": str, "answer": Answer.as_dict()} (turns without an answer are skipped)
 
 
+def quoted(text: str) -> str:
+    """`text` in quote marks, unless it opens with its own (“After that, …,” Peskov said): quotes print once; a text
+    quoting someone inside gets straight marks around it ("… as “absolutely false information.”")."""
+    text = text.strip()
+    if text[:1] in ("“", '"', "‘", "'"):
+        return text
+    return f'"{text}"' if "“" in text else f"“{text}”"
+
+
 def source_line(citation: dict) -> str:
-    """`[n] Title — Source, 2024-10-25: "quote"` (plus the article's URL when it has one and the stale mark)."""
+    """`[n] Title — Source, 2024-10-25: “quote”` (plus the article's URL when it has one and the stale mark)."""
     date = (citation.get("published_at") or "")[:10] or "undated"
     where = f" <{citation['url']}>" if citation.get("url") else ""
     stale = f" ({citation['stale']})" if citation.get("stale") else ""
     return (f"[{citation['marker']}] {citation.get('title') or 'Untitled'} — {citation.get('source') or 'unknown source'}, "
-            f"{date}{where}: \"{citation.get('quote', '')}\"{stale}")
+            f"{date}{where}: {quoted(citation.get('quote', ''))}{stale}")
 
 
 def answer_plain_text(answer: dict) -> str:
