@@ -122,35 +122,45 @@ def _history(path: str | None) -> list:
     return history
 
 
-def cmd_ask(args: argparse.Namespace) -> int:
+def _answer_stream(args: argparse.Namespace):
+    """Where answers come from: the chat server of --server / $ASSISTANT_SERVER, or an Assistant in this process."""
+    from .terminal import server_stream, terminal_stream
+
+    settings = _settings(args)
+    server = args.server or settings.server
+    if server:
+        return server_stream(server, settings.auth.get_secret_value(), args.backend, args.k, args.source,
+                             args.date_from, args.date_to)
     from .chain import Assistant
-    from .filters import make_filters
+
+    return terminal_stream(Assistant(settings), args.backend, args.k, args.source, args.date_from, args.date_to)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
     from .generators import BackendUnavailable
-    from .terminal import print_answer
+    from .terminal import ServerUnavailable, print_answer
 
     try:
-        filters = make_filters(args.source, args.date_from, args.date_to)
-        answer = Assistant(_settings(args)).ask(args.question, _history(args.history), backend=args.backend,
-                                                k=args.k, filters=filters)
-    except (BackendUnavailable, ValueError) as exc:
+        events = _answer_stream(args)(args.question, _history(args.history))
+        answer = next(event["answer"] for event in events if event["type"] == "answer")
+    except (BackendUnavailable, ServerUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    answer = answer if isinstance(answer, dict) else answer.as_dict()
     if args.json:
-        _print_json(answer.as_dict())
+        _print_json(answer)
     else:
-        print_answer(answer.as_dict())
+        print_answer(answer)
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from .chain import Assistant
     from .generators import BackendUnavailable
-    from .terminal import converse, terminal_stream
+    from .terminal import ServerUnavailable, converse
 
     try:
-        assistant = Assistant(_settings(args))
-        return converse(terminal_stream(assistant, args.backend, args.k, args.source, args.date_from, args.date_to))
-    except (BackendUnavailable, ValueError) as exc:
+        return converse(_answer_stream(args))
+    except (BackendUnavailable, ServerUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -237,6 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--source", action="append", metavar="NAME", help="answer only from this source (repeatable)")
         command.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles published on or after this day")
         command.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+        command.add_argument("--server", metavar="URL", help="ask a running chat server (`python app.py`) instead of "
+                             "loading the index here (default: $ASSISTANT_SERVER; login from $ASSISTANT_AUTH)")
 
     ask = add("ask", cmd_ask, "Answer a question from the indexed articles, with checked citations.")
     ask.add_argument("question")

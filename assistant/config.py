@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address the web chat (`python app.py`) listens on; any address but loopback requires auth.")
     port: int = Field(7860, ge=1, le=65535, description="Port of the web chat.")
     auth: SecretStr = Field(SecretStr(""), description="Web chat login as user:password (the password may contain ':'); required when host is not loopback unless auth_file is set.")
+    server: str = Field("", description="URL of a running web chat that `assistant ask` and `assistant chat` send questions to (instead of loading the index themselves).")
     auth_file: Path | None = Field(None, description="File of web chat logins, one user:password per line (a password may be stored hashed: `assistant hash-password`); each user sees only their own conversations.")
 
     def index_fingerprint(self) -> str:

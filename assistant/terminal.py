@@ -78,7 +78,7 @@ def _answer(stream: Callable[[str, list], Iterator[dict]], question: str, histor
     try:
         for event in stream(question, history):
             if event["type"] == "answer":
-                answer = event["answer"].as_dict()
+                answer = event["answer"] if isinstance(event["answer"], dict) else event["answer"].as_dict()
                 print_answer(answer, out)
                 print(file=out)
                 return answer
@@ -95,3 +95,33 @@ def terminal_stream(assistant, backend: str | None, k: int | None, sources: list
     """`Assistant.stream` with the command line's generator, k and filters fixed (raises ValueError for a bad date)."""
     filters = make_filters(sources, date_from, date_to)
     return lambda question, history: assistant.stream(question, history, backend=backend, k=k, filters=filters)
+
+
+class ServerUnavailable(RuntimeError):
+    """The chat server given with --server cannot be reached or refused the login."""
+
+
+def server_stream(url: str, auth: str, backend: str | None, k: int | None, sources: list[str] | None,
+                  date_from: str | None, date_to: str | None) -> Callable[[str, list], Iterator[dict]]:
+    """The same answers from a running chat server's `/ask` (`python app.py`), logged in with `auth`
+    ("user:password", empty for none). Raises ServerUnavailable when it cannot be reached; an answer the server
+    refuses (a bad date, an unknown generator) raises ValueError with its message."""
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    user, _, password = auth.partition(":")
+    try:
+        client = Client(url, auth=(user, password) if auth else None, verbose=False)
+    except Exception as exc:  # gradio_client raises httpx and ValueError variants for refused logins and bad URLs
+        raise ServerUnavailable(f"cannot use the chat server at {url}: {exc}; start it with `python app.py` "
+                                "(and set ASSISTANT_AUTH=user:password if it needs a login)") from None
+
+    def ask(question: str, history: list) -> Iterator[dict]:
+        try:
+            answer = client.predict(question, history, k=k, backend=backend, sources=sources, date_from=date_from,
+                                    date_to=date_to, api_name="/ask")
+        except AppError as exc:
+            raise ValueError(str(exc)) from None
+        yield {"type": "answer", "answer": answer}
+
+    return ask

@@ -415,3 +415,22 @@ def test_index_files_gives_one_row_per_article_or_error(settings, tmp_path):
     assert any("export.jsonl:2 line 2 is not valid JSON" in detail for *_, detail in by_file["export.jsonl"])
     last = progress[-1]  # the index's IndexProgress: the loaded articles settled, their chunks embedded
     assert (last.articles_done, last.articles_total) == (2, 2) and last.chunks_embedded == last.chunks_total > 0
+
+
+@pytest.mark.slow
+def test_command_line_asks_a_running_server(chat_server, tmp_path):
+    """`assistant ask --server URL` gets the server's answer (no index loaded in the command's process)."""
+    run = lambda *args, env=None: subprocess.run([sys.executable, "-m", "assistant.cli", "ask", *args], cwd=ROOT,  # noqa: E731
+                                                 capture_output=True, text=True, timeout=120,
+                                                 env={**os.environ, "ASSISTANT_INDEX_DIR": str(tmp_path / "none"), **(env or {})})
+    done = run(SEED_QUESTION, "--server", chat_server.url, "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert "Peskov" in answer["short_answer"] and answer["citations"]
+    assert not (tmp_path / "none").exists()  # nothing was loaded or created locally
+    via_env = run(SEED_QUESTION, env={"ASSISTANT_SERVER": chat_server.url})
+    assert via_env.returncode == 0 and "Sources:\n[1] " in via_env.stdout
+    refused = run(SEED_QUESTION, "--server", chat_server.url, "--from", "yesterday")
+    assert refused.returncode == 2 and "cannot read the from date 'yesterday'" in refused.stderr
+    down = run(SEED_QUESTION, "--server", f"http://127.0.0.1:{free_port()}/")
+    assert down.returncode == 2 and "cannot use the chat server" in down.stderr and "python app.py" in down.stderr
