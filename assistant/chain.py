@@ -82,7 +82,7 @@ class Assistant:
         self.settings = settings
         self.index = index or ArticleIndex(settings)
         self.retriever = HybridRetriever.from_settings(self.index, k=settings.answer_passages)
-        self.sentence_embeddings = CachedEmbeddings(lambda: self.index.embeddings)  # evidence and citation check
+        self.sentence_embeddings = CachedEmbeddings(lambda: self.index.query_embeddings)  # evidence and citation check
         self._chains: dict[str, Runnable] = {}
         self._lock = threading.Lock()
 

@@ -70,7 +70,13 @@ class OnnxEmbeddings(Embeddings):
         self.batch_size = batch_size
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch(texts)
+        return self._run(self.tokenizer.encode_batch(texts))
+
+    def _run(self, encoded: list) -> np.ndarray:
+        """Mean-pooled, normalised vectors of tokenised texts padded to a common length."""
+        width = max(len(e.ids) for e in encoded)
+        for e in encoded:
+            e.pad(width)
         inputs = {"input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
                   "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
                   "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64)}
@@ -80,8 +86,24 @@ class OnnxEmbeddings(Embeddings):
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = [self._encode(list(texts[i:i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
-        return np.concatenate(vectors).tolist() if vectors else []
+        """Vectors of `texts`, in order. Texts are batched by length (as sentence-transformers does), so a batch pads
+        to about its own length rather than to the longest text of the call."""
+        if not texts:
+            return []
+        self.tokenizer.no_padding()
+        try:
+            encoded = self.tokenizer.encode_batch(list(texts))
+        finally:
+            self.tokenizer.enable_padding()
+        order = sorted(range(len(texts)), key=lambda i: -len(encoded[i].ids))
+        vectors = np.empty((len(texts), 0), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            chosen = order[start:start + self.batch_size]
+            batch = self._run([encoded[i] for i in chosen])
+            if vectors.shape[1] == 0:
+                vectors = np.empty((len(texts), batch.shape[1]), dtype=np.float32)
+            vectors[chosen] = batch
+        return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text])[0].tolist()

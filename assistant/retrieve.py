@@ -206,7 +206,7 @@ class HybridRetriever(BaseRetriever):
 
         if mode in ("hybrid", "dense"):
             t0 = time.perf_counter()
-            vector = self.index.embeddings.embed_query(query)
+            vector = self.index.query_embeddings.embed_query(query)
             t1 = time.perf_counter()
             # Chroma gives ids and distances only: the chunks' texts and metadata are in the lexical index, which holds
             # exactly the committed chunks of its generation (so orphans of an interrupted run never show). Filters are

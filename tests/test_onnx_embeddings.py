@@ -1,4 +1,4 @@
-"""The ONNX export of the embedding model gives sentence-transformers' vectors, and the index uses it by default."""
+"""The ONNX export of the embedding model gives sentence-transformers' vectors, and answering uses it by default."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from conftest import ROOT
 from assistant import offline
 from assistant.chunking import sentence_spans
 from assistant.onnx_embeddings import OnnxEmbeddings, onnx_model_file
-from assistant.store import load_embeddings
+from assistant.store import load_query_embeddings
 
 
 def test_same_vectors_as_sentence_transformers():
@@ -30,9 +30,9 @@ def test_same_vectors_as_sentence_transformers():
 
 
 def test_the_default_model_runs_without_importing_sentence_transformers():
-    script = ("import sys\nfrom assistant.store import load_embeddings\n"
-              "vector = load_embeddings('', 32).embed_query('hello')\n"
+    script = ("import sys\nfrom assistant.store import load_query_embeddings\n"
+              "vector = load_query_embeddings('', 32).embed_query('hello')\n"
               "print(len(vector), 'sentence_transformers' in sys.modules, 'torch' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["384", "False", "False"], done.stdout + done.stderr
-    assert isinstance(load_embeddings("", 32), OnnxEmbeddings)
+    assert isinstance(load_query_embeddings("", 32), OnnxEmbeddings)
