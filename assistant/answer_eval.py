@@ -22,14 +22,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
+from functools import partial
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from .chain import Answer, Assistant
 from .config import Settings
-from .evaluate import EvalRun, Question, percentiles
+from .evaluate import EvalRun, Question, percentiles, progress_bar
 from .generators import available_backends
 
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.I)
@@ -115,9 +115,15 @@ def answer_faults(question: Question, answer: Answer, article_body: Callable[[st
 
 
 def answerers_for(settings: Settings, backends: list[str] | None = None) -> dict[str, Callable[[Question], Answer]]:
-    """One answering function per available (or requested) backend, sharing one Assistant."""
+    """One answering function per named backend (default: the settings' `generator` only), sharing one Assistant.
+    A named backend that cannot run here raises ValueError listing the ones that can."""
+    names = backends or [settings.generator]
+    available = available_backends(settings)
+    missing = [name for name in names if name not in available]
+    if missing:
+        raise ValueError(f"backend not available here: {', '.join(missing)} (available: {', '.join(available)}; "
+                         "llamacpp needs its GGUF model and llama_cpp, openai needs ASSISTANT_OPENAI_BASE_URL)")
     assistant = Assistant(settings)
-    names = backends or available_backends(settings)
 
     def make(backend: str) -> Callable[[Question], Answer]:
         return lambda q: assistant.ask(q.question, q.history, backend=backend)
@@ -184,25 +190,33 @@ def baseline_metrics(questions: list[Question], quotes: dict[str, Answer]) -> di
 
 
 def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Question], Answer]],
-                     article_body: Callable[[str], str | None], show_progress: bool = True,
+                     article_body: Callable[[str], str | None], progress: Callable = partial(progress_bar, enabled=False),
                      baseline: Callable[[Question], Answer] | None = None) -> tuple[dict[str, dict], dict]:
     """Every answer metric per backend, overall and per question type, and the baselines (when `baseline`, the quotes
-    answerer, is given); `article_body` gives a cited article's body."""
-    from tqdm import tqdm
-
+    answerer, is given); `article_body` gives a cited article's body. `progress(desc, total)` makes the progress
+    report of each pass (silent by default); a backend's pass notes its strict accuracy so far."""
     results = {}
     for backend, answer_fn in answerers.items():
-        answers: dict[str, Answer] = {}
-        for question in tqdm(questions, desc=f"answers ({backend})", disable=not show_progress, file=sys.stderr):
-            answers[question.id] = answer_fn(question)
+        answers = answer_all(questions, answer_fn, progress(f"answers ({backend})", len(questions)))
         faults = {q.id: answer_faults(q, answers[q.id], article_body) for q in questions}
         results[backend] = answer_metrics(questions, answers, faults)
     baselines = {}
     if baseline is not None:
-        quotes = {q.id: baseline(q) for q in tqdm(questions, desc="answers (baseline: quotes)", disable=not show_progress,
-                                                  file=sys.stderr)}
-        baselines = baseline_metrics(questions, quotes)
+        baselines = baseline_metrics(questions, answer_all(questions, baseline, progress("answers (baseline: quotes)", len(questions))))
     return results, baselines
+
+
+def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], bar) -> dict[str, Answer]:
+    """Answer every question (by id), counting each on `bar` with the strict accuracy so far; closes `bar`."""
+    answers: dict[str, Answer] = {}
+    correct = 0
+    for done, question in enumerate(questions, start=1):
+        answers[question.id] = answer_fn(question)
+        correct += is_right(question, answers[question.id])
+        bar.set_postfix_str(f"strict accuracy so far {correct / done:.2f}", refresh=False)
+        bar.update(1)
+    bar.close()
+    return answers
 
 
 def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str, dict[str, int]]:

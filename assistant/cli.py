@@ -137,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, retrieval_table, run_eval_set, write_report
+    from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, run_eval_set, write_report
 
     base = _settings(args)
     if bool(args.articles) != bool(args.questions):
@@ -150,24 +150,35 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         sets = project_eval_sets()
     runs = []
-    for eval_set in sets:
-        settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
-        answerers = None if args.retrieval_only else _answerers(args, settings)
-        runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
-                                 answerers=answerers, baselines=not args.no_baselines, show_progress=sys.stderr.isatty()))
+    try:
+        for eval_set in sets:
+            settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
+            answerers = None if args.retrieval_only else _answerers(args, settings)
+            runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
+                                     answerers=answerers, baselines=not args.no_baselines))
+            if not args.json:
+                _print_tables(runs[-1])
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.out:
         write_report(runs, Path(args.out))
     if args.json:
         _print_json(runs[0].as_dict() if len(runs) == 1 else [run.as_dict() for run in runs])
-    else:
-        for run in runs:
-            print(f"## {run.name} ({run.questions} questions)")
-            print(retrieval_table(run))
-            if run.answers:
-                from .answer_eval import answers_table
-
-                print(answers_table(run))
     return 0
+
+
+def _print_tables(run) -> None:
+    """One eval set's tables on stdout, printed as soon as the set is done."""
+    from .evaluate import retrieval_table
+
+    print(f"## {run.name} ({run.questions} questions)")
+    print(retrieval_table(run))
+    if run.answers:
+        from .answer_eval import answers_table
+
+        print(answers_table(run))
+    sys.stdout.flush()
 
 
 def _answerers(args: argparse.Namespace, settings: Settings) -> dict:
@@ -224,7 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument("--retrieval-only", action="store_true", help="skip answering")
     evaluate.add_argument("--no-baselines", action="store_true", help="only our retriever (faster)")
-    evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: every available one)")
+    evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: the configured generator, "
+                          "$ASSISTANT_GENERATOR or extractive)")
     evaluate.add_argument("--json", action="store_true", help="print every metric as JSON")
     evaluate.add_argument("--out", help="also write report.md, metrics.json and charts into this directory")
 

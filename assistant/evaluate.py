@@ -126,6 +126,46 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": round(pick(0.50), 1), "p95": round(pick(0.95), 1), "p99": round(pick(0.99), 1)}
 
 
+# --- progress -------------------------------------------------------------------------------------
+class LineProgress:
+    """Progress for a log file or pipe: a line "<desc> <done>/<total>, <seconds> s[, <note>]" on `stream` (stderr by
+    default) when at least `interval` seconds passed since the last one, and a last line on close(). It answers the
+    tqdm calls the runner makes (update, set_postfix_str, close), so either can be used."""
+
+    def __init__(self, desc: str, total: int | None = None, stream=None, interval: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.desc, self.total, self.stream, self.interval, self.clock = desc, total, stream or sys.stderr, interval, clock
+        self.done, self.note = 0, ""
+        self.started = self.last = clock()
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        now = self.clock()
+        if now - self.last >= self.interval:
+            self._emit(now)
+
+    def set_postfix_str(self, note: str, refresh: bool = True) -> None:
+        self.note = note
+
+    def close(self) -> None:
+        self._emit(self.clock())
+
+    def _emit(self, now: float) -> None:
+        self.last = now
+        count = f"{self.done}/{self.total}" if self.total is not None else str(self.done)
+        note = f", {self.note}" if self.note else ""
+        print(f"{self.desc} {count}, {self.last - self.started:.0f} s{note}", file=self.stream, flush=True)
+
+
+def progress_bar(desc: str, total: int | None = None, unit: str = " questions", enabled: bool = True):
+    """A tqdm bar when stderr is a terminal, `LineProgress` lines when it is not, and nothing when not `enabled`."""
+    from tqdm import tqdm
+
+    if enabled and not sys.stderr.isatty():
+        return LineProgress(desc, total)
+    return tqdm(desc=desc, total=total, unit=unit, disable=not enabled, file=sys.stderr)
+
+
 # --- systems under test --------------------------------------------------------------------------
 RetrieveFn = Callable[[str], list[Passage]]
 
@@ -226,11 +266,13 @@ def ensure_indexed(settings: Settings, articles_path: Path, on_article: Callable
 
 def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None, retrieval_only: bool = False,
                  answerers: dict[str, Callable] | None = None, baselines: bool = True, show_progress: bool = True) -> EvalRun:
-    """Index the set's articles, then measure our retriever, the baselines and (unless retrieval_only) answers."""
-    from tqdm import tqdm
+    """Index the set's articles, then measure our retriever, the baselines and (unless retrieval_only) answers.
+    With `show_progress`, each stage reports on stderr (`progress_bar`), its lines prefixed with the set's name."""
+    def progress(desc: str, total: int | None = None, unit: str = " questions"):
+        return progress_bar(f"{eval_set.name}: {desc}", total, unit, show_progress)
 
     questions = load_questions(eval_set.questions)[:limit] if limit else load_questions(eval_set.questions)
-    bar = tqdm(desc=f"{eval_set.name}: indexing", unit=" articles", disable=not show_progress, file=sys.stderr)
+    bar = progress("indexing", unit=" articles")
     started = time.perf_counter()
     report = ensure_indexed(settings, eval_set.articles, on_article=lambda a, s: bar.update(1))
     bar.close()
@@ -256,7 +298,7 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
         systems["BM25 only"] = lambda q: as_pairs(plain.search(q, k=10, mode="lexical"))
         systems["LangChain tutorial"] = tutorial_baseline(settings, eval_set.articles, settings.index_dir)
     answerable = sum(1 for q in questions if q.evidence)
-    bar = tqdm(total=answerable * len(systems), desc=f"{eval_set.name}: retrieval", disable=not show_progress, file=sys.stderr)
+    bar = progress("retrieval", answerable * len(systems))
     run.retrieval = evaluate_retrieval(questions, systems, standalone_query, bar.update)
     bar.close()
     if not retrieval_only and answerers:
@@ -266,7 +308,7 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
 
         run.answers, run.answer_baselines = evaluate_answers(
             questions, answerers, lambda article_id: getattr(index.get_article(article_id), "body", None),
-            show_progress=show_progress, baseline=quotes_baseline(settings) if baselines else None)
+            progress=progress, baseline=quotes_baseline(settings) if baselines else None)
     return run
 
 
