@@ -9,7 +9,7 @@
   "No", whichever scores higher), the most frequent named entity in the evidence for entity questions, and the
   pre-reader extractive answer (the evidence quotes: `quotes_baseline`), scored with the lenient rule.
 - The yes/no confusion table (gold yes/no x answered yes / no / not established) and one result per question
-  (question, gold, short answer, right or wrong, and the reader's part checks), so a failure can be looked at.
+  (question, gold, short answer, correct or wrong, and the reader's part checks), so a failure can be looked at.
 - Abstention precision/recall: over all questions, treating "abstained" as the prediction of "null".
 - Follow-ups (questions with a gold `antecedent`): rewrite accuracy (the standalone question names the antecedent; a
   topic switch's standalone question is the question itself) and strict accuracy.
@@ -230,7 +230,7 @@ def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str
     return table
 
 
-def rewrite_right(question: Question, answer: Answer) -> bool | None:
+def rewrite_correct(question: Question, answer: Answer) -> bool | None:
     """Whether a follow-up's standalone question names its gold antecedent (a topic switch: is the question itself);
     None for a question without a gold antecedent."""
     if question.antecedent is None:
@@ -241,14 +241,19 @@ def rewrite_right(question: Question, answer: Answer) -> bool | None:
 
 
 def question_result(question: Question, answer: Answer) -> dict:
-    """One row of the per-question results."""
+    """The one definition of a per-question result (metrics.json's answers.<backend>.questions, questions.jsonl, the
+    report's question table, --compare): id, question, question_type, gold, short_answer, answer_type, answer,
+    abstained, correct (the strict rule), correct_lenient, citations [{article_id, start, end}], total_ms, and for
+    looking into a failure abstain_reason, standalone_question, rewrite_correct (None unless a follow-up) and parts."""
     reading = answer.reading or {}
-    return {"id": question.id, "question": question.question, "type": question.question_type, "gold": question.answer,
-            "answer_type": answer.answer_type, "short_answer": answer.short_answer, "abstained": answer.abstained,
-            "right": is_right(question, answer), "right_lenient": is_correct(question, answer),
-            "ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
-            "standalone_question": answer.standalone_question, "rewrite_right": rewrite_right(question, answer),
-            "parts": reading.get("parts", []), "answer": answer.answer}
+    return {"id": question.id, "question": question.question, "question_type": question.question_type,
+            "gold": question.answer, "short_answer": answer.short_answer, "answer_type": answer.answer_type,
+            "answer": answer.answer, "abstained": answer.abstained, "correct": is_right(question, answer),
+            "correct_lenient": is_correct(question, answer),
+            "citations": [{"article_id": c.article_id, "start": c.start, "end": c.end} for c in answer.citations],
+            "total_ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
+            "standalone_question": answer.standalone_question, "rewrite_correct": rewrite_correct(question, answer),
+            "parts": reading.get("parts", [])}
 
 
 def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults: dict[str, list[Fault]] | None = None) -> dict:
@@ -289,7 +294,7 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
         "by_type_lenient": by_type_lenient,
         "yes_no_confusion": confusion(questions, answers),
         "n_follow_ups": len(follow_ups),
-        "rewrite_accuracy": ratio(sum(rewrite_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
+        "rewrite_accuracy": ratio(sum(rewrite_correct(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
         "follow_up_accuracy": ratio(sum(is_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
         "abstention_precision": ratio(sum(q.question_type == "null_query" for q in abstained), len(abstained)),
         "abstention_recall": ratio(sum(answers[q.id].abstained for q in null), len(null)),
@@ -353,14 +358,14 @@ def confusion_table(result: dict) -> str:
 
 
 def questions_table(result: dict) -> str:
-    """Markdown: one row per question (question, gold, short answer, right or wrong, why it abstained)."""
+    """Markdown: one row per question (question, gold, short answer, correct or wrong, why it abstained)."""
     cell = lambda text: str(text or "").replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| id | type | question | interpreted as | gold | short answer | right | abstain reason |",
+    lines = ["| id | type | question | interpreted as | gold | short answer | correct | abstain reason |",
              "|---|---|---|---|---|---|---|---|"]
     for row in result["questions"]:
         asked = row["standalone_question"] if row["standalone_question"] != row["question"] else ""
-        lines.append(f"| {row['id']} | {row['type'].replace('_query', '')} | {cell(row['question'])} | {cell(asked)} | "
+        lines.append(f"| {row['id']} | {row['question_type'].replace('_query', '')} | {cell(row['question'])} | {cell(asked)} | "
                      f"{cell(row['gold'])} | "
-                     f"{cell(row['short_answer']) or '(abstained)'} | {'right' if row['right'] else 'WRONG'} | "
+                     f"{cell(row['short_answer']) or '(abstained)'} | {'correct' if row['correct'] else 'WRONG'} | "
                      f"{cell(row['abstain_reason'])} |")
     return "\n".join(lines)
