@@ -197,23 +197,27 @@ def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Q
     report of each pass (silent by default); a backend's pass notes its strict accuracy so far."""
     results = {}
     for backend, answer_fn in answerers.items():
-        answers = answer_all(questions, answer_fn, progress(f"answers ({backend})", len(questions)))
+        answers = answer_all(questions, answer_fn, is_right, progress(f"answers ({backend})", len(questions)))
         faults = {q.id: answer_faults(q, answers[q.id], article_body) for q in questions}
         results[backend] = answer_metrics(questions, answers, faults)
     baselines = {}
     if baseline is not None:
-        baselines = baseline_metrics(questions, answer_all(questions, baseline, progress("answers (baseline: quotes)", len(questions))))
+        quotes = answer_all(questions, baseline, is_correct, progress("answers (baseline: quotes)", len(questions)))
+        baselines = baseline_metrics(questions, quotes)
     return results, baselines
 
 
-def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], bar) -> dict[str, Answer]:
-    """Answer every question (by id), counting each on `bar` with the strict accuracy so far; closes `bar`."""
+def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], rule: Callable[[Question, Answer], bool],
+               bar) -> dict[str, Answer]:
+    """Answer every question (by id), counting each on `bar` with the accuracy so far by `rule` (`is_right`: strict,
+    `is_correct`: lenient, the baseline's rule); closes `bar`."""
     answers: dict[str, Answer] = {}
     correct = 0
+    name = "strict" if rule is is_right else "lenient"
     for done, question in enumerate(questions, start=1):
         answers[question.id] = answer_fn(question)
-        correct += is_right(question, answers[question.id])
-        bar.set_postfix_str(f"strict accuracy so far {correct / done:.2f}", refresh=False)
+        correct += rule(question, answers[question.id])
+        bar.set_postfix_str(f"{name} accuracy so far {correct / done:.2f}", refresh=False)
         bar.update(1)
     bar.close()
     return answers
@@ -311,25 +315,27 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
 
 def answers_table(run: EvalRun) -> str:
     """Markdown: one row per backend with strict accuracy per type (and over the yes/no questions of a type), the
-    lenient accuracy, abstention, citations and latency."""
+    lenient accuracy, abstention, follow-ups, citations, latency and faults; a column no backend has a value for
+    (no follow-ups, no unanswerable questions in the set) is left out."""
     types = sorted({t for result in run.answers.values() for t in result["by_type"]})
     yes_no_types = sorted({t for result in run.answers.values() for t, m in result["by_type"].items() if "accuracy_yes_no" in m})
-    header = ["backend", "strict accuracy", *[f"{t.replace('_query', '')}" for t in types],
-              *[f"{t.replace('_query', '')} yes/no" for t in yes_no_types], "lenient accuracy",
-              "null abstained", "false answer", "false abstain", "follow-up rewrite", "follow-up strict",
-              "cite P", "cite R", "total p50 ms", "total p95 ms",
-              *[f"{kind} faults" for kind in FAULT_KINDS]]
-    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    for backend, r in run.answers.items():
-        total = r["latency_ms"].get("total", {"p50": 0, "p95": 0})
-        cells = [backend, fmt(r["accuracy"]), *[fmt(r["by_type"].get(t, {}).get("accuracy")) for t in types],
-                 *[fmt(r["by_type"].get(t, {}).get("accuracy_yes_no")) for t in yes_no_types], fmt(r["accuracy_lenient"]),
-                 fmt(r["abstention_recall"]), fmt(r["false_answer_rate"]), fmt(r["false_abstention_rate"]),
-                 fmt(r.get("rewrite_accuracy")), fmt(r.get("follow_up_accuracy")),
-                 fmt(r["citation_precision"]), fmt(r["citation_recall"]),
-                 str(total["p50"]), str(total["p95"]), *[fmt(r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
-        lines.append("| " + " | ".join(cells) + " |")
+    columns = [("strict accuracy", lambda r: r["accuracy"]),
+               *[(t.replace("_query", ""), lambda r, t=t: r["by_type"].get(t, {}).get("accuracy")) for t in types],
+               *[(f"{t.replace('_query', '')} yes/no", lambda r, t=t: r["by_type"].get(t, {}).get("accuracy_yes_no"))
+                 for t in yes_no_types],
+               ("lenient accuracy", lambda r: r["accuracy_lenient"]), ("null abstained", lambda r: r["abstention_recall"]),
+               ("false answer", lambda r: r["false_answer_rate"]), ("false abstain", lambda r: r["false_abstention_rate"]),
+               ("follow-up rewrite", lambda r: r.get("rewrite_accuracy")),
+               ("follow-up strict", lambda r: r.get("follow_up_accuracy")),
+               ("cite P", lambda r: r["citation_precision"]), ("cite R", lambda r: r["citation_recall"]),
+               ("total p50 ms", lambda r: r["latency_ms"].get("total", {}).get("p50")),
+               ("total p95 ms", lambda r: r["latency_ms"].get("total", {}).get("p95")),
+               *[(f"{kind} faults", lambda r, kind=kind: r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
+    columns = [(name, get) for name, get in columns if any(get(r) is not None for r in run.answers.values())]
+    fmt = lambda name, v: "-" if v is None else str(v) if name.endswith(" ms") else f"{v:.3f}"  # noqa: E731
+    lines = ["| backend | " + " | ".join(name for name, _ in columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += ["| " + " | ".join([backend, *[fmt(name, get(r)) for name, get in columns]]) + " |"
+              for backend, r in run.answers.items()]
     return "\n".join(lines)
 
 

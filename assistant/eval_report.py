@@ -101,12 +101,18 @@ def compare_rows(before: list[dict], after: list[dict], since: str) -> str:
             grouped[(row["set"], row["backend"])][side][row["id"]] = row
     lines = [f"## Changes since {since}", ""]
     for (set_name, backend), (old, new) in sorted(grouped.items()):
-        lines.append(f"### {set_name}, {backend}: strict accuracy {_accuracy(old)} -> {_accuracy(new)}")
+        lines += [f"### {set_name}, {backend}: strict accuracy {_accuracy(old)} -> {_accuracy(new)}", ""]
         both = [qid for qid in new if qid in old]
+        if old and new and len(both) < max(len(old), len(new)):
+            lines += [f"({len(both)} questions are in both runs; only those are compared below.)", ""]
+        changed = False
         for heading, was, now in (("correct -> wrong", True, False), ("wrong -> correct", False, True)):
             flipped = [new[qid] for qid in both if old[qid]["correct"] == was and new[qid]["correct"] == now]
-            lines += ["", f"{heading} ({len(flipped)}):", *[f"- {row['id']}: {row['question']}" for row in flipped]]
-        lines.append("")
+            if flipped:
+                lines += [f"{heading} ({len(flipped)}):", *[f"- {row['id']}: {row['question']}" for row in flipped], ""]
+                changed = True
+        if both and not changed:
+            lines += ["No question changed.", ""]
     return "\n".join(lines)
 
 
@@ -170,11 +176,16 @@ def answers_chart(run: EvalRun, path: Path) -> None:
     bar_chart(path, f"Answers on {run.name}: strict accuracy per question type", groups, series)
 
 
+def has_yes_no(result: dict) -> bool:
+    """Whether a backend's answer results hold any gold yes/no question (else its confusion is all zeros)."""
+    return any(sum(row.values()) for row in result["yes_no_confusion"].values())
+
+
 def confusion_chart(run: EvalRun, path: Path) -> bool:
     """One heat map per backend of gold yes/no x answered yes / no / not established; False (nothing written) when
     the set has no yes/no questions."""
-    tables = {backend: result["yes_no_confusion"] for backend, result in run.answers.items()}
-    if not any(sum(row.values()) for table in tables.values() for row in table.values()):
+    tables = {backend: result["yes_no_confusion"] for backend, result in run.answers.items() if has_yes_no(result)}
+    if not tables:
         return False
     import matplotlib
 
@@ -186,9 +197,11 @@ def confusion_chart(run: EvalRun, path: Path) -> bool:
     for axis, (backend, table) in zip(axes[0], tables.items()):
         counts = [[table[gold][c] for c in columns] for gold in ("yes", "no")]
         axis.imshow(counts, cmap="Blues")
+        darkest = max(max(values) for values in counts)
         for row, values in enumerate(counts):
             for column, value in enumerate(values):
-                axis.text(column, row, str(value), ha="center", va="center")
+                axis.text(column, row, str(value), ha="center", va="center",
+                          color="white" if value > darkest / 2 else "black")
         axis.set_xticks(range(len(columns)), columns)
         axis.set_yticks(range(2), ["gold yes", "gold no"])
         axis.set_xlabel("answered")
@@ -237,7 +250,8 @@ def run_section(run: EvalRun, out: Path) -> list[str]:
         if confusion_chart(run, out / confusion):
             parts += [f"![yes/no confusion]({confusion})", ""]
         for backend, result in run.answers.items():
-            parts += [f"Yes/no confusion ({backend}):", "", confusion_table(result), "",
-                      f"<details><summary>Every question ({backend})</summary>", "", questions_table(result), "",
+            if has_yes_no(result):
+                parts += [f"Yes/no confusion ({backend}):", "", confusion_table(result), ""]
+            parts += [f"<details><summary>Every question ({backend})</summary>", "", questions_table(result), "",
                       "</details>", ""]
     return parts

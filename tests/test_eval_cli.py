@@ -147,3 +147,31 @@ def test_plain_summary_counts_in_words():
             {"correct": False, "abstained": True, "question_type": "fact_query"},
             {"correct": False, "abstained": False, "question_type": "null_query"}]
     assert plain_summary(rows) == "1 of 3 correct; 1 unanswerable question was answered; 1 answerable one abstained"
+
+
+def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path):
+    from assistant.answer_eval import answer_metrics, answers_table, baseline_metrics
+    from assistant.chain import Answer
+    from assistant.eval_report import write_report
+    from assistant.evaluate import Question
+
+    questions = [Question("c1", "Did both say so?", "Yes", "comparison_query", (("a1", "x"),)),
+                 Question("c2", "Did both deny it?", "No", "comparison_query", (("a1", "x"),)),
+                 Question("n1", "Who won in 2031?", "Insufficient information.", "null_query", ())]
+
+    def answer(short):
+        return Answer("?", "?", f"{short} [1]" if short else "The articles don't say.", short is None, [], "extractive",
+                      {"total": 5.0}, short_answer=short)
+
+    answers = {"c1": answer("Yes"), "c2": answer("Yes"), "n1": answer(None)}
+    run = EvalRun("mine", 3, {"chunk_tokens": 300, "chunk_overlap_tokens": 50},
+                  answers={"extractive": answer_metrics(questions, answers, {q.id: [] for q in questions})},
+                  answer_baselines=baseline_metrics(questions, {q.id: answer(None) for q in questions}))
+    table = answers_table(run)
+    assert "comparison yes/no" in table and "follow-up" not in table  # no follow-ups: no column of "-"
+    write_report([run], tmp_path)
+    report = (tmp_path / "report.md").read_text()
+    assert "- **extractive**: 2 of 3 correct; 0 unanswerable questions were answered; 0 answerable ones abstained." in report
+    assert "![answers](answers-mine.png)" in report and "![yes/no confusion](confusion-mine.png)" in report
+    assert (tmp_path / "answers-mine.png").stat().st_size and (tmp_path / "confusion-mine.png").stat().st_size
+    assert len((tmp_path / "questions.jsonl").read_text().splitlines()) == len(questions)
