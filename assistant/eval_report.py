@@ -77,17 +77,16 @@ def load_question_rows(run_dir: Path) -> list[dict]:
 
 
 def plain_summary(rows: list[dict]) -> str:
-    """One backend's results on one set in plain words, e.g. "41 of 50 correct; 2 unanswerable questions were
-    answered; 3 answerable ones abstained"."""
+    """One backend's results on one set in plain words, e.g. "41 of 50 correct; 2 of 8 unanswerable questions were
+    answered; 3 answerable ones abstained" ("no unanswerable questions" when the set has none)."""
     correct = sum(row["correct"] for row in rows)
-    answered = sum(not row["abstained"] for row in rows if row["question_type"] == "null_query")
+    null = [row for row in rows if row["question_type"] == "null_query"]
+    answered = sum(not row["abstained"] for row in null)
     abstained = sum(row["abstained"] for row in rows if row["question_type"] != "null_query")
-    return (f"{correct} of {len(rows)} correct; {_count(answered, 'unanswerable question was', 'unanswerable questions were')} "
-            f"answered; {_count(abstained, 'answerable one', 'answerable ones')} abstained")
-
-
-def _count(n: int, singular: str, plural: str) -> str:
-    return f"{n} {singular if n == 1 else plural}"
+    unanswerable = (f"{answered} of {len(null)} unanswerable {'question was' if len(null) == 1 else 'questions were'} answered"
+                    if null else "no unanswerable questions")
+    return (f"{correct} of {len(rows)} correct; {unanswerable}; "
+            f"{abstained} answerable {'one' if abstained == 1 else 'ones'} abstained")
 
 
 # --- --compare -----------------------------------------------------------------------------------

@@ -146,7 +146,8 @@ def test_plain_summary_counts_in_words():
     rows = [{"correct": True, "abstained": False, "question_type": "fact_query"},
             {"correct": False, "abstained": True, "question_type": "fact_query"},
             {"correct": False, "abstained": False, "question_type": "null_query"}]
-    assert plain_summary(rows) == "1 of 3 correct; 1 unanswerable question was answered; 1 answerable one abstained"
+    assert plain_summary(rows) == "1 of 3 correct; 1 of 1 unanswerable question was answered; 1 answerable one abstained"
+    assert plain_summary(rows[:2]) == "1 of 2 correct; no unanswerable questions; 1 answerable one abstained"
 
 
 def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path):
@@ -171,7 +172,7 @@ def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path)
     assert "comparison yes/no" in table and "follow-up" not in table  # no follow-ups: no column of "-"
     write_report([run], tmp_path)
     report = (tmp_path / "report.md").read_text()
-    assert "- **extractive**: 2 of 3 correct; 0 unanswerable questions were answered; 0 answerable ones abstained." in report
+    assert "- **extractive**: 2 of 3 correct; 0 of 1 unanswerable question was answered; 0 answerable ones abstained." in report
     assert "![answers](answers-mine.png)" in report and "![yes/no confusion](confusion-mine.png)" in report
     assert (tmp_path / "answers-mine.png").stat().st_size and (tmp_path / "confusion-mine.png").stat().st_size
     assert len((tmp_path / "questions.jsonl").read_text().splitlines()) == len(questions)
