@@ -64,6 +64,9 @@ def is_correct(question: Question, answer: Answer) -> bool:
     return gold in answer.answer.lower()
 
 
+RULES = {"strict": is_right, "lenient": is_correct}
+
+
 class Fault(NamedTuple):
     kind: str  # "payload", "quote", "marker" or "markup"
     detail: str
@@ -194,30 +197,28 @@ def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Q
                      baseline: Callable[[Question], Answer] | None = None) -> tuple[dict[str, dict], dict]:
     """Every answer metric per backend, overall and per question type, and the baselines (when `baseline`, the quotes
     answerer, is given); `article_body` gives a cited article's body. `progress(desc, total)` makes the progress
-    report of each pass (silent by default); a backend's pass notes its strict accuracy so far."""
+    report of each pass (silent by default), which notes its accuracy so far (a backend's strict, the baseline's lenient)."""
     results = {}
     for backend, answer_fn in answerers.items():
-        answers = answer_all(questions, answer_fn, is_right, progress(f"answers ({backend})", len(questions)))
+        answers = answer_all(questions, answer_fn, "strict", progress(f"answers ({backend})", len(questions)))
         faults = {q.id: answer_faults(q, answers[q.id], article_body) for q in questions}
         results[backend] = answer_metrics(questions, answers, faults)
     baselines = {}
     if baseline is not None:
-        quotes = answer_all(questions, baseline, is_correct, progress("answers (baseline: quotes)", len(questions)))
+        quotes = answer_all(questions, baseline, "lenient", progress("answers (baseline: quotes)", len(questions)))
         baselines = baseline_metrics(questions, quotes)
     return results, baselines
 
 
-def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], rule: Callable[[Question, Answer], bool],
-               bar) -> dict[str, Answer]:
-    """Answer every question (by id), counting each on `bar` with the accuracy so far by `rule` (`is_right`: strict,
-    `is_correct`: lenient, the baseline's rule); closes `bar`."""
+def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], rule: str, bar) -> dict[str, Answer]:
+    """Answer every question (by id), counting each on `bar` with the accuracy so far by `rule` ("strict" or
+    "lenient"); closes `bar`."""
     answers: dict[str, Answer] = {}
     correct = 0
-    name = "strict" if rule is is_right else "lenient"
     for done, question in enumerate(questions, start=1):
         answers[question.id] = answer_fn(question)
-        correct += rule(question, answers[question.id])
-        bar.set_postfix_str(f"{name} accuracy so far {correct / done:.2f}", refresh=False)
+        correct += RULES[rule](question, answers[question.id])
+        bar.set_postfix_str(f"{rule} accuracy so far {correct / done:.2f}", refresh=False)
         bar.update(1)
     bar.close()
     return answers

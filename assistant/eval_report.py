@@ -116,6 +116,7 @@ def compare_rows(before: list[dict], after: list[dict], since: str) -> str:
 
 
 def _accuracy(rows: dict[str, dict]) -> str:
+    """Strict accuracy and question count of one side of a comparison, or a note that the side has none."""
     if not rows:
         return "- (not in that run)"
     return f"{sum(row['correct'] for row in rows.values()) / len(rows):.3f} ({len(rows)} questions)"

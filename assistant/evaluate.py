@@ -57,6 +57,7 @@ class EvalSet:
 
     @property
     def benchmark(self) -> str | None:
+        """The published benchmark the set comes from, or None (`benchmark_of`)."""
         return benchmark_of(self.questions)
 
 

@@ -176,3 +176,22 @@ def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path)
     assert "![answers](answers-mine.png)" in report and "![yes/no confusion](confusion-mine.png)" in report
     assert (tmp_path / "answers-mine.png").stat().st_size and (tmp_path / "confusion-mine.png").stat().st_size
     assert len((tmp_path / "questions.jsonl").read_text().splitlines()) == len(questions)
+
+
+def test_a_terminal_gets_the_tqdm_bar(monkeypatch):
+    from tqdm import tqdm
+
+    from assistant.evaluate import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    bar = progress_bar("seed: answers (extractive)", 2)
+    assert isinstance(bar, tqdm)
+    bar.set_postfix_str("strict accuracy so far 1.00", refresh=False)
+    bar.update(2)
+    bar.close()
+    assert "2/2" in sys.stderr.getvalue() and "strict accuracy so far 1.00" in sys.stderr.getvalue()
+    assert isinstance(progress_bar("x", 1, enabled=False), tqdm)  # silent: a disabled bar
