@@ -9,7 +9,7 @@
   "No", whichever scores higher), the most frequent named entity in the evidence for entity questions, and the
   pre-reader extractive answer (the evidence quotes: `quotes_baseline`), scored with the lenient rule.
 - The yes/no confusion table (gold yes/no x answered yes / no / not established) and one result per question
-  (question, gold, short answer, right or wrong, and the reader's part checks), so a failure can be looked at.
+  (question, gold, short answer, correct or wrong, and the reader's part checks), so a failure can be looked at.
 - Abstention precision/recall: over all questions, treating "abstained" as the prediction of "null".
 - Follow-ups (questions with a gold `antecedent`): rewrite accuracy (the standalone question names the antecedent; a
   topic switch's standalone question is the question itself) and strict accuracy.
@@ -22,14 +22,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
+from functools import partial
 from html.parser import HTMLParser
 from typing import NamedTuple
 
 from .chain import Answer, Assistant
 from .config import Settings
-from .evaluate import EvalRun, Question, percentiles
+from .evaluate import EvalRun, Question, percentiles, progress_bar
 from .generators import available_backends
 
 _YES_NO = re.compile(r"^\W*(yes|no)\b", re.I)
@@ -62,6 +62,9 @@ def is_correct(question: Question, answer: Answer) -> bool:
         found = _YES_NO.match(answer.answer)
         return bool(found) and found.group(1).lower() == gold
     return gold in answer.answer.lower()
+
+
+RULES = {"strict": is_right, "lenient": is_correct}
 
 
 class Fault(NamedTuple):
@@ -115,9 +118,15 @@ def answer_faults(question: Question, answer: Answer, article_body: Callable[[st
 
 
 def answerers_for(settings: Settings, backends: list[str] | None = None) -> dict[str, Callable[[Question], Answer]]:
-    """One answering function per available (or requested) backend, sharing one Assistant."""
+    """One answering function per named backend (default: the settings' `generator` only), sharing one Assistant.
+    A named backend that cannot run here raises ValueError listing the ones that can."""
+    names = backends or [settings.generator]
+    available = available_backends(settings)
+    missing = [name for name in names if name not in available]
+    if missing:
+        raise ValueError(f"backend not available here: {', '.join(missing)} (available: {', '.join(available)}; "
+                         "llamacpp needs its GGUF model and llama_cpp, openai needs ASSISTANT_OPENAI_BASE_URL)")
     assistant = Assistant(settings)
-    names = backends or available_backends(settings)
 
     def make(backend: str) -> Callable[[Question], Answer]:
         return lambda q: assistant.ask(q.question, q.history, backend=backend)
@@ -184,25 +193,35 @@ def baseline_metrics(questions: list[Question], quotes: dict[str, Answer]) -> di
 
 
 def evaluate_answers(questions: list[Question], answerers: dict[str, Callable[[Question], Answer]],
-                     article_body: Callable[[str], str | None], show_progress: bool = True,
+                     article_body: Callable[[str], str | None], progress: Callable = partial(progress_bar, enabled=False),
                      baseline: Callable[[Question], Answer] | None = None) -> tuple[dict[str, dict], dict]:
     """Every answer metric per backend, overall and per question type, and the baselines (when `baseline`, the quotes
-    answerer, is given); `article_body` gives a cited article's body."""
-    from tqdm import tqdm
-
+    answerer, is given); `article_body` gives a cited article's body. `progress(desc, total)` makes the progress
+    report of each pass (silent by default), which notes its accuracy so far (a backend's strict, the baseline's lenient)."""
     results = {}
     for backend, answer_fn in answerers.items():
-        answers: dict[str, Answer] = {}
-        for question in tqdm(questions, desc=f"answers ({backend})", disable=not show_progress, file=sys.stderr):
-            answers[question.id] = answer_fn(question)
+        answers = answer_all(questions, answer_fn, "strict", progress(f"answers ({backend})", len(questions)))
         faults = {q.id: answer_faults(q, answers[q.id], article_body) for q in questions}
         results[backend] = answer_metrics(questions, answers, faults)
     baselines = {}
     if baseline is not None:
-        quotes = {q.id: baseline(q) for q in tqdm(questions, desc="answers (baseline: quotes)", disable=not show_progress,
-                                                  file=sys.stderr)}
+        quotes = answer_all(questions, baseline, "lenient", progress("answers (baseline: quotes)", len(questions)))
         baselines = baseline_metrics(questions, quotes)
     return results, baselines
+
+
+def answer_all(questions: list[Question], answer_fn: Callable[[Question], Answer], rule: str, bar) -> dict[str, Answer]:
+    """Answer every question (by id), counting each on `bar` with the accuracy so far by `rule` ("strict" or
+    "lenient"); closes `bar`."""
+    answers: dict[str, Answer] = {}
+    correct = 0
+    for done, question in enumerate(questions, start=1):
+        answers[question.id] = answer_fn(question)
+        correct += RULES[rule](question, answers[question.id])
+        bar.set_postfix_str(f"{rule} accuracy so far {correct / done:.2f}", refresh=False)
+        bar.update(1)
+    bar.close()
+    return answers
 
 
 def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str, dict[str, int]]:
@@ -216,7 +235,7 @@ def confusion(questions: list[Question], answers: dict[str, Answer]) -> dict[str
     return table
 
 
-def rewrite_right(question: Question, answer: Answer) -> bool | None:
+def rewrite_correct(question: Question, answer: Answer) -> bool | None:
     """Whether a follow-up's standalone question names its gold antecedent (a topic switch: is the question itself);
     None for a question without a gold antecedent."""
     if question.antecedent is None:
@@ -227,14 +246,19 @@ def rewrite_right(question: Question, answer: Answer) -> bool | None:
 
 
 def question_result(question: Question, answer: Answer) -> dict:
-    """One row of the per-question results."""
+    """The one definition of a per-question result (metrics.json's answers.<backend>.questions, questions.jsonl, the
+    report's question table, --compare): id, question, question_type, gold, short_answer, answer_type, answer,
+    abstained, correct (the strict rule), correct_lenient, citations [{article_id, start, end}], total_ms, and for
+    looking into a failure abstain_reason, standalone_question, rewrite_correct (None unless a follow-up) and parts."""
     reading = answer.reading or {}
-    return {"id": question.id, "question": question.question, "type": question.question_type, "gold": question.answer,
-            "answer_type": answer.answer_type, "short_answer": answer.short_answer, "abstained": answer.abstained,
-            "right": is_right(question, answer), "right_lenient": is_correct(question, answer),
-            "ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
-            "standalone_question": answer.standalone_question, "rewrite_right": rewrite_right(question, answer),
-            "parts": reading.get("parts", []), "answer": answer.answer}
+    return {"id": question.id, "question": question.question, "question_type": question.question_type,
+            "gold": question.answer, "short_answer": answer.short_answer, "answer_type": answer.answer_type,
+            "answer": answer.answer, "abstained": answer.abstained, "correct": is_right(question, answer),
+            "correct_lenient": is_correct(question, answer),
+            "citations": [{"article_id": c.article_id, "start": c.start, "end": c.end} for c in answer.citations],
+            "total_ms": answer.timings_ms.get("total"), "abstain_reason": reading.get("abstain_reason"),
+            "standalone_question": answer.standalone_question, "rewrite_correct": rewrite_correct(question, answer),
+            "parts": reading.get("parts", [])}
 
 
 def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults: dict[str, list[Fault]] | None = None) -> dict:
@@ -275,7 +299,7 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
         "by_type_lenient": by_type_lenient,
         "yes_no_confusion": confusion(questions, answers),
         "n_follow_ups": len(follow_ups),
-        "rewrite_accuracy": ratio(sum(rewrite_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
+        "rewrite_accuracy": ratio(sum(rewrite_correct(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
         "follow_up_accuracy": ratio(sum(is_right(q, answers[q.id]) for q in follow_ups), len(follow_ups)),
         "abstention_precision": ratio(sum(q.question_type == "null_query" for q in abstained), len(abstained)),
         "abstention_recall": ratio(sum(answers[q.id].abstained for q in null), len(null)),
@@ -292,25 +316,27 @@ def answer_metrics(questions: list[Question], answers: dict[str, Answer], faults
 
 def answers_table(run: EvalRun) -> str:
     """Markdown: one row per backend with strict accuracy per type (and over the yes/no questions of a type), the
-    lenient accuracy, abstention, citations and latency."""
+    lenient accuracy, abstention, follow-ups, citations, latency and faults; a column no backend has a value for
+    (no follow-ups, no unanswerable questions in the set) is left out."""
     types = sorted({t for result in run.answers.values() for t in result["by_type"]})
     yes_no_types = sorted({t for result in run.answers.values() for t, m in result["by_type"].items() if "accuracy_yes_no" in m})
-    header = ["backend", "strict accuracy", *[f"{t.replace('_query', '')}" for t in types],
-              *[f"{t.replace('_query', '')} yes/no" for t in yes_no_types], "lenient accuracy",
-              "null abstained", "false answer", "false abstain", "follow-up rewrite", "follow-up strict",
-              "cite P", "cite R", "total p50 ms", "total p95 ms",
-              *[f"{kind} faults" for kind in FAULT_KINDS]]
-    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-    for backend, r in run.answers.items():
-        total = r["latency_ms"].get("total", {"p50": 0, "p95": 0})
-        cells = [backend, fmt(r["accuracy"]), *[fmt(r["by_type"].get(t, {}).get("accuracy")) for t in types],
-                 *[fmt(r["by_type"].get(t, {}).get("accuracy_yes_no")) for t in yes_no_types], fmt(r["accuracy_lenient"]),
-                 fmt(r["abstention_recall"]), fmt(r["false_answer_rate"]), fmt(r["false_abstention_rate"]),
-                 fmt(r.get("rewrite_accuracy")), fmt(r.get("follow_up_accuracy")),
-                 fmt(r["citation_precision"]), fmt(r["citation_recall"]),
-                 str(total["p50"]), str(total["p95"]), *[fmt(r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
-        lines.append("| " + " | ".join(cells) + " |")
+    columns = [("strict accuracy", lambda r: r["accuracy"]),
+               *[(t.replace("_query", ""), lambda r, t=t: r["by_type"].get(t, {}).get("accuracy")) for t in types],
+               *[(f"{t.replace('_query', '')} yes/no", lambda r, t=t: r["by_type"].get(t, {}).get("accuracy_yes_no"))
+                 for t in yes_no_types],
+               ("lenient accuracy", lambda r: r["accuracy_lenient"]), ("null abstained", lambda r: r["abstention_recall"]),
+               ("false answer", lambda r: r["false_answer_rate"]), ("false abstain", lambda r: r["false_abstention_rate"]),
+               ("follow-up rewrite", lambda r: r.get("rewrite_accuracy")),
+               ("follow-up strict", lambda r: r.get("follow_up_accuracy")),
+               ("cite P", lambda r: r["citation_precision"]), ("cite R", lambda r: r["citation_recall"]),
+               ("total p50 ms", lambda r: r["latency_ms"].get("total", {}).get("p50")),
+               ("total p95 ms", lambda r: r["latency_ms"].get("total", {}).get("p95")),
+               *[(f"{kind} faults", lambda r, kind=kind: r.get("fault_rates", {}).get(kind)) for kind in FAULT_KINDS]]
+    columns = [(name, get) for name, get in columns if any(get(r) is not None for r in run.answers.values())]
+    fmt = lambda name, v: "-" if v is None else str(v) if name.endswith(" ms") else f"{v:.3f}"  # noqa: E731
+    lines = ["| backend | " + " | ".join(name for name, _ in columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    lines += ["| " + " | ".join([backend, *[fmt(name, get(r)) for name, get in columns]]) + " |"
+              for backend, r in run.answers.items()]
     return "\n".join(lines)
 
 
@@ -339,14 +365,14 @@ def confusion_table(result: dict) -> str:
 
 
 def questions_table(result: dict) -> str:
-    """Markdown: one row per question (question, gold, short answer, right or wrong, why it abstained)."""
+    """Markdown: one row per question (question, gold, short answer, correct or wrong, why it abstained)."""
     cell = lambda text: str(text or "").replace("|", "\\|").replace("\n", " ")  # noqa: E731
-    lines = ["| id | type | question | interpreted as | gold | short answer | right | abstain reason |",
+    lines = ["| id | type | question | interpreted as | gold | short answer | correct | abstain reason |",
              "|---|---|---|---|---|---|---|---|"]
     for row in result["questions"]:
         asked = row["standalone_question"] if row["standalone_question"] != row["question"] else ""
-        lines.append(f"| {row['id']} | {row['type'].replace('_query', '')} | {cell(row['question'])} | {cell(asked)} | "
+        lines.append(f"| {row['id']} | {row['question_type'].replace('_query', '')} | {cell(row['question'])} | {cell(asked)} | "
                      f"{cell(row['gold'])} | "
-                     f"{cell(row['short_answer']) or '(abstained)'} | {'right' if row['right'] else 'WRONG'} | "
+                     f"{cell(row['short_answer']) or '(abstained)'} | {'correct' if row['correct'] else 'WRONG'} | "
                      f"{cell(row['abstain_reason'])} |")
     return "\n".join(lines)

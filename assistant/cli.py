@@ -166,11 +166,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, retrieval_table, run_eval_set, write_report
+    from .eval_report import compare_rows, load_question_rows, question_rows, write_report
+    from .evaluate import EvalSet, default_eval_index_dir, project_eval_sets, run_eval_set
 
     base = _settings(args)
     if bool(args.articles) != bool(args.questions):
         print("error: give both --articles and --questions, or neither (to run the sets in eval/)", file=sys.stderr)
+        return 2
+    if args.compare and args.retrieval_only:
+        print("error: --compare compares answers; drop --retrieval-only", file=sys.stderr)
         return 2
     if args.articles:
         questions = Path(args.questions)  # eval/<name>/questions.jsonl is the set <name>, as without the flags
@@ -179,24 +183,41 @@ def cmd_eval(args: argparse.Namespace) -> int:
     else:
         sets = project_eval_sets()
     runs = []
-    for eval_set in sets:
-        settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
-        answerers = None if args.retrieval_only else _answerers(args, settings)
-        runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
-                                 answerers=answerers, baselines=not args.no_baselines, show_progress=sys.stderr.isatty()))
+    try:
+        before = load_question_rows(Path(args.compare)) if args.compare else None
+        for eval_set in sets:
+            settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
+            answerers = None if args.retrieval_only else _answerers(args, settings)
+            runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
+                                     answerers=answerers, baselines=not args.no_baselines))
+            if not args.json:
+                _print_tables(runs[-1])
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    comparison = compare_rows(before, question_rows(runs), args.compare) if before is not None else None
     if args.out:
-        write_report(runs, Path(args.out))
+        write_report(runs, Path(args.out), comparison)
     if args.json:
         _print_json(runs[0].as_dict() if len(runs) == 1 else [run.as_dict() for run in runs])
-    else:
-        for run in runs:
-            print(f"## {run.name} ({run.questions} questions)")
-            print(retrieval_table(run))
-            if run.answers:
-                from .answer_eval import answers_table
-
-                print(answers_table(run))
+    if comparison:
+        print(comparison, file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _print_tables(run) -> None:
+    """One eval set's tables (and each backend's plain-words summary) on stdout, printed as soon as the set is done."""
+    from .answer_eval import answers_table
+    from .eval_report import plain_summary
+    from .evaluate import retrieval_table
+
+    print(f"## {run.name} ({run.questions} questions)")
+    print(retrieval_table(run))
+    if run.answers:
+        print(answers_table(run))
+    for backend, result in run.answers.items():
+        print(f"{backend}: {plain_summary(result['questions'])}")
+    sys.stdout.flush()
 
 
 def _answerers(args: argparse.Namespace, settings: Settings) -> dict:
@@ -265,9 +286,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument("--retrieval-only", action="store_true", help="skip answering")
     evaluate.add_argument("--no-baselines", action="store_true", help="only our retriever (faster)")
-    evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: every available one)")
+    evaluate.add_argument("--backends", help="comma-separated generators to evaluate (default: the configured generator, "
+                          "$ASSISTANT_GENERATOR or extractive)")
     evaluate.add_argument("--json", action="store_true", help="print every metric as JSON")
-    evaluate.add_argument("--out", help="also write report.md, metrics.json and charts into this directory")
+    evaluate.add_argument("--out", help="also write report.md, metrics.json, questions.jsonl and charts into this directory")
+    evaluate.add_argument("--compare", metavar="RUN_DIR",
+                          help="show what changed against an earlier --out folder's questions.jsonl (accuracy, questions "
+                               "that went correct->wrong and wrong->correct); on stderr with --json, in report.md with --out")
 
     hashed = sub.add_parser("hash-password", help="Hash a password (read from stdin) for a line of ASSISTANT_AUTH_FILE.",
                             description="Read a password from stdin (one line) and print its pbkdf2_sha256 hash; put "

@@ -6,6 +6,10 @@ plus optional `history` ([{question, answer, short_answer?, speakers?}], oldest 
 optional `antecedent` (the name the follow-up refers to, which its standalone question must contain; "" for a topic
 switch, whose standalone question must be the question itself), and optional `forbidden` (strings no answer may
 contain, such as the payloads that hostile articles try to inject).
+
+A set that comes from a published benchmark declares it, so its reports show the paper's numbers beside ours (and only
+then): `meta.json` beside the questions file, `{"benchmark": "MultiHop-RAG"}` (a name of `BENCHMARKS`), or, for the
+shared MultiHop-RAG files that carry no meta.json, a questions file inside a folder named `multihop-rag`.
 """
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ from .followups import PriorTurn, prior_turns, standalone_question
 from .retrieve import HybridRetriever, Passage
 from .store import ArticleIndex, IndexReport
 
-PAPER_REFERENCE = {"Hits@10": 0.7467, "Hits@4": 0.6625, "MAP@10": None, "MRR@10": 0.5860}
+BENCHMARKS = {"MultiHop-RAG": {"label": "MultiHop-RAG paper (best: voyage-02 + bge-reranker-large)",
+                                "retrieval": {"Hits@10": 0.7467, "Hits@4": 0.6625, "MAP@10": None, "MRR@10": 0.5860}}}
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 
 
@@ -49,6 +54,26 @@ class EvalSet:
     name: str
     articles: Path
     questions: Path
+
+    @property
+    def benchmark(self) -> str | None:
+        """The published benchmark the set comes from, or None (`benchmark_of`)."""
+        return benchmark_of(self.questions)
+
+
+def benchmark_of(questions: Path) -> str | None:
+    """The published benchmark a question file belongs to (see the module docstring), or None. A meta.json that is
+    not a JSON object or names an unknown benchmark raises ValueError saying so."""
+    meta = questions.parent / "meta.json"
+    if meta.exists():
+        try:
+            declared = json.loads(meta.read_text(encoding="utf-8")).get("benchmark")
+        except (json.JSONDecodeError, AttributeError) as exc:
+            raise ValueError(f"{meta}: not a JSON object like {{\"benchmark\": \"MultiHop-RAG\"}} ({exc})") from None
+        if declared is not None and declared not in BENCHMARKS:
+            raise ValueError(f"{meta}: unknown benchmark {declared!r} (known: {', '.join(BENCHMARKS)})")
+        return declared
+    return "MultiHop-RAG" if "multihop-rag" in (part.lower() for part in questions.parent.parts) else None
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -126,6 +151,46 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": round(pick(0.50), 1), "p95": round(pick(0.95), 1), "p99": round(pick(0.99), 1)}
 
 
+# --- progress -------------------------------------------------------------------------------------
+class LineProgress:
+    """Progress for a log file or pipe: a line "<desc> <done>/<total>, <seconds> s[, <note>]" on `stream` (stderr by
+    default) when at least `interval` seconds passed since the last one, and a last line on close(). It answers the
+    tqdm calls the runner makes (update, set_postfix_str, close), so either can be used."""
+
+    def __init__(self, desc: str, total: int | None = None, stream=None, interval: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic):
+        self.desc, self.total, self.stream, self.interval, self.clock = desc, total, stream or sys.stderr, interval, clock
+        self.done, self.note = 0, ""
+        self.started = self.last = clock()
+
+    def update(self, n: int = 1) -> None:
+        self.done += n
+        now = self.clock()
+        if now - self.last >= self.interval:
+            self._emit(now)
+
+    def set_postfix_str(self, note: str, refresh: bool = True) -> None:
+        self.note = note
+
+    def close(self) -> None:
+        self._emit(self.clock())
+
+    def _emit(self, now: float) -> None:
+        self.last = now
+        count = f"{self.done}/{self.total}" if self.total is not None else str(self.done)
+        note = f", {self.note}" if self.note else ""
+        print(f"{self.desc} {count}, {self.last - self.started:.0f} s{note}", file=self.stream, flush=True)
+
+
+def progress_bar(desc: str, total: int | None = None, unit: str = " questions", enabled: bool = True):
+    """A tqdm bar when stderr is a terminal, `LineProgress` lines when it is not, and nothing when not `enabled`."""
+    from tqdm import tqdm
+
+    if enabled and not sys.stderr.isatty():
+        return LineProgress(desc, total)
+    return tqdm(desc=desc, total=total, unit=unit, disable=not enabled, file=sys.stderr)
+
+
 # --- systems under test --------------------------------------------------------------------------
 RetrieveFn = Callable[[str], list[Passage]]
 
@@ -171,10 +236,17 @@ class EvalRun:
     retrieval: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     answer_baselines: dict[str, Any] = field(default_factory=dict)
+    benchmark: str | None = None  # the published benchmark the set comes from (`benchmark_of`)
+
+    @property
+    def paper_reference(self) -> dict[str, Any] | None:
+        """The benchmark paper's label and retrieval numbers, or None for a set of no benchmark."""
+        return BENCHMARKS.get(self.benchmark) if self.benchmark else None
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "questions": self.questions, "index": self.index, "retrieval": self.retrieval,
-                "answers": self.answers, "answer_baselines": self.answer_baselines, "paper_reference": PAPER_REFERENCE}
+                "answers": self.answers, "answer_baselines": self.answer_baselines, "benchmark": self.benchmark,
+                "paper_reference": self.paper_reference}
 
 
 def _grouped(questions: list[Question], compute: Callable[[list[Question]], dict[str, float]]):
@@ -226,18 +298,22 @@ def ensure_indexed(settings: Settings, articles_path: Path, on_article: Callable
 
 def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None, retrieval_only: bool = False,
                  answerers: dict[str, Callable] | None = None, baselines: bool = True, show_progress: bool = True) -> EvalRun:
-    """Index the set's articles, then measure our retriever, the baselines and (unless retrieval_only) answers."""
-    from tqdm import tqdm
+    """Index the set's articles, then measure our retriever, the baselines and (unless retrieval_only) answers.
+    With `show_progress`, each stage reports on stderr (`progress_bar`), its lines prefixed with the set's name."""
+    def progress(desc: str, total: int | None = None, unit: str = " questions"):
+        return progress_bar(f"{eval_set.name}: {desc}", total, unit, show_progress)
 
     questions = load_questions(eval_set.questions)[:limit] if limit else load_questions(eval_set.questions)
-    bar = tqdm(desc=f"{eval_set.name}: indexing", unit=" articles", disable=not show_progress, file=sys.stderr)
+    benchmark = eval_set.benchmark  # a bad meta.json stops the run here, before any work
+    bar = progress("indexing", unit=" articles")
     started = time.perf_counter()
     report = ensure_indexed(settings, eval_set.articles, on_article=lambda a, s: bar.update(1))
     bar.close()
     index = ArticleIndex(settings)
     run = EvalRun(eval_set.name, len(questions), {**report.as_dict(), "seconds": round(time.perf_counter() - started, 1),
                                                  "index_dir": str(settings.index_dir), "chunk_tokens": settings.chunk_tokens,
-                                                 "chunk_overlap_tokens": settings.chunk_overlap_tokens})
+                                                 "chunk_overlap_tokens": settings.chunk_overlap_tokens},
+                  benchmark=benchmark)
     ours = HybridRetriever.from_settings(index)
     plain = HybridRetriever.from_settings(index, question_filters=False, max_per_article=100)
 
@@ -256,7 +332,7 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
         systems["BM25 only"] = lambda q: as_pairs(plain.search(q, k=10, mode="lexical"))
         systems["LangChain tutorial"] = tutorial_baseline(settings, eval_set.articles, settings.index_dir)
     answerable = sum(1 for q in questions if q.evidence)
-    bar = tqdm(total=answerable * len(systems), desc=f"{eval_set.name}: retrieval", disable=not show_progress, file=sys.stderr)
+    bar = progress("retrieval", answerable * len(systems))
     run.retrieval = evaluate_retrieval(questions, systems, standalone_query, bar.update)
     bar.close()
     if not retrieval_only and answerers:
@@ -266,7 +342,7 @@ def run_eval_set(settings: Settings, eval_set: EvalSet, limit: int | None = None
 
         run.answers, run.answer_baselines = evaluate_answers(
             questions, answerers, lambda article_id: getattr(index.get_article(article_id), "body", None),
-            show_progress=show_progress, baseline=quotes_baseline(settings) if baselines else None)
+            progress=progress, baseline=quotes_baseline(settings) if baselines else None)
     return run
 
 
@@ -282,14 +358,16 @@ RETRIEVAL_COLUMNS = ("Hits@4", "Hits@10", "MAP@10", "MRR@10", "ArticleRecall@10"
 
 
 def retrieval_table(run: EvalRun) -> str:
-    """A Markdown table: every system's overall retrieval metrics and latency, then the paper's numbers."""
+    """A Markdown table: every system's overall retrieval metrics and latency, then the paper's numbers when the set
+    belongs to a benchmark ("-" where the paper gives none)."""
     lines = [f"| system | {' | '.join(RETRIEVAL_COLUMNS)} | p50 ms | p95 ms |", "|---" * (len(RETRIEVAL_COLUMNS) + 3) + "|"]
     for name, result in run.retrieval.items():
         cells = " | ".join(f"{result['overall'][c]:.4f}" for c in RETRIEVAL_COLUMNS)
         lines.append(f"| {name} | {cells} | {result['latency_ms']['p50']} | {result['latency_ms']['p95']} |")
-    if run.retrieval:
-        cells = " | ".join(f"{PAPER_REFERENCE[c]:.4f}" if PAPER_REFERENCE.get(c) else "-" for c in RETRIEVAL_COLUMNS)
-        lines.append(f"| MultiHop-RAG paper (best: voyage-02 + bge-reranker-large) | {cells} | - | - |")
+    reference = run.paper_reference
+    if run.retrieval and reference:
+        cells = " | ".join(f"{reference['retrieval'][c]:.4f}" if reference["retrieval"].get(c) else "-" for c in RETRIEVAL_COLUMNS)
+        lines.append(f"| {reference['label']} | {cells} | - | - |")
     return "\n".join(lines)
 
 
@@ -299,46 +377,3 @@ def by_type_table(run: EvalRun, system: str) -> str:
     for qtype, metrics in result.items():
         lines.append(f"| {qtype} | {metrics['n']} | " + " | ".join(f"{metrics[c]:.4f}" for c in RETRIEVAL_COLUMNS) + " |")
     return "\n".join(lines)
-
-
-def write_report(runs: list[EvalRun], out: Path) -> None:
-    """Write metrics.json, report.md and one retrieval chart per eval set into `out`."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "metrics.json").write_text(json.dumps([run.as_dict() for run in runs], indent=2))
-    parts = ["# Evaluation report", ""]
-    for run in runs:
-        parts += [f"## {run.name}", "", f"{run.questions} questions; index: {run.index['chunk_tokens']}-token chunks, "
-                  f"{run.index['chunk_overlap_tokens']} overlap.", ""]
-        if run.retrieval:
-            chart = f"retrieval-{slugify(run.name)}.png"
-            parts += ["### Retrieval (null questions skipped)", "", retrieval_table(run), "", f"![retrieval]({chart})", "",
-                      "Ours per question type:", "", by_type_table(run, "hybrid (ours)"), ""]
-            systems = list(run.retrieval)
-            figure, axis = plt.subplots(figsize=(10, 4.5))
-            width = 0.8 / (len(systems) + 1)
-            for i, name in enumerate(systems):
-                axis.bar([x + i * width for x in range(len(RETRIEVAL_COLUMNS))],
-                         [run.retrieval[name]["overall"][c] for c in RETRIEVAL_COLUMNS], width, label=name)
-            axis.bar([x + len(systems) * width for x in range(len(RETRIEVAL_COLUMNS))],
-                     [PAPER_REFERENCE.get(c) or 0 for c in RETRIEVAL_COLUMNS], width, label="paper (best)", color="grey")
-            axis.set_xticks([x + 0.4 - width / 2 for x in range(len(RETRIEVAL_COLUMNS))], RETRIEVAL_COLUMNS)
-            axis.set_ylim(0, 1)
-            axis.set_title(f"Retrieval on {run.name}")
-            axis.legend(fontsize=8, ncols=3)
-            figure.tight_layout()
-            figure.savefig(out / chart, dpi=110)
-            plt.close(figure)
-        if run.answers:
-            from .answer_eval import answers_table, baselines_table, confusion_table, questions_table
-
-            parts += ["### Answers", "", answers_table(run), "", "Baselines, same run:", "", baselines_table(run), ""]
-            for backend, result in run.answers.items():
-                parts += [f"Yes/no confusion ({backend}):", "", confusion_table(result), "",
-                          f"<details><summary>Every question ({backend})</summary>", "", questions_table(result), "",
-                          "</details>", ""]
-    (out / "report.md").write_text("\n".join(parts))
