@@ -11,6 +11,7 @@ settings' filters (`assistant/filters.py`) and the plain-text, Markdown and JSON
   upload folder and limit, which generators can run here), `user_of` and `PRIVATE`, the option that keeps UI events
   out of the API.
 - `chat_panel.py`: the Chat tab (conversation, question box, source panel, answer settings) and its handlers.
+- `evaluation_panel.py`: the Evaluation tab (run an eval set in its own process, progress, cancel, results, compare).
 - `conversations_panel.py`: the sidebar of the user's saved conversations (open, rename, delete, export, reopen on
   reload).
 - `articles_panel.py`: the Articles tab (upload, paste, indexing progress and results, the searchable table of
