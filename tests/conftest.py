@@ -111,8 +111,11 @@ class PageSession:
         self.session = uuid.uuid4().hex
         config = self.http.get(url.rstrip("/") + "/config").json()
         elem_ids = {component["id"]: component.get("props", {}).get("elem_id") for component in config["components"]}
-        self.events = {(elem_ids.get(target), trigger): (dep["id"], target)
-                       for dep in config["dependencies"] for target, trigger in dep["targets"]}
+        self.events: dict[tuple, list[tuple[int, int, set]]] = {}  # (elem_id, trigger) -> [(fn, target, outputs)]
+        for dep in config["dependencies"]:
+            for target, trigger in dep["targets"]:
+                outputs = {elem_ids.get(output) for output in dep["outputs"]}
+                self.events.setdefault((elem_ids.get(target), trigger), []).append((dep["id"], target, outputs))
 
     def upload(self, files: list[tuple[str, bytes]]) -> list[dict]:
         """Upload (file name, content) pairs; returns the File component's value for them. Raises httpx.HTTPStatusError
@@ -122,10 +125,14 @@ class PageSession:
         return [{"path": path, "orig_name": name, "meta": {"_type": "gradio.FileData"}}
                 for path, (name, _) in zip(response.json(), files)]
 
-    def call(self, elem_id: str, trigger: str, *inputs) -> list:
-        """Run the event `trigger` of the element `elem_id` with the given input values; returns its final outputs
-        (raises RuntimeError with the server's message when the event failed)."""
-        fn_index, target = self.events[(elem_id, trigger)]
+    def call(self, elem_id: str | None, trigger: str, *inputs, output: str | None = None) -> list:
+        """Run the event `trigger` of the element `elem_id` (None: the page) with the given input values; returns its
+        final outputs (raises RuntimeError with the server's message when the event failed). When the element has
+        several such events (the page's loads), `output` names an element the wanted one updates."""
+        found = [event for event in self.events[(elem_id, trigger)] if output is None or output in event[2]]
+        if len(found) != 1:
+            raise ValueError(f"{len(found)} events {elem_id}.{trigger} update {output or 'something'}; name an output")
+        fn_index, target, _ = found[0]
         joined = self.http.post(f"{self.url}/queue/join", json={"data": list(inputs), "event_data": None, "fn_index": fn_index,
                                                                  "trigger_id": target, "session_hash": self.session})
         joined.raise_for_status()

@@ -241,7 +241,7 @@ def test_hostile_uploads_are_refused_one_by_one(chat_server):
         page.upload([("big.txt", b"x " * int(MAX_FILE_MB * 2**20))])
     with pytest.raises(RuntimeError):  # a path outside Gradio's upload cache is never read
         page.call("index-files", "click", [{"path": str(secret), "orig_name": "secret.txt", "meta": {"_type": "gradio.FileData"}}], [])
-    table = page.call(None, "load", [])[0]
+    table = page.call(None, "load", [], output="articles-table")[0]
     assert "Secret memo" not in {row[1] for row in table["data"]}
 
     changed = {path for path, stat in tree(root).items() if before.get(path) != stat}
@@ -434,3 +434,23 @@ def test_command_line_asks_a_running_server(chat_server, tmp_path):
     assert refused.returncode == 2 and "cannot read the from date 'yesterday'" in refused.stderr
     down = run(SEED_QUESTION, "--server", f"http://127.0.0.1:{free_port()}/")
     assert down.returncode == 2 and "cannot use the chat server" in down.stderr and "python app.py" in down.stderr
+
+
+@pytest.mark.slow
+def test_terminal_chat_talks_to_a_running_server(chat_server, tmp_path):
+    """`assistant chat --server URL`: the conversation, follow-up included, is answered by the running app."""
+    from test_terminal import Terminal
+
+    chat = Terminal("chat", "--server", chat_server.url, "--index-dir", str(tmp_path / "none"))
+    try:
+        chat.expect(r"> ")
+        chat.send(SEED_QUESTION + "\n")
+        assert "Peskov" in chat.expect(r"\n> ")
+        chat.send("What did he call the report?\n")
+        assert "(interpreted as: What did Peskov call the report?)" in chat.expect(r"\n> ")
+        chat.send("/quit\n")
+        assert chat.process.wait(timeout=30) == 0
+    finally:
+        if chat.process.poll() is None:
+            chat.process.kill()
+    assert not (tmp_path / "none").exists()

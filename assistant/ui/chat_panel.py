@@ -48,7 +48,9 @@ class ChatPanel:
                 with gr.Row():
                     self.question = gr.Textbox(elem_id="question", show_label=False, scale=6, max_lines=4,
                                                placeholder="Ask a question about the indexed articles")
-                    self.ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                    # enabled once the page load has reopened the conversation, so a question never races it
+                    self.ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80,
+                                         interactive=False)
                 with gr.Row():
                     self.clear = gr.Button("New chat", elem_id="new-chat", size="sm")
                     self.stop = gr.Button("Stop", elem_id="stop", size="sm", variant="stop", interactive=False)

@@ -72,11 +72,12 @@ class ConversationsPanel:
         return chat_messages(turns), turns, panel_html(turns), conversation_id
 
     def on_load(self, remembered: str | None, request: gr.Request) -> tuple:
-        """After a (re)load: reopen the conversation this browser had open, else the user's latest one."""
+        """After a (re)load: reopen the conversation this browser had open, else the user's latest one; then the
+        chat's Ask button is enabled."""
         user = user_of(request)
         listed = self.ctx.conversations.list(user)
         current = remembered if any(c["id"] == remembered for c in listed) else (listed[0]["id"] if listed else None)
-        return (*self._opened(user, current), self.choices(user, current))
+        return (*self._opened(user, current), self.choices(user, current), gr.Button(interactive=True))
 
     def open(self, conversation_id: str | None, request: gr.Request) -> tuple:
         """Show the conversation picked in the list."""
@@ -157,7 +158,7 @@ class ConversationsPanel:
         """Connect the sidebar; `chat_events` are the chat's events after which the list is brought up to date."""
         chat = self.chat
         opened = [chat.chatbot, chat.turns, chat.panel, chat.conversation]
-        demo.load(self.on_load, [chat.conversation], [*opened, self.list], **PRIVATE)
+        demo.load(self.on_load, [chat.conversation], [*opened, self.list, chat.ask], **PRIVATE)
         for event in chat_events:
             event.then(self.refresh, [chat.conversation], [self.list], **PRIVATE)
         self.list.input(self.open, [self.list], opened, **PRIVATE)

@@ -98,7 +98,7 @@ class EvaluationPanel:
         eval_set = self.sets[set_name]
         name = f"{time.strftime('%Y%m%d-%H%M%S')}-{set_name}-{backend}"
         command = [sys.executable, "-m", "assistant.cli", "eval", "--articles", str(eval_set.articles), "--questions",
-                   str(eval_set.questions), "--limit", str(limit), "--backends", backend, "--no-baselines",
+                   str(eval_set.questions), "--limit", str(limit), "--backends", backend,
                    "--out", str(self.runs_dir / name)]
         env = {**os.environ, "ASSISTANT_INDEX_DIR": str(self.ctx.settings.index_dir)}
         user = user_of(request)
