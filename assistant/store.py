@@ -517,7 +517,8 @@ class ArticleIndex:
             piece = texts[start:start + EMBED_PIECE_CHUNKS]
             vectors += self.embeddings.embed_documents(piece)
             run.embedded(len(piece))
-        self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+        with _server_errors(self.settings):
+            self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
         # Commit, in one write with the next generation: the article records name the new versions.
         # Then the old versions' chunks become orphans.
         state = self._next_state()
