@@ -58,8 +58,8 @@ def question_rows(runs: list[EvalRun]) -> list[dict]:
 
 
 def load_question_rows(run_dir: Path) -> list[dict]:
-    """The rows of an earlier run's questions.jsonl. A folder without one, or a malformed line, raises ValueError
-    saying what to do."""
+    """The rows of an earlier run's questions.jsonl (whole per-question results). A folder without one, or a
+    malformed line, raises ValueError saying what to do."""
     path = run_dir / "questions.jsonl"
     if not path.is_file():
         raise ValueError(f"{run_dir} has no questions.jsonl: --compare needs a folder written by `assistant eval --out DIR` "
@@ -70,7 +70,10 @@ def load_question_rows(run_dir: Path) -> list[dict]:
         try:
             row = json.loads(line) if line.strip() else None
             if row is not None:
-                rows.append({key: row[key] for key in ("set", "backend", "id", "question", "correct")})
+                missing = [key for key in ("set", "backend", "id", "question", "correct") if key not in row]
+                if missing:
+                    raise KeyError(", ".join(missing))
+                rows.append(row)
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a questions.jsonl line ({exc})") from None
     return rows

@@ -11,14 +11,12 @@ built.
 """
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import gradio as gr
 
@@ -77,7 +75,7 @@ class EvaluationPanel:
         if not name or name not in names:
             return "", gr.Image(visible=False), [], [], gr.Dropdown(choices=names, value=None), gr.Dropdown(choices=names)
         folder = self.runs_dir / name
-        rows = sorted(_read_rows(folder), key=lambda row: row["correct"])  # the wrong answers first
+        rows = sorted(load_question_rows(folder), key=lambda row: row["correct"])  # the wrong answers first
         chart = next(iter(sorted(folder.glob("answers-*.png"))), None)
         summary = f"**{esc(name)}**: {plain_summary(rows)}." if rows else f"{esc(name)}: no answers."
         table = [[r["id"], r["question"], r["gold"], r["short_answer"] or "(abstained)", "yes" if r["correct"] else "NO",
@@ -174,8 +172,3 @@ class EvaluationPanel:
         names = self.finished_runs()
         return self.run_views(names[0] if names else None)
 
-
-def _read_rows(folder: Path) -> list[dict]:
-    """The full per-question rows of a run's questions.jsonl (one backend, one set)."""
-    return [json.loads(line) for line in (folder / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
