@@ -6,7 +6,8 @@
   chart, the answer tables and charts, every question, and (with --compare) what changed against an earlier run.
 - Charts (PNG, legends below the axes so they never cover a bar): `retrieval-<set>.png` (every system, and the
   paper's numbers only for a set of that benchmark), `answers-<set>.png` (strict accuracy per question type for each
-  backend, with the same run's baselines beside it), `confusion-<set>.png` (gold yes/no x answered, per backend).
+  backend, with the same run's baselines beside it), `confusion-<set>.png` (gold yes/no x answered, per backend),
+  `times-<set>.png` (the distribution of answer times, per backend).
 """
 from __future__ import annotations
 
@@ -214,6 +215,35 @@ def confusion_chart(run: EvalRun, path: Path) -> bool:
     return True
 
 
+def answer_time_chart(run: EvalRun, path: Path) -> bool:
+    """A histogram of the seconds per answer (retrieval, reading and generation), one series per backend, with each
+    backend's median and 95th percentile in its label; False (nothing written) when no answer carries a time."""
+    times = {backend: [row["total_ms"] / 1000 for row in result["questions"] if row.get("total_ms") is not None]
+             for backend, result in run.answers.items()}
+    times = {backend: values for backend, values in times.items() if values}
+    if not times:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    longest = max(max(values) for values in times.values())
+    bins = np.linspace(0, longest * 1.05 or 1.0, 21)
+    figure, axis = plt.subplots(figsize=(6.0, 3.6))
+    for backend, values in times.items():
+        p50, p95 = np.percentile(values, [50, 95])
+        axis.hist(values, bins=bins, alpha=0.6, label=f"{backend} (median {p50:.2f} s, p95 {p95:.2f} s)")
+    axis.set_xlabel("seconds per answer")
+    axis.set_ylabel("questions")
+    axis.set_title(f"Answer times on {run.name}", fontsize=10)
+    axis.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=1, fontsize=8, frameon=False)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(figure)
+    return True
+
+
 # --- the report ----------------------------------------------------------------------------------
 def write_report(runs: list[EvalRun], out: Path, comparison: str | None = None) -> None:
     """Write metrics.json, questions.jsonl, report.md and the charts into `out` (created if missing); `comparison`
@@ -252,6 +282,9 @@ def run_section(run: EvalRun, out: Path) -> list[str]:
         confusion = f"confusion-{slugify(run.name)}.png"
         if confusion_chart(run, out / confusion):
             parts += [f"![yes/no confusion]({confusion})", ""]
+        times = f"times-{slugify(run.name)}.png"
+        if answer_time_chart(run, out / times):
+            parts += [f"![answer times]({times})", ""]
         for backend, result in run.answers.items():
             if has_yes_no(result):
                 parts += [f"Yes/no confusion ({backend}):", "", confusion_table(result), ""]

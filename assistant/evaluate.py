@@ -97,10 +97,42 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
+def eval_sets_in(folder: Path) -> list[EvalSet]:
+    """The eval sets kept in `folder`: every <folder>/<name>/ with questions.jsonl and articles.jsonl (none when the
+    folder does not exist)."""
+    if not folder.is_dir():
+        return []
+    return [EvalSet(sub.name, sub / "articles.jsonl", sub / "questions.jsonl")
+            for sub in sorted(folder.iterdir()) if (sub / "questions.jsonl").is_file() and (sub / "articles.jsonl").is_file()]
+
+
 def project_eval_sets() -> list[EvalSet]:
-    """The project's own eval sets: every eval/<name>/ with questions.jsonl and articles.jsonl."""
-    return [EvalSet(folder.name, folder / "articles.jsonl", folder / "questions.jsonl")
-            for folder in sorted(EVAL_DIR.iterdir()) if (folder / "questions.jsonl").exists() and (folder / "articles.jsonl").exists()]
+    """The project's own eval sets: eval/<name>/."""
+    return eval_sets_in(EVAL_DIR)
+
+
+def check_eval_pair(articles: Path, questions: Path, max_bytes: int) -> tuple[int, int]:
+    """Check an articles + questions pair before it is kept as an eval set: the articles file loads without a bad
+    line (`articles.load_file`, at most `max_bytes`), the questions parse (`load_questions`), there is at least one
+    of each, and every evidence article id is among the articles. Returns (articles, questions); raises ValueError
+    naming the file (and line or question) and what to fix."""
+    loaded = load_file(articles, max_bytes)
+    if loaded.errors:
+        first = loaded.errors[0]
+        more = f" ({len(loaded.errors) - 1} more)" if len(loaded.errors) > 1 else ""
+        raise ValueError(f"the articles file {first.path}: {first.error}{more}; each line must be an article object "
+                         '{"id", "title", "source", "published_at", "url", "body"}')
+    loaded_questions = load_questions(questions)
+    if not loaded_questions:
+        raise ValueError(f"the questions file {questions} holds no question; each line must be "
+                         '{"id", "question", "answer", "question_type", "evidence": [{"article_id", "quote"}]}')
+    known = {article.id for article in loaded.articles}
+    for question in loaded_questions:
+        missing = sorted(question.gold_articles - known)
+        if missing:
+            raise ValueError(f"the questions file {questions}: question {question.id!r} cites article "
+                             f"{missing[0]!r}, which is not in the articles file; upload the articles it was written for")
+    return len(loaded.articles), len(loaded_questions)
 
 
 # --- retrieval metrics ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ message names the package and how to install it.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -22,13 +23,28 @@ class LanguageModelMissing(RuntimeError):
     """spaCy or its English model cannot be loaded."""
 
 
+def _import_spacy():
+    """spaCy, imported without thinc importing torch when torch is not loaded yet (about 1 s of `assistant ask`'s
+    cold start). thinc only uses torch for torch-wrapped layers, which en_core_web_sm has none of: it runs on thinc's
+    numpy ops. torch stays importable afterwards (indexing loads it for sentence-transformers)."""
+    if "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # `import torch` raises ImportError: thinc records has_torch = False
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def pipeline():
     """The loaded spaCy pipeline (once per process)."""
     try:
-        import spacy
-
-        return spacy.load(MODEL_NAME)
+        return _import_spacy().load(MODEL_NAME)
     except (ImportError, OSError, ValueError) as exc:
         raise LanguageModelMissing(
             f"spaCy's English model could not be loaded ({type(exc).__name__}: {exc}). The reader needs the package "

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .retrieval import STAGES, TARGETS_MS
 
-KNOWN = ("indexing", "retrieval", "scale", "profiles", "answering")
+KNOWN = ("indexing", "retrieval", "scale", "profiles", "answering", "cold_start")
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -62,6 +62,12 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
                      f"{g['total_ms']['p50']} / {g['total_ms']['p95']}, {_pcts(g['first_token_ms'])}, "
                      f"{_n(g['tokens_per_s'])}, {g['peak_rss_mb']}" + (f" (+ server {g['server_peak_rss_mb']})" if g.get("server_peak_rss_mb") else ""),
                      f"{g['questions']} questions"))
+    cs = results.get("cold_start", {})
+    if "ask" in cs:
+        rows += [("cold start: assistant ask (new process), s", str(cs["ask"]["median_s"]), f"<= 5 {_ok(cs['ask']['median_s'] <= 5)}"),
+                 ("cold start: assistant chat, one answer then /quit, s", str(cs["chat"]["median_s"]), ""),
+                 ("assistant ask --server (app running), s", str(cs["ask_server"]["median_s"]),
+                  f"<= 1.5 {_ok(cs['ask_server']['median_s'] <= 1.5)}")]
     sc = results.get("scale", {})
     for p in sc.get("points", []) + sc.get("extrapolated", []):
         rows.append((f"scale {p['multiple']}x ({p['chunks']:,} chunks)",
@@ -294,6 +300,23 @@ def _answering(an: dict, out: Path) -> list[str]:
         "![answering](answering.png)", ""]
 
 
+def _cold_start(cs: dict, out: Path) -> list[str]:
+    stages = ", ".join(f"{stage} {ms:.0f}" for stage, ms in cs["ask"]["answer_stages_ms"].items())
+    return [
+        "## Command-line cold start", "",
+        f"Each run a new process on the 609-article index, page cache warm; medians of {cs['runs']} runs; question: "
+        f"\"{cs['question']}\".", "",
+        *_table(["measure", "median s", "runs s"],
+                [["assistant ask", cs["ask"]["median_s"], ", ".join(map(str, cs["ask"]["runs_s"]))],
+                 ["assistant chat (one answer, then /quit)", cs["chat"]["median_s"], ", ".join(map(str, cs["chat"]["runs_s"]))],
+                 ["assistant ask --server (app running)", cs["ask_server"]["median_s"],
+                  ", ".join(map(str, cs["ask_server"]["runs_s"]))],
+                 *[[f"new process: {name}", value["median_s"], ", ".join(map(str, value["runs_s"]))]
+                   for name, value in cs["imports"].items()]]), "",
+        f"The answer's own stages in `assistant ask` (ms): {stages}; the rest of its wall time is start-up (imports, "
+        "the ONNX embedding model, the index, the spaCy model).", ""]
+
+
 def write(results: dict, out: Path) -> None:
     env = results["environment"]
     lines = [
@@ -307,7 +330,8 @@ def write(results: dict, out: Path) -> None:
           f"at start {r['environment']['load_avg_start']}, at end {r['environment'].get('load_avg_end')}." for r in results.get("partial_runs", [])),
         "",
         "Summary:", "", *_table(["metric", "value", "target"], [list(row) for row in summary_rows(results)]), ""]
-    sections = {"indexing": _indexing, "retrieval": _retrieval, "scale": _scale, "answering": _answering}
+    sections = {"indexing": _indexing, "retrieval": _retrieval, "scale": _scale, "answering": _answering,
+                "cold_start": _cold_start}
     for name in KNOWN:
         part = results.get(name)
         if part is None:

@@ -150,7 +150,7 @@ def test_plain_summary_counts_in_words():
     assert plain_summary(rows[:2]) == "1 of 2 correct; no unanswerable questions; 1 answerable one abstained"
 
 
-def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path):
+def test_report_charts_answers_with_baselines_the_yes_no_confusion_and_answer_times(tmp_path):
     from assistant.answer_eval import answer_metrics, answers_table, baseline_metrics
     from assistant.chain import Answer
     from assistant.eval_report import write_report
@@ -174,7 +174,8 @@ def test_report_charts_answers_with_baselines_and_the_yes_no_confusion(tmp_path)
     report = (tmp_path / "report.md").read_text()
     assert "- **extractive**: 2 of 3 correct; 0 of 1 unanswerable question was answered; 0 answerable ones abstained." in report
     assert "![answers](answers-mine.png)" in report and "![yes/no confusion](confusion-mine.png)" in report
-    assert (tmp_path / "answers-mine.png").stat().st_size and (tmp_path / "confusion-mine.png").stat().st_size
+    assert "![answer times](times-mine.png)" in report
+    assert all((tmp_path / f"{chart}-mine.png").stat().st_size for chart in ("answers", "confusion", "times"))
     assert len((tmp_path / "questions.jsonl").read_text().splitlines()) == len(questions)
 
 
@@ -195,3 +196,23 @@ def test_a_terminal_gets_the_tqdm_bar(monkeypatch):
     bar.close()
     assert "2/2" in sys.stderr.getvalue() and "strict accuracy so far 1.00" in sys.stderr.getvalue()
     assert isinstance(progress_bar("x", 1, enabled=False), tqdm)  # silent: a disabled bar
+
+
+def test_an_uploaded_pair_is_checked_before_it_is_kept(tmp_path):
+    from assistant.evaluate import check_eval_pair
+
+    seed = ROOT / "eval" / "seed"
+    assert check_eval_pair(seed / "articles.jsonl", seed / "questions.jsonl", 2**24) == (1, 50)
+    broken = tmp_path / "articles.jsonl"
+    broken.write_text((seed / "articles.jsonl").read_text() + "{not json\n")
+    with pytest.raises(ValueError, match=r"the articles file .*articles.jsonl:2: line 2 is not valid JSON"):
+        check_eval_pair(broken, seed / "questions.jsonl", 2**24)
+    empty = tmp_path / "questions.jsonl"
+    empty.write_text("\n")
+    with pytest.raises(ValueError, match=r"holds no question"):
+        check_eval_pair(seed / "articles.jsonl", empty, 2**24)
+    orphan = tmp_path / "orphan.jsonl"
+    orphan.write_text(json.dumps({"id": "q1", "question": "Who?", "answer": "X", "question_type": "inference_query",
+                                  "evidence": [{"article_id": "elsewhere", "quote": "x"}]}) + "\n")
+    with pytest.raises(ValueError, match=r"question 'q1' cites article 'elsewhere', which is not in the articles file"):
+        check_eval_pair(seed / "articles.jsonl", orphan, 2**24)

