@@ -74,9 +74,11 @@ class EvaluationPanel:
             self.upload_status = gr.Markdown(elem_id="eval-upload-status")
         self.status = gr.Markdown(elem_id="eval-status")
         with gr.Row():
-            self.charts = [gr.Image(label=label, type="filepath", visible=False, elem_id=f"eval-chart-{kind}",
-                                    interactive=False) for kind, label in CHARTS]
+            self.charts = [gr.Image(label=label, show_label=False, type="filepath", visible=False,  # titled inside
+                                    buttons=["download", "fullscreen"],
+                                    elem_id=f"eval-chart-{kind}", interactive=False) for kind, label in CHARTS]
         self.table = gr.Dataframe(headers=TABLE_HEADERS, value=[], interactive=False, wrap=True, elem_id="eval-table",
+                                  column_widths=["10%", "40%", "14%", "15%", "7%", "7%", "7%"],
                                   label="Questions, wrong answers first (click a row to see the full answer)")
         self.answer = gr.Markdown(elem_id="eval-answer")
         with gr.Row():
