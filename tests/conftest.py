@@ -37,35 +37,52 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(index_dir=tmp_path / "index")
 
 
-class ChromaServer:
+class LocalServer:
+    """A server process of the tests on a free loopback port: a subclass's `start()` returns self once it listens, `stop()`
+    terminates it (killed when it does not exit in 30 s); as a context manager it is started on entry and stopped on
+    exit."""
+
+    port: int
+    process: subprocess.Popen | None = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+class ChromaServer(LocalServer):
     """A real `chroma run` server on 127.0.0.1 with its data in a temporary directory."""
 
     def __init__(self, path: Path):
         self.path = path
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self) -> "ChromaServer":
         self.process = subprocess.Popen([str(BIN / "chroma"), "run", "--path", str(self.path), "--host", "127.0.0.1",
                                          "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
         wait_for_port(self.port, self.process)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
+        return self
 
 
 @pytest.fixture
 def chroma_server(tmp_path: Path):
-    server = ChromaServer(tmp_path / "chroma-server")
-    server.start()
-    yield server
-    server.stop()
+    with ChromaServer(tmp_path / "chroma-server") as server:
+        yield server
 
 
-class ChatServer:
+class ChatServer(LocalServer):
     """`python app.py` on a free loopback port with its own index directory; its output goes to `log_path`.
 
     `env` overrides the environment (e.g. ASSISTANT_MAX_FILE_MB); the login and address variables of the caller's
@@ -75,7 +92,6 @@ class ChatServer:
         self.index_dir, self.log_path, self.extra_args, self.env = index_dir, log_path, extra_args, env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 240.0) -> "ChatServer":
         env = {key: value for key, value in os.environ.items() if key not in ("ASSISTANT_HOST", "ASSISTANT_AUTH", "ASSISTANT_AUTH_FILE", "ASSISTANT_PORT")}
@@ -91,14 +107,17 @@ class ChatServer:
             raise RuntimeError(f"{exc}; app log:\n{self.log_path.read_text(errors='replace')[-3000:]}") from exc
         return self
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+
+def chat_server_fixture(name: str):
+    """A module-scoped fixture running the chat (`ChatServer`) on a fresh index, its log in ARTIFACTS/app-<name>.log;
+    assign it in a test module: `server = chat_server_fixture("chat-browser")`."""
+
+    @pytest.fixture(scope="module")
+    def server(tmp_path_factory):
+        with ChatServer(tmp_path_factory.mktemp(name) / "index", ARTIFACTS / f"app-{name}.log") as running:
+            yield running
+
+    return server
 
 
 class PageSession:

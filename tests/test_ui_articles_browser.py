@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, ChatServer, app_page
+from conftest import ARTIFACTS, app_page, chat_server_fixture
 
 pytestmark = pytest.mark.slow
 
@@ -55,11 +55,7 @@ def write_articles(folder: Path, count: int = 30) -> list[Path]:
     return paths
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = ChatServer(tmp_path_factory.mktemp("articles-browser") / "index", ARTIFACTS / "app-articles-browser.log").start()
-    yield server
-    server.stop()
+server = chat_server_fixture("articles-browser")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import os
 import re
 import pytest
 
-from conftest import ARTIFACTS, ROOT, SEED_QUESTION, ChatServer, app_page
+from conftest import ARTIFACTS, ROOT, SEED_QUESTION, app_page, chat_server_fixture
 
 pytestmark = pytest.mark.slow
 
@@ -42,11 +42,7 @@ ACTIVE_MARKUP_JS = """() => [...document.querySelectorAll('#chat *, #sources *, 
     .concat(/^\\s*(javascript|data):/i.test(el.getAttribute('href') || el.getAttribute('src') || '') ? [el.tagName + ' url'] : []))"""
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = ChatServer(tmp_path_factory.mktemp("chat-browser") / "index", ARTIFACTS / "app-browser.log").start()
-    yield server
-    server.stop()
+server = chat_server_fixture("chat-browser")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, ChatServer, app_page
+from conftest import ARTIFACTS, app_page, chat_server_fixture
 
 SEED = Path(__file__).resolve().parent.parent / "eval" / "seed"
 
@@ -19,11 +19,7 @@ pytestmark = pytest.mark.slow
 RUN_TIMEOUT_MS = 180_000
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    server = ChatServer(tmp_path_factory.mktemp("evaluation-browser") / "index", ARTIFACTS / "app-evaluation.log").start()
-    yield server
-    server.stop()
+server = chat_server_fixture("evaluation-browser")
 
 
 def open_tab(page):
