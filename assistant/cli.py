@@ -186,7 +186,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         before = load_question_rows(Path(args.compare)) if args.compare else None
         for eval_set in sets:
-            settings = base if args.index_dir else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
+            # --index-dir is the index of one named set; several sets each get their own folder under it
+            own_index = args.index_dir and len(sets) == 1
+            settings = base if own_index else base.model_copy(update={"index_dir": default_eval_index_dir(base, eval_set.name)})
             answerers = None if args.retrieval_only else _answerers(args, settings)
             runs.append(run_eval_set(settings, eval_set, limit=args.limit, retrieval_only=args.retrieval_only,
                                      answerers=answerers, baselines=not args.no_baselines))

@@ -16,7 +16,7 @@ import pytest
 from assistant.answer_eval import answerers_for
 from assistant.config import Settings
 from assistant.eval_report import compare_rows, load_question_rows, plain_summary
-from assistant.evaluate import EvalRun, EvalSet, LineProgress, benchmark_of, retrieval_table
+from assistant.evaluate import EvalRun, EvalSet, LineProgress, benchmark_of, project_eval_sets, retrieval_table
 
 
 def test_default_backend_is_the_configured_generator_and_unavailable_ones_are_refused(tmp_path):
@@ -216,3 +216,12 @@ def test_an_uploaded_pair_is_checked_before_it_is_kept(tmp_path):
                                   "evidence": [{"article_id": "elsewhere", "quote": "x"}]}) + "\n")
     with pytest.raises(ValueError, match=r"question 'q1' cites article 'elsewhere', which is not in the articles file"):
         check_eval_pair(seed / "articles.jsonl", orphan, 2**24)
+
+
+def test_several_sets_under_one_index_dir_each_get_their_own_index(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--index-dir", str(tmp_path), "--retrieval-only",
+                           "--limit", "1", "--no-baselines", "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    names = {run["name"] for run in json.loads(done.stdout)}
+    assert names == {s.name for s in project_eval_sets()}
+    assert {p.name for p in (tmp_path / "eval").iterdir()} == names and not (tmp_path / "chroma").exists()
