@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from . import offline
 from .articles import Article
 from .chunking import Chunk, chunk_article
 from .config import Settings
+from .dates import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -134,21 +134,6 @@ def load_embeddings(model_path: str, batch_size: int):
     return HuggingFaceEmbeddings(model_name=model_path or offline.default_embedding_model_path(),
                                  model_kwargs={"device": "cpu"},
                                  encode_kwargs={"normalize_embeddings": True, "batch_size": batch_size})
-
-
-def parse_date(value: str) -> int:
-    """Seconds since the epoch (UTC) for a date string, or 0 when it has none that can be read."""
-    if not value:
-        return 0
-    from dateutil import parser
-
-    try:
-        parsed = parser.parse(value, default=datetime(2000, 1, 1))
-    except (ValueError, OverflowError):
-        return 0
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return int(parsed.timestamp())
 
 
 def make_client(settings: Settings, fresh: bool = False):

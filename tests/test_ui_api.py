@@ -367,7 +367,7 @@ def test_safe_upload_names_stay_in_the_upload_folder(tmp_path):
 
 
 def test_filters_from_settings_are_inclusive_utc_days():
-    from assistant.store import parse_date
+    from assistant.dates import parse_date
     from assistant.ui import make_filters
 
     assert make_filters([], None, "") is None

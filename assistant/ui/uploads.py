@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..articles import SUPPORTED_SUFFIXES, load_file, slugify
-from ..store import ArticleIndex, IndexBusy, IndexProgress, IndexReport, IndexUnavailable, parse_date
+from ..dates import parse_date
+from ..store import ArticleIndex, IndexBusy, IndexProgress, IndexReport, IndexUnavailable
 
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")  # \w: Unicode letters, digits and '_'
 _STEM_BYTES = 150  # file names are limited to 255 bytes
