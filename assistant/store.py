@@ -6,7 +6,9 @@ Two collections:
   LangChain's `Chroma` vector store.
 - `<prefix>_articles`: one record per article (document = the body). An article's record is its
   commit marker: chunks whose version differs from their article's record are invisible to readers
-  and deleted by the next writer. Writing chunks first and the record last means a crash never
+  and deleted by the next writer.
+- `<prefix>_statements`: the articles' attributed statements (`statement_index`), written with the chunks and
+  committed by the same record, which names the extractor version that wrote them. Writing chunks first and the record last means a crash never
   leaves a half-indexed article. A `__state__` record holds a generation number that every write
   bumps, so readers know when to refresh their caches (the lexical index).
 """
@@ -31,11 +33,14 @@ from .articles import Article
 from .chunking import Chunk, chunk_article
 from .config import Settings
 from .dates import parse_date
+from .statement_index import StatementCollection, statement_records
+from .statements import EXTRACTOR_VERSION, Statement, extract_statements
 
 log = logging.getLogger(__name__)
 
 _STATE_ID = "__state__"
 _PAGE = 5000
+_REEXTRACT_BATCH = 200  # unchanged articles whose statements are re-extracted per commit
 EMBED_PIECE_CHUNKS = 64  # chunks embedded per model call while indexing: progress is reported after each piece
 CHROMA_TIMEOUT_S = 60.0  # the longest wait for one request to a Chroma server (chromadb's own default is forever)
 
@@ -57,10 +62,14 @@ class IndexReport:
     unchanged: int = 0
     chunks: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    statements: int = 0  # statements written (new and changed articles, and unchanged ones re-extracted)
+    reextracted: int = 0  # unchanged articles whose statements a newer extractor wrote again (chunks untouched)
+    sentences_skipped: int = 0  # sentences the extractor did not parse (over-long, or beyond the parser's limit)
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": self.failed, "chunks": self.chunks}
+                "failed": self.failed, "chunks": self.chunks, "statements": self.statements,
+                "reextracted": self.reextracted, "sentences_skipped": self.sentences_skipped}
 
 
 @dataclass(frozen=True)
@@ -256,10 +265,14 @@ class ArticleIndex:
             chunks = client.get_or_create_collection(f"{prefix}_chunks", embedding_function=None,
                                                      configuration={"hnsw": {"space": "cosine"}})
             articles = client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+            statements = client.get_or_create_collection(f"{prefix}_statements", embedding_function=None,
+                                                         configuration={"hnsw": {"space": "cosine"}})
         if self.settings.chroma_host:
-            chunks, articles = _ServerCollection(chunks, self.settings), _ServerCollection(articles, self.settings)
+            chunks, articles, statements = (_ServerCollection(collection, self.settings)
+                                            for collection in (chunks, articles, statements))
         # Threads still searching the old collections finish on them; the old System is freed when they drop it.
         self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
+        self.statements = StatementCollection(statements, self.committed_statement_versions)
         self._seen = self._read_generation()
 
     # --- handles ------------------------------------------------------------------------------
@@ -324,6 +337,15 @@ class ArticleIndex:
         for page in self._article_pages(["metadatas"]):
             for article_id, meta in zip(page["ids"], page["metadatas"]):
                 versions[article_id] = meta["version"]
+        return versions
+
+    def committed_statement_versions(self) -> dict[str, tuple[str, str]]:
+        """{article id: (committed version, extractor version of its statements)}; the extractor is "" for an
+        article indexed before statements were extracted (or whose extraction failed)."""
+        versions: dict[str, tuple[str, str]] = {}
+        for page in self._article_pages(["metadatas"]):
+            for article_id, meta in zip(page["ids"], page["metadatas"]):
+                versions[article_id] = (meta["version"], meta.get("statements", ""))
         return versions
 
     def list_articles(self) -> list[dict[str, Any]]:
@@ -412,7 +434,8 @@ class ArticleIndex:
         return {"kind": "state", "generation": self._read_generation() + 1}
 
     def repair(self) -> int:
-        """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
+        """Delete chunks (and statements) that no committed article version owns (left by an interrupted run);
+        returns how many chunks."""
         versions = self.committed_versions()
         orphans: list[str] = []
         offset = 0
@@ -425,6 +448,7 @@ class ArticleIndex:
             offset += len(page["ids"])
         for start in range(0, len(orphans), _PAGE):
             self.chunk_collection.delete(ids=orphans[start:start + _PAGE])
+        self.statements.delete_orphans(self.committed_statement_versions())
         tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
         if tombstones:  # records of removals interrupted after their commit
             self.article_collection.delete(ids=tombstones)
@@ -436,8 +460,8 @@ class ArticleIndex:
                 "source": article.source, "published_at": article.published_at,
                 "published_ts": parse_date(article.published_at), "url": article.url}
 
-    def _article_metadata(self, article: Article, version: str, chunk_count: int) -> dict[str, Any]:
-        return {"kind": "article", "version": version, "chunks": chunk_count, "title": article.title,
+    def _article_metadata(self, article: Article, version: str, chunk_count: int, extractor: str) -> dict[str, Any]:
+        return {"kind": "article", "version": version, "chunks": chunk_count, "statements": extractor, "title": article.title,
                 "source": article.source, "published_at": article.published_at,
                 "published_ts": parse_date(article.published_at), "url": article.url, "author": article.author,
                 "path": article.path}
@@ -458,9 +482,10 @@ class ArticleIndex:
         with self.write_lock(on_wait):
             self.generation()  # reopens now, if another process wrote, rather than in the middle of this run
             self.repair()
-            versions = self.committed_versions()
+            versions = self.committed_statement_versions()
             seen: dict[str, str] = {}
             batch: list[tuple[Article, str, list[Chunk], str | None]] = []
+            reextract: list[tuple[Article, str]] = []  # unchanged articles whose statements an older extractor wrote
             for article in articles:
                 run.read += 1
                 if article.id == _STATE_ID:  # would overwrite the store's state record
@@ -473,24 +498,76 @@ class ArticleIndex:
                     continue
                 seen[article.id] = article.path
                 version = self.version_of(article)
-                if versions.get(article.id) == version:
+                committed_version, extractor = versions.get(article.id, (None, ""))
+                if committed_version == version:
                     report.unchanged += 1
+                    if extractor != EXTRACTOR_VERSION:
+                        reextract.append((article, version))
                     run.settled(article, "unchanged")
                     continue
                 chunks = chunk_article(article, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens,
                                        self.settings.embed_metadata, version=version)
                 run.chunks_total += len(chunks)
-                batch.append((article, version, chunks, versions.get(article.id)))
+                batch.append((article, version, chunks, committed_version))
                 if sum(len(item[2]) for item in batch) >= self.settings.write_batch_chunks:
                     self._write_batch(batch, report, run)
                     batch = []
             if batch:
                 self._write_batch(batch, report, run)
+            for start in range(0, len(reextract), _REEXTRACT_BATCH):
+                self._reextract(reextract[start:start + _REEXTRACT_BATCH], report)
         return report
+
+    def _extract(self, article: Article, report: IndexReport) -> tuple[list[Statement], str]:
+        """The article's statements and the extractor version to record. Extraction never fails indexing: an error
+        is logged and recorded as no extractor (""), so the next `assistant index` tries again."""
+        try:
+            result = extract_statements(article.id, article.body)
+        except Exception as exc:  # noqa: BLE001 - any failure of the language pipeline
+            log.warning("statements of %s (%s) were not extracted: %s: %s", article.id, article.path,
+                        type(exc).__name__, exc)
+            return [], ""
+        report.sentences_skipped += result.skipped_long + result.skipped_beyond_limit
+        return [found for found in result.statements if found.statement.strip()], EXTRACTOR_VERSION
+
+    def _statement_records(self, items: list[tuple[Article, str, list[Statement]]], report: IndexReport
+                           ) -> list[str]:
+        """Embed and write the statements of `items` (article, version, statements), before their commit; returns
+        their ids."""
+        ids, texts, metadatas = [], [], []
+        for article, version, found in items:
+            got = statement_records(article, version, found, parse_date(article.published_at))
+            ids += got[0]
+            texts += got[1]
+            metadatas += got[2]
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), EMBED_PIECE_CHUNKS):
+            vectors += self.embeddings.embed_documents(texts[start:start + EMBED_PIECE_CHUNKS])
+        with _server_errors(self.settings):
+            self.statements.write(ids, vectors, texts, metadatas)
+        report.statements += len(ids)
+        return ids
+
+    def _reextract(self, items: list[tuple[Article, str]], report: IndexReport) -> None:
+        """Write the current extractor's statements of unchanged articles, commit their records naming it (chunks
+        untouched), then delete the older statements."""
+        extracted = [(article, version, *self._extract(article, report)) for article, version in items]
+        written = self._statement_records([(article, version, found) for article, version, found, _ in extracted], report)
+        got = self.article_collection.get(ids=[article.id for article, *_ in extracted], include=["metadatas", "documents"])
+        extractor_of = {article.id: extractor for article, _, _, extractor in extracted}
+        state = self._next_state()
+        with self._committing(state):
+            self.article_collection.upsert(
+                ids=got["ids"] + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in got["ids"]] + [[0.5, 0.5]],
+                documents=got["documents"] + [""],
+                metadatas=[{**meta, "statements": extractor_of[article_id]}
+                           for article_id, meta in zip(got["ids"], got["metadatas"])] + [state])
+        self.statements.delete_except(got["ids"], set(written))
+        report.reextracted += len(got["ids"])
 
     def _write_batch(self, batch: list[tuple[Article, str, list[Chunk], str | None]], report: IndexReport,
                      run: _RunProgress) -> None:
-        """Embed and write the batch's chunks (in one upsert), then commit its articles in one write."""
+        """Embed and write the batch's chunks (in one upsert) and statements, then commit its articles in one write."""
         texts, metadatas, ids = [], [], []
         for article, version, chunks, _ in batch:
             for chunk in chunks:
@@ -504,19 +581,23 @@ class ArticleIndex:
             run.embedded(len(piece))
         with _server_errors(self.settings):
             self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
+        extracted = {article.id: self._extract(article, report) for article, *_ in batch}
+        written = self._statement_records([(article, version, extracted[article.id][0])
+                                           for article, version, *_ in batch], report)
         # Commit, in one write with the next generation: the article records name the new versions.
-        # Then the old versions' chunks become orphans.
+        # Then the old versions' chunks and statements become orphans.
         state = self._next_state()
         with self._committing(state):
             self.article_collection.upsert(
                 ids=[article.id for article, *_ in batch] + [_STATE_ID],
                 embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
                 documents=[article.body for article, *_ in batch] + [""],
-                metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
-                + [state])
+                metadatas=[self._article_metadata(article, version, len(chunks), extracted[article.id][1])
+                           for article, version, chunks, _ in batch] + [state])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
+            self.statements.delete_except(stale, set(written))
         for article, _, chunks, previous in batch:
             report.chunks += len(chunks)
             if previous:
@@ -549,5 +630,6 @@ class ArticleIndex:
                         ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
                         documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [state])
                 self._delete_chunks_except(removed, set())
+                self.statements.delete_except(removed, set())
                 self.article_collection.delete(ids=removed)
             return removed, [article_id for article_id in article_ids if article_id not in present]
