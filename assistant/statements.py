@@ -55,6 +55,7 @@ STANCE_LEMMAS: dict[str, frozenset[str]] = {
 }
 _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() for lemma in lemmas}
 # Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
+_NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
 _NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
                           "call describe tweet state".split())
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
@@ -68,10 +69,11 @@ _GIVING_VERBS = frozenset("deliver issue give make release offer level post send
 _DECLINE_WORDS = frozenset("comment response reply information aware".split())
 # Words that turn "called / described / it is ..." into a denial.
 _FALSE_WORDS = frozenset("false untrue baseless unfounded fake groundless nonsense lie lies fabrication fabricated "
-                         "incorrect inaccurate wrong absurd ridiculous".split())
+                         "incorrect inaccurate absurd ridiculous".split())
 _NEGATIONS = frozenset("not n't never no".split())
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
-            "its": "GROUP", "them": "GROUP", "we": "GROUP", "i": "PERSON", "you": "PERSON"}
+            "its": "GROUP", "them": "GROUP", "we": "GROUP", "us": "GROUP", "i": "PERSON", "me": "PERSON",
+            "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
 _PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister".split())
 _GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
@@ -145,14 +147,20 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-_CUE_FORMS = frozenset(form for lemma in (*_STANCE_OF_LEMMA, *_DISCLOSE, *_STANCE_NOUNS, *_DECLINE_WORDS, "according")
-                       for form in _forms(lemma)) | _FALSE_WORDS
+_CUE_FORMS = frozenset(form for lemma in (*_STANCE_OF_LEMMA, *_STANCE_NOUNS, "according")
+                       if lemma not in _NEEDS_THAT for form in _forms(lemma)) | _FALSE_WORDS
+_THAT_CUE_FORMS = frozenset(form for lemma in _NEEDS_THAT for form in _forms(lemma))
+_NEGATED_CUE_FORMS = frozenset(form for lemma in (*_DISCLOSE, *_DECLINE_WORDS, "reach") for form in _forms(lemma))
 _WORD = re.compile(r"[a-z]+")
 
 
 def has_reporting_cue(sentence: str) -> bool:
-    """Whether a sentence has a word that can report a statement (the only sentences worth parsing)."""
-    return not _CUE_FORMS.isdisjoint(_WORD.findall(sentence.lower()))
+    """Whether a sentence has words that can report a statement (the only sentences worth parsing): a form of the
+    stance lexicon; "found / concluded / stated" with a "that"; a comment-like word with a negation ("had no
+    comment", "didn't respond")."""
+    words = set(_WORD.findall(sentence.lower().replace("n’t", " not").replace("n't", " not")))
+    return not words.isdisjoint(_CUE_FORMS) or "that" in words and not words.isdisjoint(_THAT_CUE_FORMS) or \
+        not words.isdisjoint(_NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
 
 
 def _quotes(text: str) -> list[tuple[int, int]]:
@@ -228,12 +236,19 @@ def definite_role(token) -> bool:
 def fits(span, kind: str) -> bool:
     """Whether a named span can be what a pronoun of `kind` ("PERSON" or "GROUP") refers to; an unlabelled run of
     proper nouns ("Musk", which the small model often leaves unlabelled) fits either."""
+    if span.text.lower() in PRONOUNS:
+        return False  # "IT" or "US" as an antecedent of "he" (the small model leaves them unlabelled)
     return not span.label_ or span.label_ in ({"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"})
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether a speaker name is a bare personal pronoun ("he", "They"; not "US" or "IT", which are names)."""
+    return text.lower() in PRONOUNS and not (text.isupper() and len(text) > 1)
 
 
 def _pronoun_kind(token) -> str | None:
     """"PERSON" or "GROUP" for a pronoun or a definite role noun that needs an antecedent, else None."""
-    if token.lower_ in PRONOUNS and token.pos_ == "PRON":
+    if is_pronoun(token.text):
         return PRONOUNS[token.lower_]
     if definite_role(token):
         return "PERSON" if token.lemma_.lower() in _PERSON_ROLES else "GROUP"
@@ -501,7 +516,7 @@ class _ArticleReader:
             found = self._antecedent(token, need, s)
             if found is not None:
                 return found
-            if token.pos_ == "PRON":
+            if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
             return _strip_det(phrase(token)), _kind_of_words(token.lemma_.lower()), False
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -513,7 +528,7 @@ class _ArticleReader:
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
         """The earlier speaker with the same role noun, or the first fitting name in the nearest sentence before
         (the same sentence first, then up to `_LOOKBACK` sentences, parsed for named entities only when needed)."""
-        if token.pos_ != "PRON":
+        if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
                 if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
