@@ -130,14 +130,16 @@ def _words(name: str) -> set[str]:
 
 
 def speaker_matches(query: str, stored: StoredStatement) -> bool:
-    """Whether `query` names the statement's speaker (or one of a joint subject's): the words of one name contain
-    the other's, case aside ("Peskov" and "Kremlin spokesman Dmitry Peskov" both match "Dmitry Peskov")."""
+    """Whether `query` names the statement's speaker (or one of a joint subject's), case aside: the name holds every
+    word of the query ("Peskov" matches "Dmitry Peskov"), or the query holds every word of the name and the name holds
+    the query's last word, its head ("Kremlin spokesman Dmitry Peskov" matches "Dmitry Peskov", not "Kremlin")."""
     wanted = _words(query)
     if not wanted:
         return True
+    head = [word.lower().strip("'’") for word in _WORD.findall(query)][-1]
     for name in (stored.speaker, *stored.speakers, stored.speaker_as_written if stored.speaker_resolved else ""):
         words = _words(name)
-        if words and (wanted <= words or words <= wanted):
+        if words and (wanted <= words or (words <= wanted and head in words)):
             return True
     return False
 
