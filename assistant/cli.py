@@ -269,7 +269,7 @@ def print_statements(found) -> None:
         return
     by_speaker: dict[str, list] = {}
     for stored in found:
-        by_speaker.setdefault(stored.speaker, []).append(stored)
+        by_speaker.setdefault(stored.speaker_label, []).append(stored)
     for speaker, said in by_speaker.items():
         kind = said[0].speaker_kind
         print(f"{speaker} ({kind}{'' if said[0].speaker_resolved else ', not resolved'})")

@@ -57,6 +57,11 @@ class StoredStatement:
     quote_end: int | None
     score: float | None = None
 
+    @property
+    def speaker_label(self) -> str:
+        """The speaker as shown: every speaker of a joint subject ("Trump campaign and Kremlin"), else `speaker`."""
+        return " and ".join(self.speakers) if len(self.speakers) > 1 else self.speaker
+
     def as_dict(self) -> dict[str, Any]:
         row = asdict(self)
         if row["score"] is None:

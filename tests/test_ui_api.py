@@ -101,7 +101,7 @@ def test_ask_api_takes_the_history_of_follow_ups(client):
         client.predict(None, [], api_name="/ask")
 
 
-API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/conversations", "/conversation",
+API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/statements", "/conversations", "/conversation",
                  "/new_conversation", "/rename_conversation", "/delete_conversation"}
 
 
@@ -117,6 +117,23 @@ def test_only_the_documented_endpoints_are_exposed(client):
         for parameter in endpoint["parameters"]:
             assert re.search(rf"^\s+{parameter['parameter_name']}: \w", endpoint["description"], re.M), (name, parameter)
         assert "Returns:" in endpoint["description"], name
+
+
+@pytest.mark.slow
+def test_api_statements(client):
+    from gradio_client.exceptions import AppError
+
+    denials = client.predict(stance="deny", api_name="/statements")
+    assert any(row["speaker"] == "Russia" for row in denials) and all(row["stance"] == "deny" for row in denials)
+    assert {"speakers", "speaker_kind", "quote", "start", "end", "article_id"} <= set(denials[0])
+    peskov = client.predict(speaker="Kremlin spokesman Dmitry Peskov", limit=2, api_name="/statements")
+    assert len(peskov) == 2 and all("Peskov" in row["speaker"] for row in peskov)
+    ranked = client.predict(about="Chinese Embassy", limit=3, api_name="/statements")
+    assert ranked[0]["score"] >= ranked[-1]["score"]
+    for bad, message in (({"stance": "refute"}, "unknown stance 'refute'"), ({"limit": 0}, "limit must be a whole number"),
+                         ({"date_from": "soon"}, "cannot read the from date")):
+        with pytest.raises(AppError, match=message):
+            client.predict(**bad, api_name="/statements")
 
 
 @pytest.mark.slow

@@ -74,7 +74,7 @@ class StatementsPanel:
         groups = group_reports(found)
         if not groups:
             return "No statement matches these filters.", [], []
-        table = [[group.statement.speaker, group.statement.stance, _words(group.statement), ", ".join(group.outlets),
+        table = [[group.statement.speaker_label, group.statement.stance, _words(group.statement), ", ".join(group.outlets),
                   group.statement.published_at[:10]] for group in groups]
         merged = len(found) - len(groups)
         status = (f"{len(found)} statements" + (f", {merged} of them the same statement reported by another outlet"
@@ -104,7 +104,7 @@ class StatementsPanel:
             cards.append(f'<div class="cite-card st-card"><div class="cite-title">{esc(stored.title or "Untitled")}</div>'
                          f'<div class="cite-meta"><span class="cite-source">{esc(stored.source or "unknown source")}'
                          f'</span> · <span class="cite-date">{esc(stored.published_at[:10] or "undated")}</span> · '
-                         f'{esc(stored.speaker)}: {esc(stored.stance)} ({esc(stored.verb)})</div>'
+                         f'{esc(stored.speaker_label)}: {esc(stored.stance)} ({esc(stored.verb)})</div>'
                          f'<div class="cite-passage">{highlight_passage(citation)}</div>'
                          f'<div class="cite-foot">article {esc(stored.article_id)} [{stored.start}:{stored.end}]</div></div>')
         return "".join(cards)
