@@ -129,7 +129,7 @@ class Assistant:
                 return bodies[article_id]
 
             result = read(state["plan"], candidates, self.sentence_embeddings, article_text, self.retriever.matching_texts,
-                          tuple(self.retriever.known_sources()))
+                          tuple(self.retriever.known_sources()), self.index.statements.of_article)
             if result.short_answer is not None and state["plan"].answer_type in ("description", "quote", "number", "date"):
                 # a direct lookup: the evidence must hold the question's words, numbers and years
                 reason = unanswered_reason(state["standalone"], result.evidence, self.settings.answer_min_coverage)

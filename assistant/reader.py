@@ -362,10 +362,11 @@ def _balanced(text: str) -> str:
     return text
 
 
-def statements(items: list[Evidence], article_text=None) -> list[tuple[Evidence, Statement]]:
+def statements(items: list[Evidence], article_text=None, stored_statements=None) -> list[tuple[Evidence, Statement]]:
     """Every attributed statement in the items' sentences (the sentence proper, not its context), each with the item
-    it was found in, read by `statements.statements_at` over the article body (`article_text`: article id -> body,
-    None when unknown; then over the item's passage)."""
+    it was found in: those extracted at indexing (`stored_statements`: article id -> its statements, None when the
+    current extractor has not read it), else read by `statements.statements_at` over the article body
+    (`article_text`: article id -> body, None when unknown; then over the item's passage)."""
     groups: dict[tuple[str, str], list[Evidence]] = {}
     bodies: dict[tuple[str, str], tuple[str, int]] = {}
     for item in items:
@@ -377,7 +378,12 @@ def statements(items: list[Evidence], article_text=None) -> list[tuple[Evidence,
     for key, group in groups.items():
         body, offset = bodies[key]
         spans = [(item.start - offset, item.end - offset) for item in group]
-        for statement in statements_at(key[0], body, spans):
+        stored = stored_statements(key[0]) if stored_statements is not None and key[1] == "" else None
+        if stored is not None:
+            found_here = [st for st in stored if any(st.start < end and start < st.end for start, end in spans)]
+        else:
+            found_here = statements_at(key[0], body, spans)
+        for statement in found_here:
             item = next(i for i, (start, end) in zip(group, spans) if statement.start < end and start < statement.end)
             found.append((item, statement))
     return found
@@ -389,10 +395,11 @@ _KIND_ANSWERS = {"person": {"person", "anonymous", "unknown"}, "organization": {
                  "place": {"government"}}
 
 
-def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text) -> Reading:
+def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text, stored_statements) -> Reading:
     family = plan.stance
     pool = _ranked(candidates, READ_SENTENCES)
-    found = [(item, st) for item, st in statements(pool, article_text) if st.speaker != UNRESOLVED_SPEAKER]
+    found = [(item, st) for item, st in statements(pool, article_text, stored_statements)
+             if st.speaker != UNRESOLVED_SPEAKER]
     if family not in ("say", None):
         found = [(item, st) for item, st in found if st.stance == family]
     else:
@@ -817,10 +824,13 @@ def _time_order(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]
 
 # --- the entry point ---------------------------------------------------------------------------------
 def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_text=lambda article_id: None,
-         indexed_text=lambda name: [], known_sources: tuple[str, ...] = ()) -> Reading:
+         indexed_text=lambda name: [], known_sources: tuple[str, ...] = (),
+         stored_statements=lambda article_id: None) -> Reading:
     """The direct answer to `plan` from the scored candidate sentences (see the module docstring). `article_text`
     gives an article's body by id (None when unknown), for the sentences before a statement; `indexed_text` the best
-    lexical matches of a name in the whole index; `known_sources` the indexed source names (never an answer)."""
+    lexical matches of a name in the whole index; `known_sources` the indexed source names (never an answer);
+    `stored_statements` an article's statements extracted at indexing (None when there are none of the current
+    extractor: attribution questions then extract from the evidence's sentences)."""
     reason = missing_focus(plan, candidates, indexed_text)
     if reason:
         return Reading(plan.answer_type, None, [], abstain_reason=reason)
@@ -830,7 +840,7 @@ def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_tex
     if not focused:
         return Reading(plan.answer_type, None, [], abstain_reason="no passage is about what the question names")
     if plan.stance and (plan.answer_type == "quote" or plan.asks_speaker):
-        return _attribution_answer(plan, focused, article_text)
+        return _attribution_answer(plan, focused, article_text, stored_statements)
     if plan.answer_type in ("person", "organization", "place", "entity"):
         return _entity_answer(plan, focused, known_sources)
     if plan.answer_type in ("date", "number"):

@@ -62,6 +62,14 @@ class StoredStatement:
         """The speaker as shown: every speaker of a joint subject ("Trump campaign and Kremlin"), else `speaker`."""
         return " and ".join(self.speakers) if len(self.speakers) > 1 else self.speaker
 
+    def as_statement(self) -> Statement:
+        """The extractor's record of this statement (what the reader reads)."""
+        return Statement(article_id=self.article_id, speaker=self.speaker, speakers=tuple(self.speakers),
+                         speaker_as_written=self.speaker_as_written, speaker_resolved=self.speaker_resolved,
+                         speaker_kind=self.speaker_kind, stance=self.stance, verb=self.verb, statement=self.statement,
+                         quote=self.quote, start=self.start, end=self.end, quote_start=self.quote_start,
+                         quote_end=self.quote_end)
+
     def as_dict(self) -> dict[str, Any]:
         row = asdict(self)
         if row["score"] is None:
@@ -152,9 +160,11 @@ def speaker_matches(query: str, stored: StoredStatement) -> bool:
 class StatementCollection:
     """The statements collection of an index (`ArticleIndex.statements`); reads keep committed statements only."""
 
-    def __init__(self, collection, committed: Callable[[], dict[str, tuple[str, str]]]):
-        """`committed()` gives {article id: (version, extractor)} from the article records."""
-        self.collection, self._committed = collection, committed
+    def __init__(self, collection, committed: Callable[[], dict[str, tuple[str, str]]],
+                 committed_one: Callable[[str], tuple[str, str] | None]):
+        """`committed()` gives {article id: (version, extractor)} from the article records, `committed_one(id)` one
+        article's (None when it is not indexed)."""
+        self.collection, self._committed, self._committed_one = collection, committed, committed_one
 
     # --- writing (under the index's write lock, before the articles' commit) ----------------------
     def write(self, ids: list[str], vectors: list[list[float]], texts: list[str], metadatas: list[dict]) -> None:
@@ -235,6 +245,17 @@ class StatementCollection:
             return [StoredStatement(**{**asdict(found[i][0]), "score": round(float(scores[i]), 4)}) for i in order]
         found.sort(key=lambda item: (-item[2], item[0].article_id, item[0].start))
         return [stored for stored, _, _ in found[:query.limit]]
+
+    def of_article(self, article_id: str) -> list[Statement] | None:
+        """The committed statements of one article in body order, or None when the current extractor has not read it
+        (not indexed, indexed before statements were extracted, or by an older extractor): then the caller extracts."""
+        committed = self._committed_one(article_id)
+        if committed is None or committed[1] != EXTRACTOR_VERSION:
+            return None
+        got = self.collection.get(where={"$and": [{"article_id": article_id}, {"version": committed[0]},
+                                                  {"extractor": committed[1]}]}, include=["metadatas", "documents"])
+        stored = [_stored(sid, text, meta) for sid, meta, text in zip(got["ids"], got["metadatas"], got["documents"])]
+        return [one.as_statement() for one in sorted(stored, key=lambda one: one.start)]
 
     def count(self) -> dict[str, int]:
         """{stance: committed statements} over the whole index."""

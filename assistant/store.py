@@ -272,7 +272,7 @@ class ArticleIndex:
                                             for collection in (chunks, articles, statements))
         # Threads still searching the old collections finish on them; the old System is freed when they drop it.
         self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
-        self.statements = StatementCollection(statements, self.committed_statement_versions)
+        self.statements = StatementCollection(statements, self.committed_statement_versions, self.committed_statement_version)
         self._seen = self._read_generation()
 
     # --- handles ------------------------------------------------------------------------------
@@ -347,6 +347,13 @@ class ArticleIndex:
             for article_id, meta in zip(page["ids"], page["metadatas"]):
                 versions[article_id] = (meta["version"], meta.get("statements", ""))
         return versions
+
+    def committed_statement_version(self, article_id: str) -> tuple[str, str] | None:
+        """One article's (committed version, extractor of its statements), or None when it is not indexed."""
+        got = self.article_collection.get(ids=[article_id], include=["metadatas"])
+        if not got["ids"] or got["metadatas"][0].get("kind") != "article":
+            return None
+        return got["metadatas"][0]["version"], got["metadatas"][0].get("statements", "")
 
     def list_articles(self) -> list[dict[str, Any]]:
         """The indexed articles' metadata: id, title, source, published_at, url, author, path, chunks."""
