@@ -57,7 +57,8 @@ _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() fo
 # Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
 _NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
 _NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
-                          "call describe tweet state".split())
+                          "call describe tweet state vow pledge promise report".split())
+_NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
 _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
                       "specify share give speak talk address release return".split())
@@ -163,10 +164,11 @@ def has_reporting_cue(sentence: str) -> bool:
         not words.isdisjoint(_NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
 
 
-def _quotes(text: str) -> list[tuple[int, int]]:
+def _quotes(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:
     """(start, end) of the quoted words in `text` (inside curly or straight double quotes; an unclosed quote runs to
-    the end of the text, an unopened closing quote from its start)."""
-    found, opened = [], None
+    the end of the text, an unopened closing quote from its start; `open_at_start`: a quotation of an earlier
+    sentence is still open)."""
+    found, opened = [], (0 if open_at_start else None)
     for match in re.finditer(r"[“”\"]", text):
         mark = match.group()
         if opened is None and (mark == _QUOTE_OPEN or mark == '"'):
@@ -186,7 +188,8 @@ def subject_of(verb):
     """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
     a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
     ..., who spoke ..., confirmed": parsed as the noun's clause)."""
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")]
+    if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
             (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
         return verb.head
     for token in [verb, *verb.ancestors][:3]:
@@ -297,8 +300,10 @@ def _verb_cue(token) -> _Cue | None:
     negated = _negated(token)
     if token.pos_ != "VERB" or any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
         return None  # "as reported by The Journal" refers to a statement, it does not make one
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        return None  # "an account called ...", "jets pledged by Norway": a participle naming a thing
     deps = {c.dep_ for c in token.children}
-    quoted = any(t.text in "“”\"" for t in token.doc)
+    quoted = _next_to_quote(token)
     if stance == "decline":
         withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
                     for g in ([c] if c.dep_ == "xcomp" else [x for x in c.children if x.dep_ == "pcomp"])]
@@ -315,13 +320,21 @@ def _verb_cue(token) -> _Cue | None:
     elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
         return None
-    elif lemma in ("find", "conclude") and "ccomp" not in deps:
-        return None
+    elif lemma in ("find", "conclude") and ("ccomp" not in deps or "dobj" in deps):
+        return None  # "found that ...", not "found himself at the crossroads"
     content = _complement(token)
     if stance == "say" and lemma in ("call", "describe") and content is not None and \
             any(t.lower_ in _FALSE_WORDS for t in token.doc[content[0]:content[1]]):
         stance = "deny"  # "called the report false"
     return _Cue(token, token, stance, subject_of(token), content)
+
+
+def _next_to_quote(token) -> bool:
+    """Whether a verb introduces or closes a quotation: a quote mark within three words before it ("“...,” Biello
+    added") or after it ("added: “...”"). A quote elsewhere in the sentence (or an inch mark) does not count."""
+    doc = token.doc
+    near = [t.text for t in doc[max(0, token.i - 4):token.i + 4] if t.i != token.i]
+    return any(mark in text for text in near for mark in "“”\"")
 
 
 def _word_cues(token) -> _Cue | None:
@@ -401,8 +414,9 @@ class _Sentence:
     start: int
     end: int
     paragraph: int
-    quoted: bool  # the sentence lies (partly) inside a quotation
+    quoted: bool  # the sentence begins inside a quotation or with a quote mark (it may continue someone's words)
     opens_paragraph: bool
+    open_at_start: bool  # a quotation opened in an earlier sentence of the paragraph is still open
     doc: object = None  # the full parse (sentences with a cue) or named entities only (context)
 
 
@@ -415,10 +429,11 @@ def _sentences(body: str) -> list[_Sentence]:
             paragraph += 1
             open_quote = False
         text = body[start:end]
-        quoted = open_quote or any(mark in text for mark in "“”\"")
+        starts_open = open_quote
+        quoted = open_quote or text.lstrip().startswith(("“", '"'))
         for mark in re.findall(r"[“”]", text):
             open_quote = mark == _QUOTE_OPEN
-        out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph))
+        out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph, starts_open))
         previous_end = end
     return out
 
@@ -436,6 +451,7 @@ class _ArticleReader:
             self.entities = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["parser", "lemmatizer"]))
             self.max_length = nlp.max_length
         self.sentences = _sentences(body)
+        self.index_of = {s.start: s.index for s in self.sentences}
         self.skipped_long = self.skipped_beyond_limit = 0
         self.found: list[Statement] = []
 
@@ -457,7 +473,7 @@ class _ArticleReader:
         by_sentence: dict[int, list[Statement]] = {}
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
-            quotes = _quotes(s.doc.text)
+            quotes = _quotes(s.doc.text, s.open_at_start)
             for cue in _cues(s.doc):
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
@@ -485,6 +501,8 @@ class _ArticleReader:
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(_pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if any(p.lower_ in _NARRATORS for p in people):
+            return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
         names, kinds, resolved = [], [], True
         for person in people:
             name, kind, ok = self._speaker(person, s)
@@ -519,9 +537,14 @@ class _ArticleReader:
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
             return _strip_det(phrase(token)), _kind_of_words(token.lemma_.lower()), False
+        source = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                       for g in c.children if g.dep_ == "pobj"), None)
+        if token.lemma_.lower() in _CARRIERS and source is not None:
+            token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
+        person = _person_named(token)
+        if person is not None:
+            return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if entity is not None and entity.label_ == "PERSON":
-            return entity.text.removesuffix("’s").removesuffix("'s"), "person", True
         name = _strip_det(phrase(token))
         return name, _kind(token, entity, name), True
 
@@ -533,6 +556,11 @@ class _ArticleReader:
             for earlier in reversed(self.found):
                 if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
+        recent = [st for st in self.found if st.speaker_resolved and st.start <= s.start
+                  and self.index_of[st.start] >= s.index - _SPEAKER_LOOKBACK
+                  and (st.speaker_kind == "person") == (need == "PERSON") and len(st.speakers) == 1]
+        if recent and is_pronoun(token.text):
+            return recent[-1].speaker, recent[-1].speaker_kind, True
         same = [span for span in named_spans(token.doc) if span.end <= token.i and fits(span, need)]
         if same:
             return _span_speaker(same, need)
@@ -572,6 +600,22 @@ class _ArticleReader:
 
 
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
+_SPEAKER_LOOKBACK = 2  # ... and for an earlier speaker it may continue ("..., Wang said. ... he testified")
+_CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _person_named(token):
+    """The person a subject names: the PERSON entity covering it, or one in its compound or appositive words
+    ("Senate Majority Leader Chuck Schumer", "One resident named Sara")."""
+    doc = token.doc
+    near = [token, *[c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "npadvmod")],
+            *[g for c in token.children if c.dep_ == "acl" and c.lemma_.lower() in ("name", "call")
+              for g in c.children if g.dep_ in ("oprd", "dobj", "attr")]]
+    for word in near:
+        entity = next((e for e in doc.ents if e.start <= word.i < e.end and e.label_ == "PERSON"), None)
+        if entity is not None:
+            return entity
+    return None
 
 
 def _calls_false(doc) -> bool:
