@@ -57,7 +57,7 @@ _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() fo
 # Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
 _NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
 _NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
-                          "call describe tweet state vow pledge promise report".split())
+                          "call describe tweet state vow pledge promise report tell".split())
 _NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
 _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
@@ -451,7 +451,6 @@ class _ArticleReader:
             self.entities = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["parser", "lemmatizer"]))
             self.max_length = nlp.max_length
         self.sentences = _sentences(body)
-        self.index_of = {s.start: s.index for s in self.sentences}
         self.skipped_long = self.skipped_beyond_limit = 0
         self.found: list[Statement] = []
 
@@ -501,6 +500,8 @@ class _ArticleReader:
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(_pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
+            return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in _NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
         names, kinds, resolved = [], [], True
@@ -549,31 +550,38 @@ class _ArticleReader:
         return name, _kind(token, entity, name), True
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
-        """The earlier speaker with the same role noun, or the first fitting name in the nearest sentence before
-        (the same sentence first, then up to `_LOOKBACK` sentences, parsed for named entities only when needed)."""
+        """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
+        with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
+        before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
+        fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
+        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
                 if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
-        recent = [st for st in self.found if st.speaker_resolved and st.start <= s.start
-                  and self.index_of[st.start] >= s.index - _SPEAKER_LOOKBACK
-                  and (st.speaker_kind == "person") == (need == "PERSON") and len(st.speakers) == 1]
-        if recent and is_pronoun(token.text):
-            return recent[-1].speaker, recent[-1].speaker_kind, True
-        same = [span for span in named_spans(token.doc) if span.end <= token.i and fits(span, need)]
-        if same:
-            return _span_speaker(same, need)
-        for back in range(s.index - 1, max(-1, s.index - 1 - _LOOKBACK), -1):
+        unlabelled = None
+        # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
+        people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
+        for back in range(s.index, max(-1, s.index - 1 - _LOOKBACK), -1):
             earlier = self.sentences[back]
+            speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
+                        and len(st.speakers) == 1 and (st.speaker_kind == "person") == (need == "PERSON")]
+            if speakers:
+                return speakers[-1].speaker, speakers[-1].speaker_kind, True
             if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue
-            spans = [span for span in named_spans(earlier.doc) if fits(span, need)]
-            if spans:
-                return _span_speaker(spans, need)
-        return None
+            quoted = _quotes(earlier.doc.text, earlier.open_at_start)
+            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
+                     and (back < s.index or span.end <= token.i)
+                     and not any(a <= span.start_char < b for a, b in quoted)]
+            labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
+            if labelled:
+                return _span_speaker(labelled, need)
+            unlabelled = unlabelled or (spans[-1:] or None)
+        return _span_speaker(unlabelled, need) if unlabelled else None
 
     def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
@@ -600,7 +608,6 @@ class _ArticleReader:
 
 
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
-_SPEAKER_LOOKBACK = 2  # ... and for an earlier speaker it may continue ("..., Wang said. ... he testified")
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 
