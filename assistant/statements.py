@@ -57,9 +57,13 @@ _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() fo
 # Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
 _NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
 _NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
-                          "call describe tweet state vow pledge promise report tell".split())
+                          "call describe tweet state vow pledge promise report tell claim".split())
 _NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
+_WITHHELD = {verb: frozenset("detail details information comment explanation answer response reason specific "
+                             "specifics figure timeline name evidence".split()) | ({"call", "message", "email", "request"}
+                                                                                 if verb == "return" else set())
+             for verb in "provide give share disclose reveal release return".split()}  # what a negated verb withholds
 _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
                       "specify share give speak talk address release return".split())
 # Nouns that carry a stance when someone gives them ("delivered a warning", "issued a denial").
@@ -302,7 +306,12 @@ def _verb_cue(token) -> _Cue | None:
         return None  # "as reported by The Journal" refers to a statement, it does not make one
     if token.dep_ == "acl" and token.tag_ == "VBN":
         return None  # "an account called ...", "jets pledged by Norway": a participle naming a thing
+    if any(c.tag_ == "TO" for c in token.children):
+        return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
     deps = {c.dep_ for c in token.children}
+    if "auxpass" in deps and "agent" not in deps or lemma in ("say", "report") and \
+            any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
+        return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
     quoted = _next_to_quote(token)
     if stance == "decline":
         withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
@@ -314,6 +323,9 @@ def _verb_cue(token) -> _Cue | None:
             return None  # "did not deny" says nothing this lexicon can name
         if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
             return None
+        withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
+        if lemma in _WITHHELD and withheld not in _WITHHELD[lemma]:
+            return None  # "do not provide interest payments" is no refusal; "didn't provide details" is
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
     elif stance is None:
         return None
