@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 
 from . import nlp as language
 from .chunking import sentence_spans
-from .questions import named_spans
+from .questions import NOUN_TYPES, named_spans
 
 EXTRACTOR_VERSION = "statements-1"  # changes whenever what is extracted changes (stored statements are re-extracted)
 STANCES = ("deny", "confirm", "decline", "say", "claim", "accuse", "report", "warn")
@@ -309,7 +309,8 @@ def _verb_cue(token) -> _Cue | None:
     if any(c.tag_ == "TO" for c in token.children):
         return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
     deps = {c.dep_ for c in token.children}
-    if "auxpass" in deps and "agent" not in deps or lemma in ("say", "report") and \
+    # (an agentless passive names no speaker, except "could not be reached for comment", a refusal handled below)
+    if "auxpass" in deps and "agent" not in deps and lemma != "reach" or lemma in ("say", "report") and \
             any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
         return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
     quoted = _next_to_quote(token)
@@ -559,6 +560,10 @@ class _ArticleReader:
             return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         name = _strip_det(phrase(token))
+        described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
+        seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
+        if token.pos_ == "PROPN" and (described or seen):
+            return name, "person", True  # "Marcus Bell, a senior analyst", or "Okafor" after "Lena Okafor confirmed"
         return name, _kind(token, entity, name), True
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
