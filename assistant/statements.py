@@ -262,6 +262,11 @@ def _pronoun_kind(token) -> str | None:
     return None
 
 
+def _is_role(token) -> bool:
+    """A common noun naming what someone is ("spokesperson", "advisor"), not who."""
+    return token.pos_ == "NOUN" and (token.lemma_.lower() in _PERSON_ROLES or NOUN_TYPES.get(token.lemma_.lower()) == "person")
+
+
 def _negated(token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in token.children)
 
@@ -333,6 +338,8 @@ def _verb_cue(token) -> _Cue | None:
     elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
         return None
+    elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
+        return None  # "the family said goodbye"
     elif lemma in ("find", "conclude") and ("ccomp" not in deps or "dobj" in deps):
         return None  # "found that ...", not "found himself at the crossroads"
     content = _complement(token)
@@ -509,6 +516,8 @@ class _ArticleReader:
         doc = s.doc
         subject = cue.subject if cue.subject is not None else _expletive_source(cue.token)
         people = [p for p in conjuncts(subject) if not (p.pos_ == "PRON" and p.lower_ in ("who", "that", "which"))]
+        if people and people[0].pos_ == "PROPN":  # "Fernand Tchouameni, spokesperson and investment advisor": one
+            people = people[:1] + [p for p in people[1:] if not _is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(_pronoun_kind(p) for p in people):
@@ -583,7 +592,7 @@ class _ArticleReader:
         for back in range(s.index, max(-1, s.index - 1 - _LOOKBACK), -1):
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
-                        and len(st.speakers) == 1 and (st.speaker_kind == "person") == (need == "PERSON")]
+                        and len(st.speakers) == 1 and _could_be(st, need)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
             if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
@@ -640,6 +649,17 @@ def _person_named(token):
         if entity is not None:
             return entity
     return None
+
+
+def _could_be(statement: Statement, need: str) -> bool:
+    """Whether an earlier speaker can be what "he / she" ("PERSON") or "they / it" ("GROUP") refers to. The small
+    model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no organisation
+    word marks can be a person too."""
+    if need != "PERSON":
+        return statement.speaker_kind != "person"
+    words = set(re.findall(r"[a-z]+", statement.speaker.lower()))
+    return statement.speaker_kind == "person" or statement.speaker_kind in ("organization", "unknown") and \
+        len(words) <= 2 and statement.speaker[:1].isupper() and not words & (_GROUP_ROLES | _GOVERNMENT_WORDS | _PUBLICATION_WORDS)
 
 
 def _calls_false(doc) -> bool:
