@@ -34,7 +34,8 @@ from .lexical import tokenize
 from .nlp import parse
 from .questions import (REPORT_NOUNS, REPORT_VERBS, TIME_ORDER, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan,
                         named_spans)
-from .statements import PRONOUNS, UNRESOLVED_SPEAKER, Statement, statements_at
+from .reporting import PRONOUNS
+from .statements import UNRESOLVED_SPEAKER, Statement, statements_at
 
 READ_SENTENCES = 16  # best-scoring candidate sentences the reader parses
 ENTITY_SENTENCES = 30  # ... for an entity question (its answer is often named in several articles)

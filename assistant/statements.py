@@ -11,9 +11,9 @@ How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
   denied ..."; "..., said Bradley Bowman"; "X told Y that ..."; "an aide who said ..."), the object of "according to",
   the subject of a negated comment ("had no comment", "didn't respond", "not aware", "refrain from commenting",
   "no information to share"), or the giver of a "warning / denial / statement";
-- the stance is a small lexicon over the word's lemma (`STANCE_LEMMAS`), turned by negation ("did not respond" is
-  decline) and by fixed phrases ("called it false" is deny); a stance said through a pronoun ("Kirby told reporters
-  that he had no information to share") is the reporter's;
+- the stance is a small lexicon over the word's lemma (`reporting.STANCE_LEMMAS`), turned by negation ("did not
+  respond" is decline) and by fixed phrases ("called it false" is deny); a stance said through a pronoun ("Kirby told
+  reporters that he had no information to share") is the reporter's (`reporting.cues_of` reads each sentence);
 - joint subjects ("The CIA, Pentagon and National Security Agency") make one statement listing every speaker;
 - a pronoun or a role noun ("he", "they", "the spokesman", "the aide") is resolved to an earlier speaker with the same
   role noun, or to the nearest fitting name before it (the sentences before get named entities only, when needed);
@@ -32,7 +32,10 @@ from dataclasses import asdict, dataclass
 
 from . import nlp as language
 from .chunking import sentence_spans
-from .questions import named_spans
+from .questions import NOUN_TYPES, named_spans
+from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
+                        QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
+                        is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
 EXTRACTOR_VERSION = "statements-1"  # changes whenever what is extracted changes (stored statements are re-extracted)
 STANCES = ("deny", "confirm", "decline", "say", "claim", "accuse", "report", "warn")
@@ -40,51 +43,6 @@ SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymo
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
 UNRESOLVED_SPEAKER = "unidentified speaker"  # what `speaker` says when a pronoun could not be resolved
-
-# --- the lexicon -------------------------------------------------------------------------------------------
-STANCE_LEMMAS: dict[str, frozenset[str]] = {
-    "deny": frozenset("deny reject dismiss refute dispute rebut disavow".split()),
-    "confirm": frozenset("confirm acknowledge verify admit concede".split()),
-    "decline": frozenset("decline refuse refrain".split()),  # only with a comment-like complement (_DISCLOSE)
-    "accuse": frozenset("accuse blame".split()),
-    "claim": frozenset("claim allege assert insist contend argue maintain".split()),
-    "warn": frozenset("warn caution".split()),
-    "report": frozenset("report reveal conclude find".split()),
-    "say": frozenset("say tell state add explain note write announce comment respond reply vow pledge promise "
-                     "suggest call describe testify tweet".split()),
-}
-_STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() for lemma in lemmas}
-# Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
-_NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
-_NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
-                          "call describe tweet state".split())
-# What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
-_DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
-                      "specify share give speak talk address release return".split())
-# Nouns that carry a stance when someone gives them ("delivered a warning", "issued a denial").
-_STANCE_NOUNS = {"warning": "warn", "denial": "deny", "statement": "say", "accusation": "accuse",
-                 "allegation": "claim", "claim": "claim", "confirmation": "confirm"}
-_GIVING_VERBS = frozenset("deliver issue give make release offer level post send".split())
-# Nouns and adjectives that make a refusal when negated ("had no comment", "was not aware").
-_DECLINE_WORDS = frozenset("comment response reply information aware".split())
-# Words that turn "called / described / it is ..." into a denial.
-_FALSE_WORDS = frozenset("false untrue baseless unfounded fake groundless nonsense lie lies fabrication fabricated "
-                         "incorrect inaccurate absurd ridiculous".split())
-_NEGATIONS = frozenset("not n't never no".split())
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
-            "its": "GROUP", "them": "GROUP", "we": "GROUP", "us": "GROUP", "i": "PERSON", "me": "PERSON",
-            "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
-_PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
-                          "advisor analyst lawyer attorney representative officer minister".split())
-_GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
-                         "administration office".split())
-_GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "
-                              "congress senate parliament police army military intelligence cia fbi nsa agency "
-                              "council commission regulator court".split())
-_PUBLICATION_WORDS = frozenset("journal times post news newspaper magazine report article outlet publication paper "
-                               "reuters bloomberg ap press tribune guardian telegraph gazette herald wire".split())
-_ANONYMOUS_HEADS = frozenset("person people source sources official officials aide insider someone".split())
-_QUOTE_OPEN, _QUOTE_CLOSE = "“", "”"
 
 
 # --- the records -----------------------------------------------------------------------------------------
@@ -129,271 +87,6 @@ class ExtractionResult:
     skipped_beyond_limit: int
     extractor_version: str = EXTRACTOR_VERSION
 
-
-# --- cues ------------------------------------------------------------------------------------------------
-_IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "find": ("found",),
-              "make": ("made",), "give": ("gave", "given"), "speak": ("spoke", "spoken")}
-
-
-def _forms(lemma: str) -> set[str]:
-    """Every inflection a lemma can take in news text (over-generating is harmless: this only picks sentences)."""
-    stem = lemma[:-1] if lemma.endswith("e") else lemma
-    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", stem + "ing", lemma + "ing",
-             *_IRREGULAR.get(lemma, ())}
-    if re.search(r"[^aeiou]y$", lemma):
-        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
-    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", lemma):  # refer -> referred, admit -> admitted
-        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
-    return forms
-
-
-_CUE_FORMS = frozenset(form for lemma in (*_STANCE_OF_LEMMA, *_STANCE_NOUNS, "according")
-                       if lemma not in _NEEDS_THAT for form in _forms(lemma)) | _FALSE_WORDS
-_THAT_CUE_FORMS = frozenset(form for lemma in _NEEDS_THAT for form in _forms(lemma))
-_NEGATED_CUE_FORMS = frozenset(form for lemma in (*_DISCLOSE, *_DECLINE_WORDS, "reach") for form in _forms(lemma))
-_WORD = re.compile(r"[a-z]+")
-
-
-def has_reporting_cue(sentence: str) -> bool:
-    """Whether a sentence has words that can report a statement (the only sentences worth parsing): a form of the
-    stance lexicon; "found / concluded / stated" with a "that"; a comment-like word with a negation ("had no
-    comment", "didn't respond")."""
-    words = set(_WORD.findall(sentence.lower().replace("n’t", " not").replace("n't", " not")))
-    return not words.isdisjoint(_CUE_FORMS) or "that" in words and not words.isdisjoint(_THAT_CUE_FORMS) or \
-        not words.isdisjoint(_NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
-
-
-def _quotes(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the quoted words in `text` (inside curly or straight double quotes; an unclosed quote runs to
-    the end of the text, an unopened closing quote from its start)."""
-    found, opened = [], None
-    for match in re.finditer(r"[“”\"]", text):
-        mark = match.group()
-        if opened is None and (mark == _QUOTE_OPEN or mark == '"'):
-            opened = match.end()
-        elif opened is not None and (mark == _QUOTE_CLOSE or mark == '"'):
-            found.append((opened, match.start()))
-            opened = None
-        elif opened is None and mark == _QUOTE_CLOSE:
-            found.append((0, match.start()))
-    if opened is not None:
-        found.append((opened, len(text)))
-    return [(s, e) for s, e in found if text[s:e].strip()]
-
-
-# --- parse-tree helpers (shared with the reader) -----------------------------------------------------------
-def subject_of(verb):
-    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
-    a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
-    ..., who spoke ..., confirmed": parsed as the noun's clause)."""
-    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
-            (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
-        return verb.head
-    for token in [verb, *verb.ancestors][:3]:
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
-                return child
-            if child.dep_ == "agent":
-                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if inner is not None:
-                    return inner
-        if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
-            break
-    return None
-
-
-def conjuncts(token) -> list:
-    """The token and every conjunct coordinated with it ("The CIA, Pentagon and National Security Agency")."""
-    found = [token]
-    for child in token.children:
-        if child.dep_ == "conj":
-            found += conjuncts(child)
-    return found
-
-
-def phrase(token) -> str:
-    """A subject's phrase: its words up to the first comma after it, without its conjuncts, relative clauses and
-    prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
-    the situation"; "a spokesman for Altamira" keeps "for")."""
-    skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
-                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at"))
-            for t in c.subtree}
-    skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
-    comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
-    words = [t for t in token.subtree if t.i not in skip and (comma is None or t.i < comma)
-             and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
-    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
-
-
-def definite_role(token) -> bool:
-    """"the spokesman", "the company": a role noun that points back to someone named before (not "a spokesman for
-    Altamira", not "the Trump campaign")."""
-    return token.lemma_.lower() in _PERSON_ROLES | _GROUP_ROLES and \
-        all(c.dep_ in ("det", "punct") for c in token.children) and \
-        any(c.lower_ in ("the", "this", "that") for c in token.children)
-
-
-def fits(span, kind: str) -> bool:
-    """Whether a named span can be what a pronoun of `kind` ("PERSON" or "GROUP") refers to; an unlabelled run of
-    proper nouns ("Musk", which the small model often leaves unlabelled) fits either."""
-    if span.text.lower() in PRONOUNS:
-        return False  # "IT" or "US" as an antecedent of "he" (the small model leaves them unlabelled)
-    return not span.label_ or span.label_ in ({"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"})
-
-
-def is_pronoun(text: str) -> bool:
-    """Whether a speaker name is a bare personal pronoun ("he", "They"; not "US" or "IT", which are names)."""
-    return text.lower() in PRONOUNS and not (text.isupper() and len(text) > 1)
-
-
-def _pronoun_kind(token) -> str | None:
-    """"PERSON" or "GROUP" for a pronoun or a definite role noun that needs an antecedent, else None."""
-    if is_pronoun(token.text):
-        return PRONOUNS[token.lower_]
-    if definite_role(token):
-        return "PERSON" if token.lemma_.lower() in _PERSON_ROLES else "GROUP"
-    return None
-
-
-def _negated(token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in token.children)
-
-
-def _strip_det(text: str) -> str:
-    return re.sub(r"^(?:the|a|an|one)\s+", "", text.strip(), flags=re.IGNORECASE)
-
-
-# --- reading one parsed sentence ---------------------------------------------------------------------------
-@dataclass
-class _Cue:
-    """A reporting word found in a parsed sentence, before its speaker is named."""
-
-    token: object  # the word that carries the stance
-    anchor: object  # the verb whose subject is the speaker
-    stance: str
-    subject: object | None  # the subject token (None: the speaker comes from "with / from X", see _expletive_source)
-    content: tuple[int, int] | None  # token range (start, end) of what was said
-
-
-def _complement(token):
-    """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
-    or "of ..." for an accusation."""
-    children = list(token.children)
-    for dep in ("ccomp", "xcomp"):
-        found = next((c for c in children if c.dep_ == dep), None)
-        if found is not None:
-            return found.left_edge.i, found.right_edge.i + 1
-    obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
-    extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]
-    parts = [p for p in (obj, *extra) if p is not None]
-    if parts:
-        return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
-    return None
-
-
-def _verb_cue(token) -> _Cue | None:
-    lemma = token.lemma_.lower()
-    stance = _STANCE_OF_LEMMA.get(lemma)
-    negated = _negated(token)
-    if token.pos_ != "VERB" or any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
-        return None  # "as reported by The Journal" refers to a statement, it does not make one
-    deps = {c.dep_ for c in token.children}
-    quoted = any(t.text in "“”\"" for t in token.doc)
-    if stance == "decline":
-        withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
-                    for g in ([c] if c.dep_ == "xcomp" else [x for x in c.children if x.dep_ == "pcomp"])]
-        if not any(g.lemma_.lower() in _DISCLOSE for g in withheld):
-            return None  # "refused to allow Ukraine ..." is an act, not a refusal to comment
-    elif negated:
-        if lemma not in _DISCLOSE and lemma != "reach":
-            return None  # "did not deny" says nothing this lexicon can name
-        if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
-            return None
-        stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
-    elif stance is None:
-        return None
-    elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
-            not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
-        return None
-    elif lemma in ("find", "conclude") and "ccomp" not in deps:
-        return None
-    content = _complement(token)
-    if stance == "say" and lemma in ("call", "describe") and content is not None and \
-            any(t.lower_ in _FALSE_WORDS for t in token.doc[content[0]:content[1]]):
-        stance = "deny"  # "called the report false"
-    return _Cue(token, token, stance, subject_of(token), content)
-
-
-def _word_cues(token) -> _Cue | None:
-    """Stances carried by a noun or adjective: "had no comment", "not aware", "no information to share",
-    "delivered a warning", "according to X"."""
-    lemma = token.lemma_.lower()
-    head = token.head
-    if token.lower_ == "according":
-        to = next((c for c in token.children if c.lower_ == "to"), None)
-        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-        if source is None:
-            return None
-        clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
-        rest = [t.i for t in clause.subtree if not token.left_edge.i <= t.i <= token.right_edge.i]
-        return _Cue(token, token, "report", source, (min(rest), max(rest) + 1) if rest else None)
-    if lemma in _DECLINE_WORDS and token.pos_ in ("NOUN", "ADJ"):
-        if not (_negated(token) or head.lower_ == "no" or _negated(head) and head.pos_ in ("AUX", "VERB")):
-            return None
-        anchor = head if head.pos_ in ("VERB", "AUX") else token
-        return _Cue(token, anchor, "decline", subject_of(anchor), (anchor.left_edge.i, anchor.right_edge.i + 1))
-    if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
-        after = [t.i for t in token.subtree if t.i > token.i]
-        content = (min(after), max(after) + 1) if after else (token.i, token.i + 1)
-        return _Cue(token, head, _STANCE_NOUNS[lemma], subject_of(head), content)
-    return None
-
-
-def _cues(sentence) -> list[_Cue]:
-    """The reporting words of one parsed sentence with their subjects; a stance said through a pronoun under a
-    reporting verb ("X told reporters that he had no information to share") becomes the reporter's."""
-    found = []
-    for token in sentence:
-        cue = _verb_cue(token) if token.pos_ == "VERB" else None
-        cue = cue or _word_cues(token)
-        if cue is not None and cue.subject is None:
-            cue.subject = _repaired_subject(cue.anchor)
-        if cue is not None and (cue.subject is not None or cue.stance == "decline"):
-            found.append(cue)
-    merged = []
-    for cue in found:
-        outer = next((o for o in found if o is not cue and o.stance == "say" and o.subject is not None
-                      and any(c.dep_ == "ccomp" and cue.anchor in c.subtree for c in o.anchor.children)), None)
-        if outer is not None and cue.stance in ("deny", "decline", "confirm") and \
-                (cue.subject is None or cue.subject.pos_ == "PRON"):
-            outer.stance = cue.stance  # the reporter's own refusal or denial, reported through a pronoun
-            continue
-        merged.append(cue)
-    return [c for c in merged if c.subject is not None or _expletive_source(c.token) is not None]
-
-
-def _repaired_subject(anchor):
-    """A subject the small model lost: the proper noun just before the verb ("..., press secretary Karoline Leavitt
-    called"), or for a coordinated verb whose chain ends in a misparsed root, the first subject of the sentence
-    ("Musk appeared at a rally, sporting a ... hat and delivered a warning")."""
-    doc = anchor.doc
-    if anchor.i > 0 and doc[anchor.i - 1].pos_ == "PROPN":
-        return doc[anchor.i - 1]
-    if anchor.dep_ == "conj":
-        return next((t for t in doc if t.dep_ == "nsubj" and t.i < anchor.i and t.head.pos_ == "VERB"), None)
-    return None
-
-
-def _expletive_source(token):
-    """"There was no response to messages left with X and Tesla": who was asked (the object of "with / from")."""
-    for t in token.subtree:
-        if t.dep_ == "prep" and t.lower_ in ("with", "from"):
-            found = next((c for c in t.children if c.dep_ == "pobj"), None)
-            if found is not None:
-                return found
-    return None
-
-
 # --- reading an article ------------------------------------------------------------------------------------
 @dataclass
 class _Sentence:
@@ -401,8 +94,9 @@ class _Sentence:
     start: int
     end: int
     paragraph: int
-    quoted: bool  # the sentence lies (partly) inside a quotation
+    quoted: bool  # the sentence begins inside a quotation or with a quote mark (it may continue someone's words)
     opens_paragraph: bool
+    open_at_start: bool  # a quotation opened in an earlier sentence of the paragraph is still open
     doc: object = None  # the full parse (sentences with a cue) or named entities only (context)
 
 
@@ -415,10 +109,11 @@ def _sentences(body: str) -> list[_Sentence]:
             paragraph += 1
             open_quote = False
         text = body[start:end]
-        quoted = open_quote or any(mark in text for mark in "“”\"")
+        starts_open = open_quote
+        quoted = open_quote or text.lstrip().startswith(("“", '"'))
         for mark in re.findall(r"[“”]", text):
-            open_quote = mark == _QUOTE_OPEN
-        out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph))
+            open_quote = mark == QUOTE_OPEN
+        out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph, starts_open))
         previous_end = end
     return out
 
@@ -457,8 +152,8 @@ class _ArticleReader:
         by_sentence: dict[int, list[Statement]] = {}
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
-            quotes = _quotes(s.doc.text)
-            for cue in _cues(s.doc):
+            quotes = quoted_spans(s.doc.text, s.open_at_start)
+            for cue in cues_of(s.doc):
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
@@ -477,14 +172,20 @@ class _ArticleReader:
         return [st for index in sorted(by_sentence) for st in by_sentence[index]]
 
     # speakers ------------------------------------------------------------------------------------------
-    def _statement(self, s: _Sentence, cue: _Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
+    def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
         doc = s.doc
-        subject = cue.subject if cue.subject is not None else _expletive_source(cue.token)
+        subject = cue.subject if cue.subject is not None else expletive_source(cue.token)
         people = [p for p in conjuncts(subject) if not (p.pos_ == "PRON" and p.lower_ in ("who", "that", "which"))]
+        if people and people[0].pos_ == "PROPN":  # "Fernand Tchouameni, spokesperson and investment advisor": one
+            people = people[:1] + [p for p in people[1:] if not is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
-        if in_quote and any(_pronoun_kind(p) for p in people):
+        if in_quote and any(pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
+            return None  # "What exactly is Epic claiming?" asks, it does not report
+        if any(p.lower_ in NARRATORS for p in people):
+            return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
         names, kinds, resolved = [], [], True
         for person in people:
             name, kind, ok = self._speaker(person, s)
@@ -511,41 +212,62 @@ class _ArticleReader:
 
     def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool]:
         """(name, kind, resolved) of one subject token."""
-        need = _pronoun_kind(token)
+        need = pronoun_kind(token)
         if need is not None:
             found = self._antecedent(token, need, s)
             if found is not None:
                 return found
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
-            return _strip_det(phrase(token)), _kind_of_words(token.lemma_.lower()), False
+            return without_article(phrase(token)), _kind_of_words(token.lemma_.lower()), False
+        source = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                       for g in c.children if g.dep_ == "pobj"), None)
+        if token.lemma_.lower() in _CARRIERS and source is not None:
+            token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
+        person = _person_named(token)
+        if person is not None:
+            return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if entity is not None and entity.label_ == "PERSON":
-            return entity.text.removesuffix("’s").removesuffix("'s"), "person", True
-        name = _strip_det(phrase(token))
+        name = without_article(phrase(token))
+        described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
+        seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
+        if token.pos_ == "PROPN" and (described or seen):
+            return name, "person", True  # "Marcus Bell, a senior analyst", or "Okafor" after "Lena Okafor confirmed"
         return name, _kind(token, entity, name), True
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
-        """The earlier speaker with the same role noun, or the first fitting name in the nearest sentence before
-        (the same sentence first, then up to `_LOOKBACK` sentences, parsed for named entities only when needed)."""
+        """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
+        with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
+        before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
+        fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
+        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
                 if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
-        same = [span for span in named_spans(token.doc) if span.end <= token.i and fits(span, need)]
-        if same:
-            return _span_speaker(same, need)
-        for back in range(s.index - 1, max(-1, s.index - 1 - _LOOKBACK), -1):
+        unlabelled = None
+        # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
+        people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
+        for back in range(s.index, max(-1, s.index - 1 - _LOOKBACK), -1):
             earlier = self.sentences[back]
+            speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
+                        and len(st.speakers) == 1 and _could_be(st, need)]
+            if speakers:
+                return speakers[-1].speaker, speakers[-1].speaker_kind, True
             if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue
-            spans = [span for span in named_spans(earlier.doc) if fits(span, need)]
-            if spans:
-                return _span_speaker(spans, need)
-        return None
+            quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
+            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
+                     and (back < s.index or span.end <= token.i)
+                     and not any(a <= span.start_char < b for a, b in quoted)]
+            labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
+            if labelled:
+                return _span_speaker(labelled, need)
+            unlabelled = unlabelled or (spans[-1:] or None)
+        return _span_speaker(unlabelled, need) if unlabelled else None
 
     def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
@@ -557,26 +279,47 @@ class _ArticleReader:
         after = [st for st in same if st.start > s.start]
         source = before[-1] if before else after[0] if after else None
         text = self.body[s.start:s.end]
-        if source is None and s.opens_paragraph and text.lstrip().startswith((_QUOTE_OPEN, '"')):
+        if source is None and s.opens_paragraph and text.lstrip().startswith((QUOTE_OPEN, '"')):
             previous = [st for t in self.sentences if t.paragraph == s.paragraph - 1
                         for st in quoted_sources.get(t.index, [])]
             source = previous[-1] if previous else None
         if source is None:
             return None
-        quotes = _quotes(text) or [(0, len(text))]
+        quotes = quoted_spans(text) or [(0, len(text))]
         a, b = max(quotes, key=lambda q: q[1] - q[0])
-        stance = "deny" if s.doc is not None and _calls_false(s.doc) else "say"
+        stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
                          source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
                          text[a:b], s.start, s.end, s.start + a, s.start + b)
 
 
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
+_CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 
-def _calls_false(doc) -> bool:
-    """"It's all untrue": a copula whose predicate is a word of falsehood."""
-    return any(t.lower_ in _FALSE_WORDS and t.dep_ in ("acomp", "attr") and not _negated(t.head) for t in doc)
+def _person_named(token):
+    """The person a subject names: the PERSON entity covering it, or one in its compound or appositive words
+    ("Senate Majority Leader Chuck Schumer", "One resident named Sara")."""
+    doc = token.doc
+    near = [token, *[c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "npadvmod")],
+            *[g for c in token.children if c.dep_ == "acl" and c.lemma_.lower() in ("name", "call")
+              for g in c.children if g.dep_ in ("oprd", "dobj", "attr")]]
+    for word in near:
+        entity = next((e for e in doc.ents if e.start <= word.i < e.end and e.label_ == "PERSON"), None)
+        if entity is not None:
+            return entity
+    return None
+
+
+def _could_be(statement: Statement, need: str) -> bool:
+    """Whether an earlier speaker can be what "he / she" ("PERSON") or "they / it" ("GROUP") refers to. The small
+    model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no organisation
+    word marks can be a person too."""
+    if need != "PERSON":
+        return statement.speaker_kind != "person"
+    words = set(re.findall(r"[a-z]+", statement.speaker.lower()))
+    return statement.speaker_kind == "person" or statement.speaker_kind in ("organization", "unknown") and \
+        len(words) <= 2 and statement.speaker[:1].isupper() and not words & (GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS)
 
 
 def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
@@ -586,20 +329,20 @@ def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
     name = span.text.removesuffix("’s").removesuffix("'s")
     kind = {"PERSON": "person", "GPE": "government", "NORP": "government"}.get(span.label_) or \
         ("person" if need == "PERSON" else _kind_of_words(name.lower()))
-    return _strip_det(name), kind, True
+    return without_article(name), kind, True
 
 
 def _kind_of_words(text: str) -> str:
     words = set(re.findall(r"[a-z]+", text.lower()))
-    if words & _GOVERNMENT_WORDS:
+    if words & GOVERNMENT_WORDS:
         return "government"
-    if words & _PUBLICATION_WORDS:
+    if words & PUBLICATION_WORDS:
         return "publication"
-    if words & _ANONYMOUS_HEADS:
+    if words & ANONYMOUS_HEADS:
         return "anonymous"
-    if words & _PERSON_ROLES:
+    if words & PERSON_ROLES:
         return "person"
-    if words & _GROUP_ROLES:
+    if words & GROUP_ROLES:
         return "organization"
     return "unknown"
 
@@ -612,7 +355,7 @@ def _kind(token, entity, name: str) -> str:
     by_words = _kind_of_words(name)
     if label in ("ORG", "FAC", "WORK_OF_ART") or token.pos_ == "PROPN":
         return by_words if by_words in ("government", "publication") else "organization"
-    if token.lemma_.lower() in _ANONYMOUS_HEADS:
+    if token.lemma_.lower() in ANONYMOUS_HEADS:
         return "anonymous"
     return by_words
 

@@ -20,7 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 from assistant.articles import Article
-from assistant.statements import STANCES, UNRESOLVED_SPEAKER, extract_statements, is_pronoun
+from assistant.reporting import is_pronoun
+from assistant.statements import STANCES, UNRESOLVED_SPEAKER, extract_statements
 
 ARTICLES = Path("/work/shared/datasets/multihop-rag/articles.jsonl")
 SAMPLE_SEED = 13
