@@ -11,19 +11,9 @@ import re
 from dataclasses import dataclass
 
 from .questions import NOUN_TYPES
+from .stances import STANCE_LEMMAS
 
 # --- the lexicon -------------------------------------------------------------------------------------------
-STANCE_LEMMAS: dict[str, frozenset[str]] = {
-    "deny": frozenset("deny reject dismiss refute dispute rebut disavow".split()),
-    "confirm": frozenset("confirm acknowledge verify admit concede".split()),
-    "decline": frozenset("decline refuse refrain".split()),  # only with a comment-like complement (_DISCLOSE)
-    "accuse": frozenset("accuse blame".split()),
-    "claim": frozenset("claim allege assert insist contend argue maintain".split()),
-    "warn": frozenset("warn caution".split()),
-    "report": frozenset("report reveal conclude find".split()),
-    "say": frozenset("say tell state add explain note write announce comment respond reply vow pledge promise "
-                     "suggest call describe testify tweet".split()),
-}
 _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() for lemma in lemmas}
 # Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
 _NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue

@@ -15,16 +15,16 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from .articles import Article
 from .dates import day_range
-from .statements import EXTRACTOR_VERSION, STANCES, Statement
+from .stances import STANCES
+from .statements import EXTRACTOR_VERSION, Statement
 
-SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 DEFAULT_LIMIT = 50
 _PAGE = 5000
 _WORD = re.compile(r"[\w'’-]+")
@@ -32,49 +32,40 @@ _WORD = re.compile(r"[\w'’-]+")
 
 @dataclass(frozen=True)
 class StoredStatement:
-    """One statement as `assistant statements --json`, the Statements tab and `/statements` give it.
-
-    `body[start:end]` of the article is the sentence; `quote_start:quote_end` the quoted words (None for reported
-    speech). `score` is the similarity to `--about`'s topic (None without one)."""
+    """One statement as `assistant statements --json`, the Statements tab and `/statements` give it: the extractor's
+    record (`said`; its fields read as this object's: `stored.speaker`, `stored.start`, ...) with the article's title,
+    source and date. `body[start:end]` of the article is the sentence. `score` is the similarity to `--about`'s
+    topic (None without one)."""
 
     id: str
-    speaker: str
-    speakers: list[str]
-    speaker_as_written: str
-    speaker_resolved: bool
-    speaker_kind: str
-    stance: str
-    verb: str
-    statement: str
-    quote: str | None
-    article_id: str
+    said: Statement
     title: str
     source: str
     published_at: str
-    start: int
-    end: int
-    quote_start: int | None
-    quote_end: int | None
     score: float | None = None
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy and pickle look up special names: not the record's
+            raise AttributeError(name)
+        return getattr(self.said, name)
 
     @property
     def speaker_label(self) -> str:
         """The speaker as shown: every speaker of a joint subject ("Trump campaign and Kremlin"), else `speaker`."""
         return " and ".join(self.speakers) if len(self.speakers) > 1 else self.speaker
 
-    def as_statement(self) -> Statement:
-        """The extractor's record of this statement (what the reader reads)."""
-        return Statement(article_id=self.article_id, speaker=self.speaker, speakers=tuple(self.speakers),
-                         speaker_as_written=self.speaker_as_written, speaker_resolved=self.speaker_resolved,
-                         speaker_kind=self.speaker_kind, stance=self.stance, verb=self.verb, statement=self.statement,
-                         quote=self.quote, start=self.start, end=self.end, quote_start=self.quote_start,
-                         quote_end=self.quote_end)
-
     def as_dict(self) -> dict[str, Any]:
-        row = asdict(self)
-        if row["score"] is None:
-            del row["score"]
-        return row
+        """The flat JSON object (`score` only when ranked by a topic)."""
+        row = {"id": self.id, **self.said.as_dict(), "title": self.title, "source": self.source,
+               "published_at": self.published_at}
+        return row if self.score is None else {**row, "score": self.score}
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "StoredStatement":
+        """The inverse of `as_dict`."""
+        fields = {name: row[name] for name in Statement.__dataclass_fields__}
+        return cls(row["id"], Statement(**{**fields, "speakers": tuple(fields["speakers"])}), row["title"],
+                   row["source"], row["published_at"], row.get("score"))
 
 
 @dataclass(frozen=True)
@@ -126,16 +117,15 @@ def statement_records(article: Article, version: str, statements: Sequence[State
     return ids, texts, metadatas
 
 
-def _stored(statement_id_: str, text: str, meta: dict[str, Any], score: float | None = None) -> StoredStatement:
+def _stored(statement_id_: str, text: str, meta: dict[str, Any]) -> StoredStatement:
     quoted = bool(meta["has_quote"])
-    return StoredStatement(
-        id=statement_id_, speaker=meta["speaker"], speakers=json.loads(meta["speakers"]),
+    said = Statement(
+        article_id=meta["article_id"], speaker=meta["speaker"], speakers=tuple(json.loads(meta["speakers"])),
         speaker_as_written=meta["speaker_as_written"], speaker_resolved=bool(meta["speaker_resolved"]),
         speaker_kind=meta["speaker_kind"], stance=meta["stance"], verb=meta["verb"], statement=text,
-        quote=meta["quote"] if quoted else None, article_id=meta["article_id"], title=meta["title"],
-        source=meta["source"], published_at=meta["published_at"], start=meta["start"], end=meta["end"],
-        quote_start=meta["quote_start"] if quoted else None, quote_end=meta["quote_end"] if quoted else None,
-        score=None if score is None else round(score, 4))
+        quote=meta["quote"] if quoted else None, start=meta["start"], end=meta["end"],
+        quote_start=meta["quote_start"] if quoted else None, quote_end=meta["quote_end"] if quoted else None)
+    return StoredStatement(statement_id_, said, meta["title"], meta["source"], meta["published_at"])
 
 
 def _words(name: str) -> set[str]:
@@ -242,7 +232,7 @@ class StatementCollection:
             vectors = np.asarray([vector for _, vector, _ in found], dtype=np.float32)
             scores = vectors @ topic / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(topic) + 1e-9)
             order = np.argsort(-scores, kind="stable")[:query.limit]
-            return [StoredStatement(**{**asdict(found[i][0]), "score": round(float(scores[i]), 4)}) for i in order]
+            return [replace(found[i][0], score=round(float(scores[i]), 4)) for i in order]
         found.sort(key=lambda item: (-item[2], item[0].article_id, item[0].start))
         return [stored for stored, _, _ in found[:query.limit]]
 
@@ -255,7 +245,7 @@ class StatementCollection:
         got = self.collection.get(where={"$and": [{"article_id": article_id}, {"version": committed[0]},
                                                   {"extractor": committed[1]}]}, include=["metadatas", "documents"])
         stored = [_stored(sid, text, meta) for sid, meta, text in zip(got["ids"], got["metadatas"], got["documents"])]
-        return [one.as_statement() for one in sorted(stored, key=lambda one: one.start)]
+        return [one.said for one in sorted(stored, key=lambda one: one.start)]
 
     def count(self) -> dict[str, int]:
         """{stance: committed statements} over the whole index."""

@@ -37,8 +37,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-1"  # changes whenever what is extracted changes (stored statements are re-extracted)
-STANCES = ("deny", "confirm", "decline", "say", "claim", "accuse", "report", "warn")
+EXTRACTOR_VERSION = "statements-2"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -51,7 +50,7 @@ class Statement:
     """One attributed statement. `body[start:end]` is its sentence; `body[quote_start:quote_end] == quote` when it
     quotes (both None for reported speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one
     reads `UNRESOLVED_SPEAKER`), `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the
-    article wrote it. `stance` is one of `STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
+    article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
 
     article_id: str
     speaker: str

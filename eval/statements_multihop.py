@@ -21,7 +21,8 @@ from pathlib import Path
 
 from assistant.articles import Article
 from assistant.reporting import is_pronoun
-from assistant.statements import STANCES, UNRESOLVED_SPEAKER, extract_statements
+from assistant.stances import STANCES
+from assistant.statements import UNRESOLVED_SPEAKER, extract_statements
 
 ARTICLES = Path("/work/shared/datasets/multihop-rag/articles.jsonl")
 SAMPLE_SEED = 13

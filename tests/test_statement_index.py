@@ -142,7 +142,8 @@ def test_statements_written_before_a_crash_stay_invisible_and_repair_deletes_the
 def test_same_statement_from_several_outlets_is_grouped(seeded):
     index, _, _ = seeded
     one = find(index, stance="deny", speaker="Russia")[0]
-    elsewhere = replace(one, id="other", article_id="other-article", source="Reuters", title="Elsewhere")
+    elsewhere = replace(one, id="other", said=replace(one.said, article_id="other-article"), source="Reuters",
+                        title="Elsewhere")
     groups = group_reports([one, elsewhere, *find(index, stance="decline")])
     assert groups[0].outlets == ["Associated Press", "Reuters"] and len(groups[0].reports) == 2
 

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from assistant.reporting import is_pronoun
-from assistant.statements import (EXTRACTOR_VERSION, MAX_SENTENCE_CHARS, SPEAKER_KINDS, STANCES, UNRESOLVED_SPEAKER,
+from assistant.stances import STANCES
+from assistant.statements import (EXTRACTOR_VERSION, MAX_SENTENCE_CHARS, SPEAKER_KINDS, UNRESOLVED_SPEAKER,
                                   ExtractionResult, extract_statements, statements_at)
 from conftest import ROOT
 from eval.statements_eval import SEED_GOLD, read_jsonl, same_speaker, score

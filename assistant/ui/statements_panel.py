@@ -11,7 +11,7 @@ from __future__ import annotations
 import gradio as gr
 
 from ..statement_index import StatementGroup, StatementQuery, StoredStatement, group_reports
-from ..statements import STANCES
+from ..stances import STANCES
 from .context import PRIVATE, Context
 from .render import esc, highlight_passage
 
@@ -86,7 +86,7 @@ class StatementsPanel:
         index = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
         if not groups or index is None or index >= len(groups):
             return "", ""
-        reports = [StoredStatement(**row) for row in groups[index]]
+        reports = [StoredStatement.from_dict(row) for row in groups[index]]
         return self.passages_html(reports), self.speaker_html(reports[0])
 
     def passages_html(self, reports: list[StoredStatement]) -> str:
