@@ -8,7 +8,10 @@ Two collections:
   commit marker: chunks whose version differs from their article's record are invisible to readers
   and deleted by the next writer. Writing chunks first and the record last means a crash never
   leaves a half-indexed article. A `__state__` record holds a generation number that every write
-  bumps, so readers know when to refresh their caches (the lexical index).
+  bumps and the commit's id, so readers know when to reopen (the vector and lexical sides).
+
+The lexical side (`lexical.LexicalStore`, a tantivy index) is derived data written under the same commit:
+its documents for the next state are written before the article records and cleaned after (`_commit`).
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import offline
+from . import lexical, offline
 from .articles import Article
 from .chunking import Chunk, chunk_article
 from .config import Settings
@@ -261,6 +265,7 @@ class ArticleIndex:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._reopen_lock = threading.RLock()
+        self.lexical = lexical.LexicalStore(lexical.directory_for(settings))
         self._open(fresh=False)
 
     def _open(self, fresh: bool) -> None:
@@ -275,7 +280,7 @@ class ArticleIndex:
             chunks, articles = _ServerCollection(chunks, self.settings), _ServerCollection(articles, self.settings)
         # Threads still searching the old collections finish on them; the old System is freed when they drop it.
         self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
-        self._seen = self._read_generation()
+        self._seen = self._read_state()[0]
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -303,19 +308,26 @@ class ArticleIndex:
         return hashlib.sha1(f"{article.content_hash}:{self.settings.index_fingerprint()}".encode()).hexdigest()[:12]
 
     # --- reading ------------------------------------------------------------------------------
-    def _read_generation(self) -> int:
+    def _read_state(self) -> tuple[int, str]:
         got = self.article_collection.get(ids=[_STATE_ID], include=["metadatas"])
-        return int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+        if not got["ids"]:
+            return 0, ""
+        return int(got["metadatas"][0]["generation"]), str(got["metadatas"][0].get("commit", ""))
+
+    def committed_state(self) -> tuple[int, str]:
+        """(generation, commit id) of the last commit: they change whenever the committed contents change. In embedded
+        mode a generation that this object did not write (another process indexed) reopens the client first, so the
+        vector side sees it too."""
+        state = self._read_state()
+        if state[0] != self._seen and not self.settings.chroma_host:
+            with self._reopen_lock:
+                if state[0] != self._seen:
+                    self._open(fresh=True)
+        return state
 
     def generation(self) -> int:
-        """A number that changes whenever the committed contents change. In embedded mode a generation that this
-        object did not write (another process indexed) reopens the client first, so the vector side sees it too."""
-        generation = self._read_generation()
-        if generation != self._seen and not self.settings.chroma_host:
-            with self._reopen_lock:
-                if generation != self._seen:
-                    self._open(fresh=True)
-        return generation
+        """A number that changes whenever the committed contents change (`committed_state`)."""
+        return self.committed_state()[0]
 
     @contextmanager
     def _committing(self, state: dict[str, Any]) -> Iterator[None]:
@@ -414,20 +426,32 @@ class ArticleIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def mark_changed(self) -> None:
-        """Start a new generation without writing articles, for tools that write records straight into the
-        collections (the benchmark's synthetic scale-up): readers then rebuild their caches (the BM25 side)."""
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""], metadatas=[state])
-
     def _next_state(self) -> dict[str, Any]:
-        """The state record's metadata for the next generation; written in the same upsert as a commit,
-        so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
-        return {"kind": "state", "generation": self._read_generation() + 1}
+        """The state record's metadata for the next generation, with a new commit id; written in the same upsert as
+        a commit, so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
+        return {"kind": "state", "generation": self._read_state()[0] + 1, "commit": uuid.uuid4().hex}
+
+    def commit_articles(self, ids: list[str], documents: list[str], metadatas: list[dict[str, Any]],
+                        chunks: list[tuple[str, dict[str, Any], str]], retired: list[str]) -> None:
+        """The commit of a write (under the write lock; the chunks' vectors are already in Chroma), in three steps:
+        1. derived data for the next state: the lexical documents of `chunks` (id, metadata, stored text) and the
+           retirement of the older versions of `retired` articles (`LexicalStore.prepare`);
+        2. the commit point: one Chroma upsert of the article records (`ids`, `documents`, `metadatas`: an
+           article's record, or a tombstone for a removal) with the next state record;
+        3. cleaning the derived data of what the commit retired (`LexicalStore.finish`).
+        A crash before 2 leaves derived data that no reader applies and the next writer's `repair` drops."""
+        state = self._next_state()
+        committed = (state["generation"], state["commit"])
+        self.lexical.prepare(committed, chunks, retired)
+        with self._committing(state):
+            self.article_collection.upsert(
+                ids=ids + [_STATE_ID], embeddings=[_placeholder_vector(article_id) for article_id in ids] + [[0.5, 0.5]],
+                documents=documents + [""], metadatas=metadatas + [state])
+        self.lexical.finish(committed)
 
     def repair(self) -> int:
-        """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
+        """Delete chunks that no committed article version owns (left by an interrupted run), and bring the lexical
+        side to the committed state (`LexicalStore.repair`); returns how many chunks were deleted."""
         versions = self.committed_versions()
         orphans: list[str] = []
         offset = 0
@@ -443,6 +467,7 @@ class ArticleIndex:
         tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
         if tombstones:  # records of removals interrupted after their commit
             self.article_collection.delete(ids=tombstones)
+        self.lexical.repair(self._read_state(), self.committed_chunks)
         return len(orphans)
 
     def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
@@ -519,16 +544,10 @@ class ArticleIndex:
             run.embedded(len(piece))
         with _server_errors(self.settings):
             self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
-        # Commit, in one write with the next generation: the article records name the new versions.
-        # Then the old versions' chunks become orphans.
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(
-                ids=[article.id for article, *_ in batch] + [_STATE_ID],
-                embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
-                documents=[article.body for article, *_ in batch] + [""],
-                metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
-                + [state])
+        # Commit: the article records name the new versions. Then the old versions' chunks become orphans.
+        self.commit_articles([article.id for article, *_ in batch], [article.body for article, *_ in batch],
+                             [self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch],
+                             list(zip(ids, metadatas, texts)), [article.id for article, _, _, previous in batch if previous])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
@@ -556,13 +575,9 @@ class ArticleIndex:
             present = {article_id for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"}
             removed = [article_id for article_id in dict.fromkeys(article_ids) if article_id in present]
             if removed:
-                # The commit, in one write with the next generation: the records become tombstones that no reader
-                # sees, so the chunks are orphans from here on. Then the chunks and the tombstones are deleted.
-                state = self._next_state()
-                with self._committing(state):
-                    self.article_collection.upsert(
-                        ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
-                        documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [state])
+                # The commit: the records become tombstones that no reader sees, so the chunks are orphans from
+                # here on. Then the chunks and the tombstones are deleted.
+                self.commit_articles(removed, [""] * len(removed), [{"kind": "removed"}] * len(removed), [], removed)
                 self._delete_chunks_except(removed, set())
                 self.article_collection.delete(ids=removed)
             return removed, [article_id for article_id in article_ids if article_id not in present]
