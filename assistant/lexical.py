@@ -257,7 +257,10 @@ class LexicalStore:
 
     # --- writing (under the store's write lock) -----------------------------------------------------------
     def _writer(self) -> tantivy.IndexWriter:
-        return self._open(create=True).writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+        """A writer, after removing the files a killed writer left (a rerun would otherwise collide with them)."""
+        writer = self._open(create=True).writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+        writer.garbage_collect_files()
+        return writer
 
     @staticmethod
     def _commit_record(writer: tantivy.IndexWriter, state: tuple[int, str]) -> None:
@@ -279,9 +282,9 @@ class LexicalStore:
     def finish(self, state: tuple[int, str]) -> None:
         """After the Chroma commit of `state`: delete what its retire markers retire, the markers and old commit
         records (a crash before this leaves markers that readers still apply and `repair` finishes)."""
+        writer = self._writer()
         index = self._open(create=True)
         index.reload()
-        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
         self._apply_markers(index.searcher(), writer, state[0])
         writer.delete_documents_by_query(_all(_term("kind", "commit"), _gen_range(None, state[0] - KEPT_COMMITS)))
         writer.commit()
@@ -306,11 +309,10 @@ class LexicalStore:
         except (LexicalUnreadable, LexicalBehind) as problem:
             self.rebuild(state, committed_chunks, problem)
             return
-        if state[0] == 0:
-            return
+        writer = self._writer()
         index = self._open(create=True)
+        index.reload()
         searcher = index.searcher()
-        writer = index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
         writer.delete_documents_by_query(_gen_range(state[0] + 1, None))
         self._apply_markers(searcher, writer, state[0])
         writer.commit()

@@ -164,10 +164,11 @@ class HybridRetriever(BaseRetriever):
         values.update(overrides)
         return cls(index=index, **values)
 
-    def lexical_index(self) -> lexical.Snapshot:
-        """The lexical side at the store's committed state, reopened after a commit (by one thread; the others wait)."""
+    def lexical_index(self, state: tuple[int, str] | None = None) -> lexical.Snapshot:
+        """The lexical side at the store's committed state (`state`, if just read), reopened after a commit (by one
+        thread; the others wait)."""
         cached = self._lexical
-        if cached is not None and cached.state == self.index.committed_state():
+        if cached is not None and cached.state == (state or self.index.committed_state()):
             return cached
         with self._refreshing:
             self._lexical = lexical.current(self.index, self._lexical)
@@ -182,8 +183,11 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        lex = self.lexical_index()
-        timings["lexical_refresh"] = (time.perf_counter() - started) * 1000
+        state = self.index.committed_state()  # reopens an embedded Chroma client after another process's commit
+        t0 = time.perf_counter()
+        lex = self.lexical_index(state)
+        timings["state"] = (t0 - started) * 1000
+        timings["lexical_refresh"] = (time.perf_counter() - t0) * 1000
         if filters is None:
             filters = filters_from_question(query, lex.known_sources) if self.question_filters else Filters()
         pool = max(self.candidates, k * 4)

@@ -33,7 +33,7 @@ def environment() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "load_avg_start": [round(x, 2) for x in os.getloadavg()], "git_commit": commit or None,
-            "versions": {name: version(name) for name in ("chromadb", "langchain-chroma", "sentence-transformers", "torch", "bm25s")}}
+            "versions": {name: version(name) for name in ("chromadb", "langchain-chroma", "sentence-transformers", "torch", "tantivy")}}
 
 
 def main() -> int:

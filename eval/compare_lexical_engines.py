@@ -6,8 +6,9 @@ Reads the committed chunks of an existing index (e.g. the one `assistant eval` b
 texts in each engine and ranks them by BM25 for every dev question (lexical only, no filters, top 10). Prints
 Hits@10 / MRR@10, build time, query p50 / p95, and the same latencies on N perturbed copies of the chunks
 (copy r: every other word of a chunk's second half dropped, so terms and lengths vary like news text), the
-size the scale benchmark reaches at 100x. bm25s is the engine of the time before; `tantivy` uses the analyzer
-of `assistant.lexical`; SQLite FTS5 uses its `porter unicode61` tokenizer and `bm25()`.
+size the scale benchmark reaches at 10x with `--copies 10`. bm25s (with PyStemmer; the engine of the time before,
+no longer a dependency: `pip install bm25s==0.3.16 PyStemmer==3.1.0` to include it) rebuilds from all chunks;
+`tantivy` uses the analyzer of `assistant.lexical`; SQLite FTS5 uses its `porter unicode61` tokenizer and `bm25()`.
 """
 from __future__ import annotations
 
