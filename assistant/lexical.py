@@ -363,7 +363,7 @@ def current(index: ArticleIndex, cached: Snapshot | None = None) -> Snapshot:
     """The lexical side at the store's committed state: `cached` when nothing was committed since, else a reopened
     snapshot; an index that is missing, unreadable or behind is rebuilt first (under the write lock, so never
     while an indexer writes; it waits for one that is running)."""
-    state = index.committed_state()
+    state = index.committed_state(wait=False)
     if cached is not None and cached.state == state:
         return cached
     store = index.lexical
@@ -374,7 +374,7 @@ def current(index: ArticleIndex, cached: Snapshot | None = None) -> Snapshot:
             break
         if found is not None:
             return found
-        state = index.committed_state()
+        state = index.committed_state(wait=False)
     with index.write_lock():
         index.repair()  # re-checks under the lock: another process may have rebuilt it meanwhile
     state = index.committed_state()

@@ -168,7 +168,7 @@ class HybridRetriever(BaseRetriever):
         """The lexical side at the store's committed state (`state`, if just read), reopened after a commit (by one
         thread; the others wait)."""
         cached = self._lexical
-        if cached is not None and cached.state == (state or self.index.committed_state()):
+        if cached is not None and cached.state == (state or self.index.committed_state(wait=False)):
             return cached
         with self._refreshing:
             self._lexical = lexical.current(self.index, self._lexical)
@@ -183,7 +183,7 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        state = self.index.committed_state()  # reopens an embedded Chroma client after another process's commit
+        state = self.index.committed_state(wait=False)  # after another process's commit: reopens Chroma in the background
         t0 = time.perf_counter()
         lex = self.lexical_index(state)
         timings["state"] = (t0 - started) * 1000

@@ -259,17 +259,25 @@ class ArticleIndex:
     """The article store. Reading is safe at any time and from any thread; writing takes an exclusive lock on the index.
 
     In embedded mode chromadb keeps a process's vector index in memory, so it would not see vectors that another
-    process (`assistant index`) writes; `generation()` reopens the client when it reads a generation that this
+    process (`assistant index`) writes; `committed_state()` reopens the client when it reads a generation that this
     object did not write, so readers that check it before searching (the retriever does) see them too."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._reopen_lock = threading.RLock()
         self.lexical = lexical.LexicalStore(lexical.directory_for(settings))
+        self._reopening: threading.Thread | None = None
         self._open(fresh=False)
 
     def _open(self, fresh: bool) -> None:
         """Open the client and collections (`fresh`: on a new embedded System); `_seen` is the generation they show."""
+        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
+        self.client, self.chunk_collection, self.article_collection = self._connect(fresh)
+        self._vectorstore = None
+        self._seen = self._read_state()[0]
+
+    def _connect(self, fresh: bool) -> tuple[Any, Any, Any]:
+        """A client and its (chunk, article) collections."""
         prefix = self.settings.collection_prefix
         with _opening(self.settings), _server_errors(self.settings):
             client = make_client(self.settings, fresh)
@@ -278,9 +286,25 @@ class ArticleIndex:
             articles = client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
         if self.settings.chroma_host:
             chunks, articles = _ServerCollection(chunks, self.settings), _ServerCollection(articles, self.settings)
-        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
-        self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
-        self._seen = self._read_state()[0]
+        return client, chunks, articles
+
+    def _reopen_and_load(self) -> None:
+        """Open a fresh client, load its vector index (one query) and swap it in, unless this object has meanwhile
+        reopened or written a later generation itself."""
+        try:
+            client, chunks, articles = self._connect(fresh=True)
+            got = articles.get(ids=[_STATE_ID], include=["metadatas"])
+            generation = int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+            sample = chunks.get(limit=1, include=["embeddings"])
+            if sample["ids"]:
+                chunks.query(query_embeddings=[sample["embeddings"][0]], n_results=1, include=[])
+        except Exception:  # noqa: BLE001 - the next committed_state() tries again
+            log.exception("reopening the Chroma index in the background failed")
+            return
+        with self._reopen_lock:
+            if generation > self._seen:
+                self.client, self.chunk_collection, self.article_collection = client, chunks, articles
+                self._vectorstore, self._seen = None, generation
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -314,15 +338,22 @@ class ArticleIndex:
             return 0, ""
         return int(got["metadatas"][0]["generation"]), str(got["metadatas"][0].get("commit", ""))
 
-    def committed_state(self) -> tuple[int, str]:
+    def committed_state(self, wait: bool = True) -> tuple[int, str]:
         """(generation, commit id) of the last commit: they change whenever the committed contents change. In embedded
-        mode a generation that this object did not write (another process indexed) reopens the client first, so the
-        vector side sees it too."""
+        mode a generation that this object did not write (another process indexed) reopens the client so that the
+        vector side sees it too: before returning (`wait`; writers need that), or else in a background thread that
+        swaps the new client in once it has loaded its vector index (readers: loading takes seconds at 500k chunks;
+        until then dense search misses only the newest chunks, and the lexical side, which decides what is visible
+        and already shows them, is not held up)."""
         state = self._read_state()
         if state[0] != self._seen and not self.settings.chroma_host:
             with self._reopen_lock:
                 if state[0] != self._seen:
-                    self._open(fresh=True)
+                    if wait:
+                        self._open(fresh=True)
+                    elif self._reopening is None or not self._reopening.is_alive():
+                        self._reopening = threading.Thread(target=self._reopen_and_load, name="chroma-reopen", daemon=True)
+                        self._reopening.start()
         return state
 
     def generation(self) -> int:
