@@ -147,8 +147,16 @@ class Snapshot:
     def generation(self) -> int:
         return self.state[0]
 
-    def _visible(self, *clauses: tantivy.Query) -> tantivy.Query:
-        return _all(_quiet(_term("kind", "chunk")), *clauses, excluded=self.hidden)
+    def _visible(self, query: tantivy.Query, *filters: tantivy.Query) -> tantivy.Query:
+        """`query` (which matches chunk documents only) restricted to the visible documents that pass `filters`; left
+        as it is when nothing is hidden and nothing filtered, so that tantivy's top-k pruning (block-max WAND) of a
+        plain disjunction of terms applies."""
+        if not filters and not self.hidden:
+            return query
+        return _all(query, *filters, excluded=self.hidden)
+
+    def _all_chunks(self) -> tantivy.Query:
+        return self._visible(_quiet(_term("kind", "chunk")))
 
     def _hits(self, query: tantivy.Query, limit: int) -> list[Hit]:
         if self.searcher is None or limit <= 0:
@@ -179,7 +187,7 @@ class Snapshot:
         """Every visible chunk id (for checks; reads the whole index)."""
         if self.searcher is None:
             return []
-        found = self.searcher.search(self._visible(tantivy.Query.all_query()), max(self.searcher.num_docs, 1),
+        found = self.searcher.search(self._all_chunks(), max(self.searcher.num_docs, 1),
                                      count=False, order_by_field="chunk_id").hits
         return [chunk_id for chunk_id, _ in found]
 
@@ -188,7 +196,7 @@ class Snapshot:
         """The distinct non-empty source names of the visible chunks, sorted (computed once per snapshot)."""
         if self.searcher is None:
             return []
-        result = self.searcher.aggregate(self._visible(tantivy.Query.all_query()),
+        result = self.searcher.aggregate(self._all_chunks(),
                                          {"sources": {"terms": {"field": "source", "size": 1_000_000}}})
         return sorted(bucket["key"] for bucket in result["sources"]["buckets"] if bucket["key"])
 
