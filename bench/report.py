@@ -66,7 +66,9 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
     for p in sc.get("points", []) + sc.get("extrapolated", []):
         rows.append((f"scale {p['multiple']}x ({p['chunks']:,} chunks)",
                      f"p95 {_n(p.get('p95_ms'))} ms (w/o embedding {_n(p['search_p95_ms'])}), RSS {_n(p['peak_rss_mb'], '.0f')} MiB, "
-                     f"disk {_n(p['disk_mb'], '.0f')} MiB", "measured" if p["measured"] else "extrapolated"))
+                     f"disk {_n(p['disk_mb'], '.0f')} MiB"
+                     + (f", freshness {_n(p['freshness_ms'])} ms, cold first query {_n(p['cold_first_query_ms'])} ms"
+                        if p["measured"] else ""), "measured" if p["measured"] else "extrapolated"))
     if sc.get("limits", {}).get("first"):
         rows.append(("single machine enough up to", f"~{sc['limits']['first']:,} chunks", "then Chroma server mode"))
     for name, value in results.items():
