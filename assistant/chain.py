@@ -87,7 +87,7 @@ class Assistant:
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load now what the first question would otherwise wait for: the embedding model, the BM25 side, the
+        """Load now what the first question would otherwise wait for: the embedding model, the lexical side, the
         default generator and the modules the chain imports on first use (by answering one throwaway question)."""
         self.chain(self.settings.generator)
         self.ask("What did the spokesperson say about the report?")

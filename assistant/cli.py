@@ -28,7 +28,6 @@ def _print_json(value) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from . import lexical
     from .articles import load_paths
     from .store import ArticleIndex, IndexReport
 
@@ -49,8 +48,6 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     index.index_articles(articles(), report, on_article=lambda article, status: progress.update(1), on_wait=on_wait)
     progress.close()
-    if report.added or report.updated:
-        lexical.current(index)  # rebuild and save the BM25 side now, not on the chat's next question
     if args.json:
         _print_json(report.as_dict())
     else:
@@ -76,13 +73,10 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from . import lexical
     from .store import ArticleIndex
 
     index = ArticleIndex(_settings(args))
     removed, missing = index.remove(args.ids)
-    if removed:
-        lexical.current(index)
     for article_id in removed:
         print(f"removed {article_id}")
     for article_id in missing:

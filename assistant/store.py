@@ -1,16 +1,19 @@
 """Where articles are stored: chunk vectors and article records in ChromaDB (embedded or a `chroma run` server).
 
-Two collections:
+Three collections:
 - `<prefix>_chunks`: one record per chunk (document = the embedded text, metadata = article id,
   version, offsets, title, source, date), embedded with the LangChain embeddings and searched through
   LangChain's `Chroma` vector store.
 - `<prefix>_articles`: one record per article (document = the body). An article's record is its
   commit marker: chunks whose version differs from their article's record are invisible to readers
-  and deleted by the next writer.
-- `<prefix>_statements`: the articles' attributed statements (`statement_index`), written with the chunks and
-  committed by the same record, which names the extractor version that wrote them. Writing chunks first and the record last means a crash never
+  and deleted by the next writer. Writing chunks first and the record last means a crash never
   leaves a half-indexed article. A `__state__` record holds a generation number that every write
-  bumps, so readers know when to refresh their caches (the lexical index).
+  bumps and the commit's id, so readers know when to reopen (the vector and lexical sides).
+- `<prefix>_statements`: the articles' attributed statements (`statement_index`), written with the chunks and
+  committed by the same record, which names the extractor version that wrote them.
+
+The lexical side (`lexical.LexicalStore`, a tantivy index) is derived data written under the same commit:
+its documents for the next state are written before the article records and cleaned after (`commit_articles`).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import offline
+from . import lexical, offline
 from .articles import Article
 from .chunking import Chunk, chunk_article
 from .config import Settings
@@ -249,16 +253,27 @@ class ArticleIndex:
     """The article store. Reading is safe at any time and from any thread; writing takes an exclusive lock on the index.
 
     In embedded mode chromadb keeps a process's vector index in memory, so it would not see vectors that another
-    process (`assistant index`) writes; `generation()` reopens the client when it reads a generation that this
+    process (`assistant index`) writes; `committed_state()` reopens the client when it reads a generation that this
     object did not write, so readers that check it before searching (the retriever does) see them too."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._reopen_lock = threading.RLock()
+        self.lexical = lexical.LexicalStore(lexical.directory_for(settings))
+        self._reopening: threading.Thread | None = None
         self._open(fresh=False)
 
     def _open(self, fresh: bool) -> None:
         """Open the client and collections (`fresh`: on a new embedded System); `_seen` is the generation they show."""
+        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
+        self.client, self.chunk_collection, self.article_collection, statements = self._connect(fresh)
+        self.statements = StatementCollection(statements, self.committed_statement_versions,
+                                              self.committed_statement_version)
+        self._vectorstore = None
+        self._seen = self._read_state()[0]
+
+    def _connect(self, fresh: bool) -> tuple[Any, Any, Any, Any]:
+        """A client and its (chunk, article, statement) collections."""
         prefix = self.settings.collection_prefix
         with _opening(self.settings), _server_errors(self.settings):
             client = make_client(self.settings, fresh)
@@ -270,10 +285,27 @@ class ArticleIndex:
         if self.settings.chroma_host:
             chunks, articles, statements = (_ServerCollection(collection, self.settings)
                                             for collection in (chunks, articles, statements))
-        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
-        self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
-        self.statements = StatementCollection(statements, self.committed_statement_versions, self.committed_statement_version)
-        self._seen = self._read_generation()
+        return client, chunks, articles, statements
+
+    def _reopen_and_load(self) -> None:
+        """Open a fresh client, load its vector index (one query) and swap it in, unless this object has meanwhile
+        reopened or written a later generation itself."""
+        try:
+            client, chunks, articles, statements = self._connect(fresh=True)
+            got = articles.get(ids=[_STATE_ID], include=["metadatas"])
+            generation = int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+            sample = chunks.get(limit=1, include=["embeddings"])
+            if sample["ids"]:
+                chunks.query(query_embeddings=[sample["embeddings"][0]], n_results=1, include=[])
+        except Exception:  # noqa: BLE001 - the next committed_state() tries again
+            log.exception("reopening the Chroma index in the background failed")
+            return
+        with self._reopen_lock:
+            if generation > self._seen:
+                self.client, self.chunk_collection, self.article_collection = client, chunks, articles
+                self.statements = StatementCollection(statements, self.committed_statement_versions,
+                                                      self.committed_statement_version)
+                self._vectorstore, self._seen = None, generation
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -301,19 +333,33 @@ class ArticleIndex:
         return hashlib.sha1(f"{article.content_hash}:{self.settings.index_fingerprint()}".encode()).hexdigest()[:12]
 
     # --- reading ------------------------------------------------------------------------------
-    def _read_generation(self) -> int:
+    def _read_state(self) -> tuple[int, str]:
         got = self.article_collection.get(ids=[_STATE_ID], include=["metadatas"])
-        return int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+        if not got["ids"]:
+            return 0, ""
+        return int(got["metadatas"][0]["generation"]), str(got["metadatas"][0].get("commit", ""))
+
+    def committed_state(self, wait: bool = True) -> tuple[int, str]:
+        """(generation, commit id) of the last commit: they change whenever the committed contents change. In embedded
+        mode a generation that this object did not write (another process indexed) reopens the client so that the
+        vector side sees it too: before returning (`wait`; writers need that), or else in a background thread that
+        swaps the new client in once it has loaded its vector index (readers: loading takes seconds at 500k chunks;
+        until then dense search misses only the newest chunks, and the lexical side, which decides what is visible
+        and already shows them, is not held up)."""
+        state = self._read_state()
+        if state[0] != self._seen and not self.settings.chroma_host:
+            with self._reopen_lock:
+                if state[0] != self._seen:
+                    if wait:
+                        self._open(fresh=True)
+                    elif self._reopening is None or not self._reopening.is_alive():
+                        self._reopening = threading.Thread(target=self._reopen_and_load, name="chroma-reopen", daemon=True)
+                        self._reopening.start()
+        return state
 
     def generation(self) -> int:
-        """A number that changes whenever the committed contents change. In embedded mode a generation that this
-        object did not write (another process indexed) reopens the client first, so the vector side sees it too."""
-        generation = self._read_generation()
-        if generation != self._seen and not self.settings.chroma_host:
-            with self._reopen_lock:
-                if generation != self._seen:
-                    self._open(fresh=True)
-        return generation
+        """A number that changes whenever the committed contents change (`committed_state`)."""
+        return self.committed_state()[0]
 
     @contextmanager
     def _committing(self, state: dict[str, Any]) -> Iterator[None]:
@@ -428,21 +474,32 @@ class ArticleIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def mark_changed(self) -> None:
-        """Start a new generation without writing articles, for tools that write records straight into the
-        collections (the benchmark's synthetic scale-up): readers then rebuild their caches (the BM25 side)."""
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""], metadatas=[state])
-
     def _next_state(self) -> dict[str, Any]:
-        """The state record's metadata for the next generation; written in the same upsert as a commit,
-        so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
-        return {"kind": "state", "generation": self._read_generation() + 1}
+        """The state record's metadata for the next generation, with a new commit id; written in the same upsert as
+        a commit, so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
+        return {"kind": "state", "generation": self._read_state()[0] + 1, "commit": uuid.uuid4().hex}
+
+    def commit_articles(self, ids: list[str], documents: list[str], metadatas: list[dict[str, Any]],
+                        chunks: list[tuple[str, dict[str, Any], str]], retired: list[str]) -> None:
+        """The commit of a write (under the write lock; the chunks' vectors are already in Chroma), in three steps:
+        1. derived data for the next state: the lexical documents of `chunks` (id, metadata, stored text) and the
+           retirement of the older versions of `retired` articles (`LexicalStore.prepare`);
+        2. the commit point: one Chroma upsert of the article records (`ids`, `documents`, `metadatas`: an
+           article's record, or a tombstone for a removal) with the next state record;
+        3. cleaning the derived data of what the commit retired (`LexicalStore.finish`).
+        A crash before 2 leaves derived data that no reader applies and the next writer's `repair` drops."""
+        state = self._next_state()
+        committed = (state["generation"], state["commit"])
+        self.lexical.prepare(committed, chunks, retired)
+        with self._committing(state):
+            self.article_collection.upsert(
+                ids=ids + [_STATE_ID], embeddings=[_placeholder_vector(article_id) for article_id in ids] + [[0.5, 0.5]],
+                documents=documents + [""], metadatas=metadatas + [state])
+        self.lexical.finish(committed)
 
     def repair(self) -> int:
-        """Delete chunks (and statements) that no committed article version owns (left by an interrupted run);
-        returns how many chunks."""
+        """Delete chunks and statements that no committed article version owns (left by an interrupted run), and bring
+        the lexical side to the committed state (`LexicalStore.repair`); returns how many chunks were deleted."""
         versions = self.committed_versions()
         orphans: list[str] = []
         offset = 0
@@ -459,6 +516,7 @@ class ArticleIndex:
         tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
         if tombstones:  # records of removals interrupted after their commit
             self.article_collection.delete(ids=tombstones)
+        self.lexical.repair(self._read_state(), self.committed_chunks)
         return len(orphans)
 
     def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
@@ -562,13 +620,9 @@ class ArticleIndex:
         written = self._statement_records([(article, version, found) for article, version, found, _ in extracted], report)
         got = self.article_collection.get(ids=[article.id for article, *_ in extracted], include=["metadatas", "documents"])
         extractor_of = {article.id: extractor for article, _, _, extractor in extracted}
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(
-                ids=got["ids"] + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in got["ids"]] + [[0.5, 0.5]],
-                documents=got["documents"] + [""],
-                metadatas=[{**meta, "statements": extractor_of[article_id]}
-                           for article_id, meta in zip(got["ids"], got["metadatas"])] + [state])
+        self.commit_articles(got["ids"], got["documents"], [{**meta, "statements": extractor_of[article_id]}
+                                                            for article_id, meta in zip(got["ids"], got["metadatas"])],
+                             [], [])
         self.statements.delete_except(got["ids"], set(written))
         report.reextracted += len(got["ids"])
 
@@ -591,16 +645,12 @@ class ArticleIndex:
         extracted = {article.id: self._extract(article, report) for article, *_ in batch}
         written = self._statement_records([(article, version, extracted[article.id][0])
                                            for article, version, *_ in batch], report)
-        # Commit, in one write with the next generation: the article records name the new versions.
-        # Then the old versions' chunks and statements become orphans.
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(
-                ids=[article.id for article, *_ in batch] + [_STATE_ID],
-                embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
-                documents=[article.body for article, *_ in batch] + [""],
-                metadatas=[self._article_metadata(article, version, len(chunks), extracted[article.id][1])
-                           for article, version, chunks, _ in batch] + [state])
+        # Commit: the article records name the new versions. Then the old versions' chunks and statements become
+        # orphans.
+        self.commit_articles([article.id for article, *_ in batch], [article.body for article, *_ in batch],
+                             [self._article_metadata(article, version, len(chunks), extracted[article.id][1])
+                              for article, version, chunks, _ in batch],
+                             list(zip(ids, metadatas, texts)), [article.id for article, _, _, previous in batch if previous])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
@@ -629,13 +679,9 @@ class ArticleIndex:
             present = {article_id for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"}
             removed = [article_id for article_id in dict.fromkeys(article_ids) if article_id in present]
             if removed:
-                # The commit, in one write with the next generation: the records become tombstones that no reader
-                # sees, so the chunks are orphans from here on. Then the chunks and the tombstones are deleted.
-                state = self._next_state()
-                with self._committing(state):
-                    self.article_collection.upsert(
-                        ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
-                        documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [state])
+                # The commit: the records become tombstones that no reader sees, so the chunks are orphans from
+                # here on. Then the chunks and the tombstones are deleted.
+                self.commit_articles(removed, [""] * len(removed), [{"kind": "removed"}] * len(removed), [], removed)
                 self._delete_chunks_except(removed, set())
                 self.statements.delete_except(removed, set())
                 self.article_collection.delete(ids=removed)

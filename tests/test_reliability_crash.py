@@ -7,8 +7,8 @@ After every kill a fresh process (a new reader, as after an application restart)
 - no chunk is visible without its article (no orphans in BM25, in the vector index or in search results);
 - each committed article shows exactly the statements the extractor finds in its committed body, none twice, and
   no statement is visible without its article;
-- the lexical side (`assistant.lexical.current`) and the vector side (a Chroma query over every vector)
-  hold exactly the visible chunk ids;
+- the lexical side (`assistant.lexical.current`, the tantivy index the writer keeps under the same commit) and
+  the vector side (a Chroma query over every vector) hold exactly the visible chunk ids;
 and a rerun then completes the work with no duplicates (`chunk_collection.count()` == visible chunks, and the same
 for statements).
 
@@ -333,16 +333,19 @@ def test_sigkill_at_random_moments_long(zygote: Zygote, tmp_path: Path):
     run_random_kills(zygote, tmp_path, articles=40, kills=20, seed=1234)
 
 
-# --- 2. SIGKILL right after every Chroma write of add, update and remove ---------------------------------------
+# --- 2. SIGKILL right after every write (Chroma, and the lexical index's commits) of add, update and remove ------
 def writes_of(worker: Worker) -> list[str]:
     return [line for line in worker.lines() if line.startswith("write ")]
 
 
 @pytest.mark.slow
 def test_sigkill_after_every_write(zygote: Zygote, tmp_path: Path):
-    """Crash points between consecutive writes, for adding, updating and removing articles.
+    """Crash points between consecutive writes, for adding, updating and removing articles: every Chroma write and
+    every lexical commit, so also after the lexical documents of a commit are written but not the article records
+    (they must stay invisible) and after the article records but before the retired documents are cleaned (the
+    retire markers must hide them).
 
-    Before each crashed run a reader has cached the BM25 index of the start state (as a running app has),
+    Before each crashed run a reader has opened the lexical index of the start state (as a running app has),
     so a commit that does not change the generation number shows up as BM25 and Chroma disagreeing.
     """
     v1, v2 = write_corpus(tmp_path / "corpus", 4, min_chars=500)

@@ -532,7 +532,7 @@ def test_hostile_ids_and_text_survive_indexing(tmp_path: Path):
     for chunk_id, meta, document in index.committed_chunks():
         assert document[meta["prefix_len"]:] == by_id[meta["article_id"]].body[meta["start"]:meta["end"]]
         visible.add(chunk_id)
-    assert set(lexical.current(index).chunk_ids) == visible
+    assert set(lexical.current(index).chunk_ids()) == visible
     found = HybridRetriever.from_settings(index).search("zero width space emoji", k=len(visible))
     assert {p.article_id for p in found} == set(ids)
     assert index.remove(ids + ids[:2] + ["__state__"]) == (ids, ["__state__"])  # duplicates, and the reserved id

@@ -195,13 +195,3 @@ def test_server_mode_against_real_chroma_run(chroma_server, tmp_path: Path):
     assert other_client.remove([seed_article().id])[0] == [seed_article().id]
     assert index.list_articles() == [] and index.count_chunks() == 0
     assert not (tmp_path / "unused" / "chroma").exists()
-
-
-def test_mark_changed_starts_a_new_generation_that_readers_follow(settings):
-    from assistant import lexical
-
-    index = ArticleIndex(settings)
-    before = lexical.current(index)
-    index.mark_changed()
-    assert index.generation() == before.generation + 1
-    assert lexical.current(index, before).generation == before.generation + 1
