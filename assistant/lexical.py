@@ -111,7 +111,7 @@ def _gen_range(lower: int | None, upper: int | None) -> tantivy.Query:
     return tantivy.Query.range_query(schema(), "gen", _INT, lower, upper)
 
 
-def _filter_clauses(filters: Any) -> list[tantivy.Query]:
+def filter_clauses(filters: Any) -> list[tantivy.Query]:
     """Clauses for retrieve.Filters (`sources`, `date_from`, `date_to` [from, to))."""
     if not filters:
         return []
@@ -170,14 +170,14 @@ class Snapshot:
         if not terms or self.searcher is None:
             return []
         text = tantivy.Query.boolean_query([(tantivy.Occur.Should, _term("text", t)) for t in terms])
-        return [hit for hit in self._hits(self._visible(text, *_filter_clauses(filters)), k) if hit.score > 0]
+        return [hit for hit in self._hits(self._visible(text, *filter_clauses(filters)), k) if hit.score > 0]
 
     def lookup(self, chunk_ids: Sequence[str], filters: Any = None, limit: int | None = None) -> dict[str, Hit]:
         """{chunk id: Hit} for the first `limit` of `chunk_ids` (in their order) that are visible and pass `filters`;
         the stored documents of the others are not read."""
         if self.searcher is None or not chunk_ids:
             return {}
-        query = self._visible(tantivy.Query.term_set_query(schema(), "chunk_id", list(chunk_ids)), *_filter_clauses(filters))
+        query = self._visible(tantivy.Query.term_set_query(schema(), "chunk_id", list(chunk_ids)), *filter_clauses(filters))
         found = self.searcher.search(query, len(chunk_ids), count=False, order_by_field="chunk_id").hits
         address_of = dict(found)
         chosen = [chunk_id for chunk_id in chunk_ids if chunk_id in address_of][:limit]
