@@ -841,7 +841,11 @@ def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_tex
     if not focused:
         return Reading(plan.answer_type, None, [], abstain_reason="no passage is about what the question names")
     if plan.stance and (plan.answer_type == "quote" or plan.asks_speaker):
-        return _attribution_answer(plan, focused, article_text, stored_statements)
+        reading = _attribution_answer(plan, focused, article_text, stored_statements)
+        if reading.short_answer is None and plan.answer_type == "quote" and not plan.asks_speaker:
+            # "What did the renovation add?": no one's statement, but a sentence may still say it
+            return _description_answer(plan, focused)
+        return reading
     if plan.answer_type in ("person", "organization", "place", "entity"):
         return _entity_answer(plan, focused, known_sources)
     if plan.answer_type in ("date", "number"):
