@@ -147,7 +147,7 @@ def test_api_indexes_lists_filters_and_removes_articles(client):
     assert added["status"] == "added" and added["chunks"] >= 1
     again = client.predict("Wrenport opens a floating library", text, "Coastal Courier", "2024-05-02",
                            "https://courier.example/library", api_name="/index_text")
-    assert again == {**added, "status": "unchanged", "added": 0, "unchanged": 1, "chunks": 0}
+    assert again == {**added, "status": "unchanged", "added": 0, "unchanged": 1, "chunks": 0, "statements": 0}
     listed = {a["id"]: a for a in client.predict(api_name="/articles")}
     assert listed[added["article_id"]]["source"] == "Coastal Courier"
     assert listed[added["article_id"]]["url"] == "https://courier.example/library"
