@@ -171,6 +171,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.compare and args.retrieval_only:
         print("error: --compare compares answers; drop --retrieval-only", file=sys.stderr)
         return 2
+    missing = [path for path in (args.articles, args.questions) if path and not Path(path).is_file()]
+    if missing:
+        print(f"error: {missing[0]} is not a file; give the eval set's articles and questions JSONL files", file=sys.stderr)
+        return 2
     if args.articles:
         questions = Path(args.questions)  # eval/<name>/questions.jsonl is the set <name>, as without the flags
         name = questions.parent.name if questions.name == "questions.jsonl" else questions.stem

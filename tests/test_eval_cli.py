@@ -225,3 +225,11 @@ def test_several_sets_under_one_index_dir_each_get_their_own_index(tmp_path):
     names = {run["name"] for run in json.loads(done.stdout)}
     assert names == {s.name for s in project_eval_sets()}
     assert {p.name for p in (tmp_path / "eval").iterdir()} == names and not (tmp_path / "chroma").exists()
+
+
+def test_a_missing_eval_file_is_named_not_a_traceback(tmp_path, capsys):
+    from assistant.cli import main
+
+    missing = tmp_path / "nope.jsonl"
+    assert main(["eval", "--articles", str(missing), "--questions", str(missing), "--index-dir", str(tmp_path)]) == 2
+    assert f"error: {missing} is not a file" in capsys.readouterr().err
