@@ -581,9 +581,11 @@ def slot_answer(question_doc, item: Evidence, doc) -> str:
     preposition = wh.head.lower_ if wh.dep_ == "pobj" else None
     if head.lemma_.lower() in ("be", "do", "have"):
         return ""
-    if head.lemma_.lower() in _NAMING_VERBS:  # "What did she call Musk?": what the sentence quotes after the verb
+    if head.lemma_.lower() in _NAMING_VERBS:
+        # "What did she call Musk?": what the sentence quotes after the same verb, or after "as" ("rejected the
+        # report as “absolutely false information”" names it too)
         for token in sentence:
-            if token.lemma_.lower() == head.lemma_.lower():
+            if token.lemma_.lower() == head.lemma_.lower() or token.lower_ == "as" and token.dep_ == "prep":
                 quoted = re.search(r"“([^”]{2,200})”", doc.text[token.idx:])
                 if quoted:
                     return quoted.group(1).strip(" ,.")
