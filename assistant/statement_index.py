@@ -21,12 +21,12 @@ from typing import Any
 import numpy as np
 
 from .articles import Article
+from .chroma_records import PAGE, delete_unless, pages
 from .dates import day_range
 from .stances import STANCES
 from .statements import EXTRACTOR_VERSION, Statement
 
 DEFAULT_LIMIT = 50
-_PAGE = 5000
 _WORD = re.compile(r"[\w'’-]+")
 
 
@@ -158,40 +158,29 @@ class StatementCollection:
 
     # --- writing (under the index's write lock, before the articles' commit) ----------------------
     def write(self, ids: list[str], vectors: list[list[float]], texts: list[str], metadatas: list[dict]) -> None:
-        for start in range(0, len(ids), _PAGE):
-            end = start + _PAGE
+        for start in range(0, len(ids), PAGE):
+            end = start + PAGE
             self.collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], documents=texts[start:end],
                                    metadatas=metadatas[start:end])
 
     def delete_except(self, article_ids: list[str], keep: set[str]) -> None:
         """Delete the statements of `article_ids` whose ids are not in `keep` (after a commit replaced them)."""
-        for start in range(0, len(article_ids), 100):
-            got = self.collection.get(where={"article_id": {"$in": article_ids[start:start + 100]}}, include=[])
-            doomed = [sid for sid in got["ids"] if sid not in keep]
-            if doomed:
-                self.collection.delete(ids=doomed)
+        delete_unless(self.collection, lambda sid, _: sid in keep, article_ids)
 
-    def delete_orphans(self, committed: dict[str, tuple[str, str]]) -> int:
-        """Delete statements that no committed (version, extractor) owns; returns how many."""
-        orphans = [sid for sid, meta, _ in self._pages(include=["metadatas"])
-                   if committed.get(meta["article_id"]) != (meta["version"], meta["extractor"])]
-        for start in range(0, len(orphans), _PAGE):
-            self.collection.delete(ids=orphans[start:start + _PAGE])
-        return len(orphans)
+    def delete_orphans(self, committed: dict[str, tuple[str, str]], article_ids: list[str] | None = None) -> int:
+        """Delete statements that no committed (version, extractor) owns, among those of `article_ids` (all when
+        None); returns how many."""
+        return delete_unless(self.collection, lambda _, meta: committed.get(meta["article_id"]) == (meta["version"], meta["extractor"]),
+                             article_ids)
 
     # --- reading ----------------------------------------------------------------------------------
     def _pages(self, include: list[str], where: dict | None = None) -> Iterator[tuple[str, dict, Any]]:
-        offset = 0
-        while True:
-            page = self.collection.get(include=include, where=where, limit=_PAGE, offset=offset)
-            if not page["ids"]:
-                return
+        for page in pages(self.collection, include, where):
             documents = page.get("documents") if "documents" in include else None
             embeddings = page.get("embeddings") if "embeddings" in include else None
             for i, (sid, meta) in enumerate(zip(page["ids"], page["metadatas"])):
                 yield sid, meta, (documents[i] if documents is not None else None,
                                   embeddings[i] if embeddings is not None else None)
-            offset += len(page["ids"])
 
     @staticmethod
     def _where(query: StatementQuery) -> dict | None:

@@ -8,7 +8,9 @@ Three collections:
   commit marker: chunks whose version differs from their article's record are invisible to readers
   and deleted by the next writer. Writing chunks first and the record last means a crash never
   leaves a half-indexed article. A `__state__` record holds a generation number that every write
-  bumps and the commit's id, so readers know when to reopen (the vector and lexical sides).
+  bumps and the commit's id, so readers know when to reopen (the vector and lexical sides). A `__writing__`
+  record names the articles a write is changing, from before its first write until its cleanup is done, so the
+  next writer's `repair` looks at those articles' records only instead of every chunk.
 - `<prefix>_statements`: the articles' attributed statements (`statement_index`), written with the chunks and
   committed by the same record, which names the extractor version that wrote them.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -34,6 +37,7 @@ from typing import Any
 
 from . import lexical, offline
 from .articles import Article
+from .chroma_records import PAGE, delete_ids, delete_unless, pages
 from .chunking import Chunk, chunk_article
 from .config import Settings
 from .dates import parse_date
@@ -43,7 +47,7 @@ from .statements import EXTRACTOR_VERSION, Statement, extract_statements
 log = logging.getLogger(__name__)
 
 _STATE_ID = "__state__"
-_PAGE = 5000
+_WRITING_ID = "__writing__"  # the articles a write is changing, recorded before it writes anything
 _REEXTRACT_BATCH = 200  # unchanged articles whose statements are re-extracted per commit
 EMBED_PIECE_CHUNKS = 64  # chunks embedded per model call while indexing: progress is reported after each piece
 CHROMA_TIMEOUT_S = 60.0  # the longest wait for one request to a Chroma server (chromadb's own default is forever)
@@ -369,13 +373,7 @@ class ArticleIndex:
             self._seen = state["generation"]
 
     def _article_pages(self, include: list[str]) -> Iterator[dict]:
-        offset = 0
-        while True:
-            page = self.article_collection.get(include=include, limit=_PAGE, offset=offset, where={"kind": "article"})
-            if not page["ids"]:
-                return
-            yield page
-            offset += len(page["ids"])
+        return pages(self.article_collection, include, {"kind": "article"})
 
     def committed_versions(self) -> dict[str, str]:
         """{article id: committed version} for every indexed article."""
@@ -423,16 +421,11 @@ class ArticleIndex:
     def committed_chunks(self, include: tuple[str, ...] = ("metadatas", "documents")) -> Iterator[tuple[str, dict, str | None]]:
         """Every visible chunk as (chunk id, metadata, stored document); orphans of interrupted runs are skipped."""
         versions = self.committed_versions()
-        offset = 0
-        while True:
-            page = self.chunk_collection.get(include=list(include), limit=_PAGE, offset=offset)
-            if not page["ids"]:
-                return
+        for page in pages(self.chunk_collection, list(include)):
             documents = page.get("documents") or [None] * len(page["ids"])
             for chunk_id, meta, document in zip(page["ids"], page["metadatas"], documents):
                 if versions.get(meta["article_id"]) == meta["version"]:
                     yield chunk_id, meta, document
-            offset += len(page["ids"])
 
     def count_chunks(self) -> int:
         """The number of visible chunks."""
@@ -477,7 +470,7 @@ class ArticleIndex:
     def _next_state(self) -> dict[str, Any]:
         """The state record's metadata for the next generation, with a new commit id; written in the same upsert as
         a commit, so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
-        return {"kind": "state", "generation": self._read_state()[0] + 1, "commit": uuid.uuid4().hex}
+        return {"kind": "state", "generation": self._read_state()[0] + 1, "commit": uuid.uuid4().hex, "marks_writes": True}
 
     def commit_articles(self, ids: list[str], documents: list[str], metadatas: list[dict[str, Any]],
                         chunks: list[tuple[str, dict[str, Any], str]], retired: list[str]) -> None:
@@ -497,27 +490,56 @@ class ArticleIndex:
                 documents=documents + [""], metadatas=metadatas + [state])
         self.lexical.finish(committed)
 
+    def _writing(self, article_ids: list[str]) -> None:
+        """Record that a write is about to change `article_ids` (before it writes any of their chunks or statements)."""
+        self.article_collection.upsert(ids=[_WRITING_ID], embeddings=[[0.5, 0.5]], documents=[""],
+                                       metadatas=[{"kind": "writing", "articles": json.dumps(sorted(article_ids))}])
+
+    def _written(self) -> None:
+        """The write recorded by `_writing` is committed and cleaned up."""
+        self.article_collection.delete(ids=[_WRITING_ID])
+
     def repair(self) -> int:
         """Delete chunks and statements that no committed article version owns (left by an interrupted run), and bring
-        the lexical side to the committed state (`LexicalStore.repair`); returns how many chunks were deleted."""
-        versions = self.committed_versions()
-        orphans: list[str] = []
-        offset = 0
-        while True:
-            page = self.chunk_collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            if not page["ids"]:
-                break
-            orphans += [cid for cid, meta in zip(page["ids"], page["metadatas"])
-                        if versions.get(meta["article_id"]) != meta["version"]]
-            offset += len(page["ids"])
-        for start in range(0, len(orphans), _PAGE):
-            self.chunk_collection.delete(ids=orphans[start:start + _PAGE])
-        self.statements.delete_orphans(self.committed_statement_versions())
+        the lexical side to the committed state (`LexicalStore.repair`); returns how many chunks were deleted.
+
+        Only the articles an interrupted write was changing (its `__writing__` record) and removals interrupted after
+        their commit (tombstones) are looked at. An index whose commits predate that record is scanned in full once,
+        and its state record then says its writes are marked."""
+        got = self.article_collection.get(ids=[_STATE_ID, _WRITING_ID], include=["metadatas"])
+        records = dict(zip(got["ids"], got["metadatas"]))
         tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
-        if tombstones:  # records of removals interrupted after their commit
-            self.article_collection.delete(ids=tombstones)
+        state = records.get(_STATE_ID)
+        touched: list[str] | None = None  # None: every article
+        if state and state.get("marks_writes"):
+            touched = sorted(set(json.loads(records.get(_WRITING_ID, {}).get("articles", "[]"))) | set(tombstones))
+        if touched == []:
+            versions: dict[str, tuple[str, str]] = {}
+        elif touched is None:
+            versions = self.committed_statement_versions()
+        else:
+            versions = self._statement_versions_of(touched)
+        chunks_deleted = 0
+        if touched != []:
+            chunks_deleted = delete_unless(
+                self.chunk_collection, lambda _, meta: versions.get(meta["article_id"], ("",))[0] == meta["version"], touched)
+            self.statements.delete_orphans(versions, touched)
+        delete_ids(self.article_collection, tombstones)  # records of removals interrupted after their commit
+        if state and not state.get("marks_writes"):
+            self.article_collection.update(ids=[_STATE_ID], metadatas=[{**state, "marks_writes": True}])
+        if _WRITING_ID in records:
+            self._written()
         self.lexical.repair(self._read_state(), self.committed_chunks)
-        return len(orphans)
+        return chunks_deleted
+
+    def _statement_versions_of(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """`committed_statement_versions` for `article_ids` only."""
+        versions: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(article_ids), PAGE):
+            got = self.article_collection.get(ids=article_ids[start:start + PAGE], include=["metadatas"])
+            versions.update({article_id: (meta["version"], meta.get("statements", ""))
+                             for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"})
+        return versions
 
     def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
         return {"article_id": article.id, "version": version, "index": chunk.index, "start": chunk.start,
@@ -553,8 +575,8 @@ class ArticleIndex:
             reextract: list[tuple[Article, str]] = []  # unchanged articles whose statements an older extractor wrote
             for article in articles:
                 run.read += 1
-                if article.id == _STATE_ID:  # would overwrite the store's state record
-                    report.failed.append({"path": article.path, "error": f"the article id {_STATE_ID!r} is reserved; give the article another id"})
+                if article.id in (_STATE_ID, _WRITING_ID):  # would overwrite one of the store's own records
+                    report.failed.append({"path": article.path, "error": f"the article id {article.id!r} is reserved; give the article another id"})
                     run.settled(article, "failed")
                     continue
                 if article.id in seen:
@@ -617,6 +639,7 @@ class ArticleIndex:
         """Write the current extractor's statements of unchanged articles, commit their records naming it (chunks
         untouched), then delete the older statements."""
         extracted = [(article, version, *self._extract(article, report)) for article, version in items]
+        self._writing([article.id for article, _ in items])
         written = self._statement_records([(article, version, found) for article, version, found, _ in extracted], report)
         got = self.article_collection.get(ids=[article.id for article, *_ in extracted], include=["metadatas", "documents"])
         extractor_of = {article.id: extractor for article, _, _, extractor in extracted}
@@ -624,6 +647,7 @@ class ArticleIndex:
                                                             for article_id, meta in zip(got["ids"], got["metadatas"])],
                              [], [])
         self.statements.delete_except(got["ids"], set(written))
+        self._written()
         report.reextracted += len(got["ids"])
 
     def _write_batch(self, batch: list[tuple[Article, str, list[Chunk], str | None]], report: IndexReport,
@@ -640,6 +664,7 @@ class ArticleIndex:
             piece = texts[start:start + EMBED_PIECE_CHUNKS]
             vectors += self.embeddings.embed_documents(piece)
             run.embedded(len(piece))
+        self._writing([article.id for article, *_ in batch])
         with _server_errors(self.settings):
             self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
         extracted = {article.id: self._extract(article, report) for article, *_ in batch}
@@ -655,6 +680,7 @@ class ArticleIndex:
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
             self.statements.delete_except(stale, set(written))
+        self._written()
         for article, _, chunks, previous in batch:
             report.chunks += len(chunks)
             if previous:
@@ -664,11 +690,7 @@ class ArticleIndex:
             run.settled(article, "updated" if previous else "added")
 
     def _delete_chunks_except(self, article_ids: list[str], keep: set[str]) -> None:
-        for start in range(0, len(article_ids), 100):
-            got = self.chunk_collection.get(where={"article_id": {"$in": article_ids[start:start + 100]}}, include=[])
-            doomed = [chunk_id for chunk_id in got["ids"] if chunk_id not in keep]
-            if doomed:
-                self.chunk_collection.delete(ids=doomed)
+        delete_unless(self.chunk_collection, lambda chunk_id, _: chunk_id in keep, article_ids)
 
     def remove(self, article_ids: list[str]) -> tuple[list[str], list[str]]:
         """Remove articles and their chunks; returns (removed ids, ids that were not indexed)."""
@@ -681,8 +703,10 @@ class ArticleIndex:
             if removed:
                 # The commit: the records become tombstones that no reader sees, so the chunks are orphans from
                 # here on. Then the chunks and the tombstones are deleted.
+                self._writing(removed)
                 self.commit_articles(removed, [""] * len(removed), [{"kind": "removed"}] * len(removed), [], removed)
                 self._delete_chunks_except(removed, set())
                 self.statements.delete_except(removed, set())
                 self.article_collection.delete(ids=removed)
+                self._written()
             return removed, [article_id for article_id in article_ids if article_id not in present]
