@@ -588,7 +588,7 @@ def slot_answer(question_doc, item: Evidence, doc) -> str:
             if token.lemma_.lower() == head.lemma_.lower() or token.lower_ == "as" and token.dep_ == "prep":
                 quoted = re.search(r"“([^”]{2,200})”", doc.text[token.idx:])
                 if quoted:
-                    return quoted.group(1).strip(" ,.")
+                    return f"“{quoted.group(1).strip(' ,.')}”"
     for token in sentence:
         if token.lemma_.lower() != head.lemma_.lower():
             continue

@@ -129,11 +129,10 @@ def test_statements_written_before_a_crash_stay_invisible_and_repair_deletes_the
     def no_commit(*args, **kwargs):
         raise Crash
 
-    original = index.article_collection.upsert
-    index.article_collection.upsert = no_commit  # the commit never happens: as if killed right before it
+    index.commit_articles = no_commit  # the commit never happens: as if killed right before it
     with pytest.raises(Crash):
         index.index_articles([article])
-    index.article_collection.upsert = original
+    del index.commit_articles
     assert index.statements.collection.count() > 0 and find(index) == []
     index.repair()
     assert index.statements.collection.count() == 0
