@@ -87,7 +87,7 @@ class Assistant:
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load now what the first question would otherwise wait for: the embedding model, the BM25 side, the
+        """Load now what the first question would otherwise wait for: the embedding model, the lexical side, the
         default generator and the modules the chain imports on first use (by answering one throwaway question)."""
         self.chain(self.settings.generator)
         self.ask("What did the spokesperson say about the report?")
@@ -129,7 +129,7 @@ class Assistant:
                 return bodies[article_id]
 
             result = read(state["plan"], candidates, self.sentence_embeddings, article_text, self.retriever.matching_texts,
-                          tuple(self.retriever.known_sources()))
+                          tuple(self.retriever.known_sources()), self.index.statements.of_article)
             if result.short_answer is not None and state["plan"].answer_type in ("description", "quote", "number", "date"):
                 # a direct lookup: the evidence must hold the question's words, numbers and years
                 reason = unanswered_reason(state["standalone"], result.evidence, self.settings.answer_min_coverage)

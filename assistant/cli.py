@@ -28,7 +28,6 @@ def _print_json(value) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from . import lexical
     from .articles import load_paths
     from .store import ArticleIndex, IndexReport
 
@@ -49,13 +48,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     index.index_articles(articles(), report, on_article=lambda article, status: progress.update(1), on_wait=on_wait)
     progress.close()
-    if report.added or report.updated:
-        lexical.current(index)  # rebuild and save the BM25 side now, not on the chat's next question
     if args.json:
         _print_json(report.as_dict())
     else:
-        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-              f"failed {len(report.failed)}; {report.chunks} chunks written")
+        reextracted = f" (statements re-extracted for {report.reextracted} unchanged)" if report.reextracted else ""
+        print(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}{reextracted}, "
+              f"failed {len(report.failed)}; {report.chunks} chunks and {report.statements} statements written")
         for failure in report.failed:
             print(f"  failed: {failure['error']}")
     return 1 if report.failed else 0
@@ -75,13 +73,10 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from . import lexical
     from .store import ArticleIndex
 
     index = ArticleIndex(_settings(args))
     removed, missing = index.remove(args.ids)
-    if removed:
-        lexical.current(index)
     for article_id in removed:
         print(f"removed {article_id}")
     for article_id in missing:
@@ -232,6 +227,57 @@ def _answerers(args: argparse.Namespace, settings: Settings) -> dict:
     return answerers_for(settings, args.backends.split(",") if args.backends else None)
 
 
+def cmd_statements(args: argparse.Namespace) -> int:
+    import csv
+
+    from .statement_index import StatementQuery
+    from .store import ArticleIndex
+
+    query = StatementQuery(speaker=args.speaker, stance=args.stance, about=args.about, sources=tuple(args.source or ()),
+                           date_from=args.date_from, date_to=args.date_to, article_id=args.article, limit=args.limit)
+    index = ArticleIndex(_settings(args))
+    try:
+        found = index.statements.find(query, index.query_embeddings.embed_query)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rows = [stored.as_dict() for stored in found]
+    if args.json:
+        _print_json(rows)
+    elif args.csv:
+        columns = STATEMENT_COLUMNS if args.about else STATEMENT_COLUMNS[:-1]  # a score only when ranked by a topic
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "speakers": "; ".join(row["speakers"])})
+    else:
+        print_statements(found)
+    return 0
+
+
+STATEMENT_COLUMNS = ["id", "speaker", "speakers", "speaker_as_written", "speaker_resolved", "speaker_kind", "stance",
+                     "verb", "statement", "quote", "article_id", "title", "source", "published_at", "start", "end",
+                     "quote_start", "quote_end", "score"]
+
+
+def print_statements(found) -> None:
+    """Statements grouped by speaker (in the order they come), one line each: stance, date, source, the words."""
+    if not found:
+        print("No statements match.")
+        return
+    by_speaker: dict[str, list] = {}
+    for stored in found:
+        by_speaker.setdefault(stored.speaker_label, []).append(stored)
+    for speaker, said in by_speaker.items():
+        kind = said[0].speaker_kind
+        print(f"{speaker} ({kind}{'' if said[0].speaker_resolved else ', not resolved'})")
+        for stored in said:
+            words = f"\u201c{stored.quote}\u201d" if stored.quote else stored.statement
+            print(f"  {stored.stance:<8} {stored.published_at[:10] or 'undated':<10}  {stored.source or stored.title}: "
+                  f"{words}  [{stored.article_id} {stored.start}:{stored.end}]")
+        print()
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     from .logins import hash_password
 
@@ -299,6 +345,20 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--compare", metavar="RUN_DIR",
                           help="show what changed against an earlier --out folder's questions.jsonl (accuracy, questions "
                                "that went correct->wrong and wrong->correct); on stderr with --json, in report.md with --out")
+
+    statements = add("statements", cmd_statements, "Who said what: the attributed statements found in the indexed "
+                     "articles (newest first), filtered by speaker, stance, source, date or article, or ranked by a topic.")
+    statements.add_argument("--speaker", metavar="NAME", help="a speaker or any variant of the name (Peskov, Dmitry Peskov)")
+    statements.add_argument("--stance", metavar="STANCE", help="deny, confirm, decline, say, claim, accuse, report or warn")
+    statements.add_argument("--about", metavar="TEXT", help="rank by similarity to this topic instead of by date")
+    statements.add_argument("--source", action="append", metavar="NAME", help="only this source (repeatable)")
+    statements.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles published on or after this day")
+    statements.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles published on or before this day")
+    statements.add_argument("--article", metavar="ID", help="only this article")
+    statements.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    shown = statements.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print a JSON list of statement objects")
+    shown.add_argument("--csv", action="store_true", help="print the same rows as CSV")
 
     hashed = sub.add_parser("hash-password", help="Hash a password (read from stdin) for a line of ASSISTANT_AUTH_FILE.",
                             description="Read a password from stdin (one line) and print its pbkdf2_sha256 hash; put "

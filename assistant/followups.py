@@ -7,6 +7,8 @@ the previous turns, and writes the question out in full:
   or two people named together: "Musk and Putin"), "it / its" an organisation or thing, "there" a place. Possessives
   become "Name's". The antecedents are tried newest turn first, and within a turn: its short answer, its speakers,
   the subject of its question, the other names of its question, the names in its answer text.
+  A name read in several places keeps its first place and every kind it was read as (the small model may call
+  "Peskov" a place in "Russia and Peskov" and a person alone).
 - demonstrative phrases: "that region / the company / the spokesman" take the newest name of the kind their noun
   names (`questions.NOUN_TYPES`); "that report / the article" becomes the report of the newest publisher or speaker;
   "those soldiers" becomes the phrase with the same noun in the previous turn ("Russian soldiers").
@@ -97,8 +99,10 @@ def _antecedents(turn: PriorTurn) -> list[_Antecedent]:
 
     def add(text: str, labels: Iterable[str]) -> None:
         text = text.removesuffix("’s").removesuffix("'s").strip(" .,;:")
-        if text and text.lower() not in found:
-            found[text.lower()] = _Antecedent(text, frozenset(labels))
+        if not text:
+            return
+        known = found.get(text.lower())  # a name keeps its first place and gains the kinds read elsewhere
+        found[text.lower()] = _Antecedent(known.text if known else text, frozenset(labels) | (known.labels if known else frozenset()))
 
     def add_names(doc, only=lambda span: True) -> None:
         for span in named_spans(doc):

@@ -71,3 +71,11 @@ def parse(texts: Sequence[str]):
             _cache.move_to_end(text)
             docs.append(_cache[text])
     return docs
+
+
+def entities(texts: Sequence[str]):
+    """One `Doc` per text with tags and named entities but no dependency parse (cheaper: context sentences only
+    need their names). Thread-safe; not cached."""
+    wanted = [text[:MAX_CHARACTERS] for text in texts]
+    with _lock:
+        return list(pipeline().pipe(wanted, batch_size=64, disable=["parser", "lemmatizer"]))

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from .nlp import parse
+from .stances import STANCE_LEMMAS
 
 ANSWER_TYPES = ("person", "organization", "place", "entity", "yes_no", "date", "number", "quote", "description")
 
@@ -57,16 +58,6 @@ TYPE_LABELS: dict[str, frozenset[str]] = {
     "title": frozenset({"WORK_OF_ART"}),
 }
 # Attribution: the verb families a question can ask about, by lemma.
-STANCE_LEMMAS: dict[str, frozenset[str]] = {
-    "deny": frozenset("deny reject dismiss refute dispute rebut disavow".split()),
-    "confirm": frozenset("confirm acknowledge verify admit".split()),
-    "decline": frozenset("decline refuse refrain".split()),
-    "accuse": frozenset("accuse blame".split()),
-    "claim": frozenset("claim allege assert".split()),
-    "warn": frozenset("warn caution".split()),
-    "say": frozenset("say tell state add call describe write note explain argue announce insist "
-                     "suggest report comment respond reply quote urge recommend".split()),
-}
 REPORT_NOUNS = frozenset("article report piece story coverage review post column editorial feature analysis news "
                          "publication blog reporting interview segment newsletter roundup".split())
 REPORT_VERBS = frozenset("report publish cover write mention highlight detail note discuss feature describe portray "

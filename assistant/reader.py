@@ -32,8 +32,10 @@ from .cite import MARKER, unmarked
 from .evidence import Evidence
 from .lexical import tokenize
 from .nlp import parse
-from .questions import (REPORT_NOUNS, REPORT_VERBS, TIME_ORDER, NOUN_TYPES, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan, named_spans,
-                        stance_of)
+from .questions import (REPORT_NOUNS, REPORT_VERBS, TIME_ORDER, NUMERIC_LABELS, STANCE_LEMMAS, TYPE_LABELS, Part, QuestionPlan,
+                        named_spans)
+from .reporting import PRONOUNS
+from .statements import UNRESOLVED_SPEAKER, Statement, statements_at
 
 READ_SENTENCES = 16  # best-scoring candidate sentences the reader parses
 ENTITY_SENTENCES = 30  # ... for an entity question (its answer is often named in several articles)
@@ -50,12 +52,8 @@ EXPRESSION_MIN = 0.45  # a date or number answers only from a sentence scoring a
 DESCRIPTION_MIN = 0.45  # a description answers only from a sentence scoring at least this
 _GENERIC_NOUNS = frozenset("article report story news thing way time year people person one part kind type".split())
 _NEGATORS = frozenset("not no never none neither nor without fail lack absence n't cannot".split())
-_PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
-             "its": "GROUP", "them": "GROUP", "we": "GROUP"}
 _NAMING_VERBS = frozenset("call describe label dub brand term".split())
 _PLAIN_SAY = frozenset("say tell state add comment respond reply".split())  # "what did X say": the quote is the answer
-_ROLE_NOUNS = frozenset("spokesman spokeswoman spokesperson aide company official person source firm agency "
-                        "department ministry government campaign".split())
 
 
 @dataclass
@@ -356,18 +354,6 @@ def _entity_answer(plan: QuestionPlan, candidates: list[Evidence], known_sources
 
 
 # --- attribution -----------------------------------------------------------------------------------
-@dataclass
-class Statement:
-    """One attributed statement in a sentence: who (as written and resolved), the verb, and what was said."""
-
-    evidence: Evidence
-    speakers: list[str]
-    verb: str
-    family: str
-    content: str  # the reported clause, the object or the "as ..." complement
-    labels: list[str] = field(default_factory=list)  # per speaker, the entity label it has in the sentence ("" if none)
-
-
 def _balanced(text: str) -> str:
     """A quote cut out of a sentence with its quotation marks closed."""
     if text.count("“") > text.count("”"):
@@ -377,175 +363,90 @@ def _balanced(text: str) -> str:
     return text
 
 
-def _subject(verb):
-    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), or the
-    noun a finite verb was wrongly attached to ("A person ..., who spoke ..., confirmed": parsed as the noun's clause)."""
-    if verb.dep_ == "acl" and verb.tag_ == "VBD" and verb.head.pos_ in ("NOUN", "PROPN"):
-        return verb.head
-    for token in [verb, *verb.ancestors][:3]:
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
-                return child
-            if child.dep_ == "agent":
-                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if inner is not None:
-                    return inner
-        if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
-            break
-    return None
-
-
-def _resolve(subject, doc, sentence_start: int) -> str | None:
-    """The name a pronoun or role noun ("he", "the spokesman") points to: the nearest fitting named entity before it
-    (in the context sentences of the same evidence item). None when nothing fits."""
-    kind = _PRONOUNS.get(subject.lower_)
-    clause = subject.head
-    if kind is not None and clause.dep_ == "ccomp" and stance_of(clause.head) is not None:
-        reporter = _subject(clause.head)  # "X told the AP that they would ...": they = X
-        if reporter is not None and reporter.lower_ not in _PRONOUNS:
-            return _phrase(reporter)
-    if kind is None and _definite_role(subject):
-        kind = "PERSON" if subject.lemma_.lower() in ("spokesman", "spokeswoman", "spokesperson", "aide", "official", "person") else "GROUP"
-    if kind is None:
-        return None
-    before = [span for span in named_spans(doc) if span.end <= subject.i and _fits(span, kind)]
-    return before[-1].text if before else None
-
-
-def _definite_role(token) -> bool:
-    """"the spokesman", "the company": a role noun that points back to a name (not "a spokesman for Altamira", not
-    "the Trump campaign")."""
-    return token.lemma_.lower() in _ROLE_NOUNS and all(c.dep_ in ("det", "punct") for c in token.children) and \
-        any(c.lower_ in ("the", "this", "that") for c in token.children)
-
-
-def _fits(span, kind: str) -> bool:
-    """Whether a named span can be what a pronoun of `kind` ("PERSON" or "GROUP") refers to; an unlabelled run of
-    proper nouns ("Musk", which the small model often leaves unlabelled) fits either."""
-    return not span.label_ or span.label_ in ({"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"})
-
-
-def _resolve_before(subject, earlier_doc) -> str | None:
-    """The last named entity of a fitting kind in the sentences before (for "he" a person, for "they" a body)."""
-    kind = _PRONOUNS.get(subject.lower_, "GROUP")
-    found = [span for span in named_spans(earlier_doc) if _fits(span, kind)]
-    return found[-1].text if found else None
-
-
-def _conjuncts(token) -> list:
-    """The token and every conjunct coordinated with it ("The CIA, Pentagon and National Security Agency")."""
-    found = [token]
-    for child in token.children:
-        if child.dep_ == "conj":
-            found += _conjuncts(child)
+def statements(items: list[Evidence], article_text=None, stored_statements=None) -> list[tuple[Evidence, Statement]]:
+    """Every attributed statement in the items' sentences (the sentence proper, not its context), each with the item
+    it was found in: those extracted at indexing (`stored_statements`: article id -> its statements, None when the
+    current extractor has not read it), else read by `statements.statements_at` over the article body
+    (`article_text`: article id -> body, None when unknown; then over the item's passage)."""
+    groups: dict[tuple[str, str], list[Evidence]] = {}
+    bodies: dict[tuple[str, str], tuple[str, int]] = {}
+    for item in items:
+        body = article_text(item.passage.article_id) if article_text is not None else None
+        key = (item.passage.article_id, "" if body is not None else item.passage.chunk_id)
+        bodies[key] = (body, 0) if body is not None else (item.passage.text, item.passage.start)
+        groups.setdefault(key, []).append(item)
+    found = []
+    for key, group in groups.items():
+        body, offset = bodies[key]
+        spans = [(item.start - offset, item.end - offset) for item in group]
+        stored = stored_statements(key[0]) if stored_statements is not None and key[1] == "" else None
+        if stored is not None:
+            found_here = [st for st in stored if any(st.start < end and start < st.end for start, end in spans)]
+        else:
+            found_here = statements_at(key[0], body, spans)
+        for statement in found_here:
+            item = next(i for i, (start, end) in zip(group, spans) if statement.start < end and start < statement.end)
+            found.append((item, statement))
     return found
 
 
-def _phrase(token) -> str:
-    """A subject's phrase without its conjuncts, relative clauses and prepositional phrases after it."""
-    skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
-                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at"))
-            for t in c.subtree}
-    words = [t for t in token.subtree if t.i not in skip and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
-    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
+_SAID_STANCES = ("say", "claim", "warn", "deny", "confirm", "accuse", "report", "decline")  # what "what did X say" can answer
+# The speaker kinds that can answer "who / which person", "which organization", "which country".
+_KIND_ANSWERS = {"person": {"person", "anonymous", "unknown"}, "organization": {"organization", "government", "publication"},
+                 "place": {"government"}}
 
 
-def statements(items: list[Evidence], article_text=None) -> list[Statement]:
-    """Every attributed statement in the items' sentences (the sentence proper, not its context). `article_text`
-    (article id -> body) lets a pronoun speaker be resolved from the sentences before the evidence."""
-    found: list[Statement] = []
-    for item, doc in zip(items, _docs(items)):
-        offset = _sentence_offset(item)
-        for token in doc:
-            if token.idx < offset:
-                continue
-            family = stance_of(token)
-            if family is None or not (token.pos_ == "VERB" or family == "decline" and token.pos_ in ("NOUN", "ADJ")):
-                continue
-            anchor = token if token.pos_ == "VERB" else token.head if token.head.pos_ in ("VERB", "AUX") else token
-            subject = _subject(anchor)
-            if subject is None and anchor.i > 0 and doc[anchor.i - 1].pos_ == "PROPN":
-                subject = doc[anchor.i - 1]  # the parser lost the subject ("..., press secretary Karoline Leavitt called")
-            if subject is None:
-                continue
-            people = _conjuncts(subject)
-            speakers, labels = [], []
-            spans = named_spans(doc)
-            for person in people:
-                if person.pos_ == "PRON" and person.lower_ in ("who", "that", "which"):
-                    continue
-                resolved = _resolve(person, doc, offset)
-                if resolved is None and article_text is not None and (person.lower_ in _PRONOUNS or _definite_role(person)):
-                    earlier = parse([_preceding(item, article_text)])[0]
-                    resolved = _resolve_before(person, earlier)
-                speakers.append(resolved or _phrase(person))
-                role = next((c for c in person.children if c.dep_ == "appos"), None)  # "Marcus Bell, a senior analyst"
-                if resolved:
-                    labels.append("PERSON" if _PRONOUNS.get(person.lower_) == "PERSON" else "")
-                elif role is not None and NOUN_TYPES.get(role.lemma_.lower()) == "person":
-                    labels.append("PERSON")
-                else:
-                    labels.append(next((span.label_ for span in spans if span.start <= person.i < span.end), ""))
-            complement = next((c for dep in ("ccomp", "oprd", "attr", "xcomp", "dobj") for c in token.children
-                               if c.dep_ == dep), None)
-            as_phrase = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "as"), None)
-            content_token = as_phrase or complement
-            content = doc[content_token.left_edge.i:content_token.right_edge.i + 1].text if content_token is not None else ""
-            if as_phrase is not None:
-                content = content.removeprefix("as ").strip()
-            if speakers:
-                found.append(Statement(item, speakers, token.text, family, content, labels))
-    return found
-
-
-def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text) -> Reading:
+def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text, stored_statements) -> Reading:
     family = plan.stance
     pool = _ranked(candidates, READ_SENTENCES)
-    found = statements(pool, article_text)
+    found = [(item, st) for item, st in statements(pool, article_text, stored_statements)
+             if st.speaker != UNRESOLVED_SPEAKER]
     if family not in ("say", None):
-        found = [s for s in found if s.family == family]
+        found = [(item, st) for item, st in found if st.stance == family]
     else:
-        found = [s for s in found if s.family in ("say", "claim", "warn", "deny", "confirm", "accuse")]
-    speaker = plan.speaker if plan.speaker and plan.speaker.lower() not in _PRONOUNS else None  # "she": any speaker
+        found = [(item, st) for item, st in found if st.stance in _SAID_STANCES]
+    speaker = plan.speaker if plan.speaker and plan.speaker.lower() not in PRONOUNS else None  # "she": any speaker
     if speaker:
-        found = [s for s in found if any(_mentions(speaker, said) or _mentions(said, speaker) for said in s.speakers)]
+        found = [(item, st) for item, st in found
+                 if any(_mentions(speaker, said) or _mentions(said, speaker) for said in st.speakers)]
     # The statement must be about the question's topic: (most of) the names it asks about, in the sentence or in
     # the sentences before it.
     topic = [n for n in plan.names if not speaker or not _mentions(n, speaker)]
     if topic:
         needed = len(topic) if len(topic) <= 2 else len(topic) - 1
-        found = [s for s in found if sum(_mentions(n, s.evidence.quote + " " + _preceding(s.evidence, article_text))
-                                         for n in topic) >= needed]
-    found = [s for s in found if s.evidence.score >= STATEMENT_MIN]
+        found = [(item, st) for item, st in found
+                 if sum(_mentions(n, item.quote + " " + _preceding(item, article_text)) for n in topic) >= needed]
+    found = [(item, st) for item, st in found if item.score >= STATEMENT_MIN]
     if not found:
         return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
-    found.sort(key=lambda s: -s.evidence.score)
+    question_words = {w for t in parse([plan.question])[0] for w in (t.lower_, t.lemma_.lower())}
+    # the statement made with the question's own verb first ("Which analyst called ..."), then by relevance
+    found.sort(key=lambda pair: (pair[1].verb.lower() not in question_words, -pair[0].score))
     if plan.answer_type == "quote":
         nouns = {t.lemma_.lower() for t in parse([plan.question])[0] if t.pos_ == "NOUN" and not t.is_stop}
-        best = max(found, key=lambda s: (bool(nouns & {t.lemma_.lower() for t in parse([s.evidence.text])[0]}),
-                                         s.evidence.score))
+        best, said_by = max(found, key=lambda pair: (bool(nouns & {t.lemma_.lower() for t in parse([pair[0].text])[0]}),
+                                                     pair[0].score))
         question_doc = parse([plan.question])[0]
-        content = best.content.removeprefix("that ").strip(" ,.")
+        content = said_by.statement.strip(" ,.")
         if not set(tokenize([content])[0]) - set(tokenize([plan.question])[0]):
             content = ""  # nothing the question does not already say
         said = plan.stance == "say" and any(t.lemma_.lower() in _PLAIN_SAY for t in question_doc)
-        slot = "" if said and content else slot_answer(question_doc, best.evidence, _docs([best.evidence])[0])
-        text = slot or _balanced(content or best.evidence.text)
-        return Reading("quote", text, [best.evidence], short_support=1, statement=best.evidence.text.strip(),
-                       speakers=list(best.speakers))
-    if plan.answer_type in ("person", "organization", "place"):  # "which agencies had no comment": bodies only
-        wanted = TYPE_LABELS[plan.answer_type]
-        found = [s for s in found if any(label in wanted or not label and "PERSON" in wanted for label in s.labels)]
+        slot = "" if said and content else slot_answer(question_doc, best, _docs([best])[0])
+        text = slot or _balanced(content or best.text)
+        return Reading("quote", text, [best], short_support=1, statement=best.text.strip(),
+                       speakers=list(said_by.speakers))
+    if plan.answer_type in _KIND_ANSWERS:  # "which agencies had no comment": bodies only
+        found = [(item, st) for item, st in found if st.speaker_kind in _KIND_ANSWERS[plan.answer_type]]
     if family in ("say", "claim", "warn", "accuse", None):
         found = found[:1]  # "who said / called X": the one statement that says it (denials and refusals: every one)
     speakers: list[str] = []
     support: list[Evidence] = []
-    for s in found:
-        new = [sp for sp in s.speakers if not any(_mentions(sp, known) or _mentions(known, sp) for known in speakers)]
+    for item, st in found:
+        new = [sp for sp in st.speakers if not any(_mentions(sp, known) or _mentions(known, sp) for known in speakers)]
         if new:
             speakers += new
-            if s.evidence not in support:
-                support.append(s.evidence)
+            if item not in support:
+                support.append(item)
     if not speakers:
         return Reading(plan.answer_type, None, [], abstain_reason="no statement in the evidence answers it")
     short = _format_list(speakers)
@@ -680,12 +581,14 @@ def slot_answer(question_doc, item: Evidence, doc) -> str:
     preposition = wh.head.lower_ if wh.dep_ == "pobj" else None
     if head.lemma_.lower() in ("be", "do", "have"):
         return ""
-    if head.lemma_.lower() in _NAMING_VERBS:  # "What did she call Musk?": what the sentence quotes after the verb
+    if head.lemma_.lower() in _NAMING_VERBS:
+        # "What did she call Musk?": what the sentence quotes after the same verb, or after "as" ("rejected the
+        # report as “absolutely false information”" names it too)
         for token in sentence:
-            if token.lemma_.lower() == head.lemma_.lower():
+            if token.lemma_.lower() == head.lemma_.lower() or token.lower_ == "as" and token.dep_ == "prep":
                 quoted = re.search(r"“([^”]{2,200})”", doc.text[token.idx:])
                 if quoted:
-                    return quoted.group(1).strip(" ,.")
+                    return f"“{quoted.group(1).strip(' ,.')}”"
     for token in sentence:
         if token.lemma_.lower() != head.lemma_.lower():
             continue
@@ -924,10 +827,13 @@ def _time_order(plan: QuestionPlan, checks: list[PartCheck]) -> tuple[bool, str]
 
 # --- the entry point ---------------------------------------------------------------------------------
 def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_text=lambda article_id: None,
-         indexed_text=lambda name: [], known_sources: tuple[str, ...] = ()) -> Reading:
+         indexed_text=lambda name: [], known_sources: tuple[str, ...] = (),
+         stored_statements=lambda article_id: None) -> Reading:
     """The direct answer to `plan` from the scored candidate sentences (see the module docstring). `article_text`
     gives an article's body by id (None when unknown), for the sentences before a statement; `indexed_text` the best
-    lexical matches of a name in the whole index; `known_sources` the indexed source names (never an answer)."""
+    lexical matches of a name in the whole index; `known_sources` the indexed source names (never an answer);
+    `stored_statements` an article's statements extracted at indexing (None when there are none of the current
+    extractor: attribution questions then extract from the evidence's sentences)."""
     reason = missing_focus(plan, candidates, indexed_text)
     if reason:
         return Reading(plan.answer_type, None, [], abstain_reason=reason)
@@ -937,7 +843,11 @@ def read(plan: QuestionPlan, candidates: list[Evidence], embeddings, article_tex
     if not focused:
         return Reading(plan.answer_type, None, [], abstain_reason="no passage is about what the question names")
     if plan.stance and (plan.answer_type == "quote" or plan.asks_speaker):
-        return _attribution_answer(plan, focused, article_text)
+        reading = _attribution_answer(plan, focused, article_text, stored_statements)
+        if reading.short_answer is None and plan.answer_type == "quote" and not plan.asks_speaker:
+            # "What did the renovation add?": no one's statement, but a sentence may still say it
+            return _description_answer(plan, focused)
+        return reading
     if plan.answer_type in ("person", "organization", "place", "entity"):
         return _entity_answer(plan, focused, known_sources)
     if plan.answer_type in ("date", "number"):

@@ -1,4 +1,4 @@
-"""Where passages are retrieved: dense (Chroma) + lexical (BM25) search fused by weighted reciprocal rank.
+"""Where passages are retrieved: dense (Chroma) + lexical (BM25, tantivy) search fused by weighted reciprocal rank.
 
 `HybridRetriever` is a LangChain retriever; `search()` gives typed `Passage`s with every score.
 Questions that name an indexed source ("according to TechCrunch") or a publication date
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -35,17 +34,6 @@ class Filters:
 
     def __bool__(self) -> bool:
         return bool(self.sources) or self.date_from is not None or self.date_to is not None
-
-    def mask(self, sources: np.ndarray, published_ts: np.ndarray) -> np.ndarray:
-        """Which documents pass, given every document's source name and publication time (parallel arrays)."""
-        keep = np.ones(len(sources), dtype=bool)
-        if self.sources:
-            keep &= np.isin(sources, np.array(self.sources, dtype=object))
-        if self.date_from is not None:
-            keep &= published_ts >= self.date_from
-        if self.date_to is not None:
-            keep &= published_ts < self.date_to
-        return keep
 
 
 @dataclass(frozen=True)
@@ -158,7 +146,7 @@ class HybridRetriever(BaseRetriever):
     max_per_article: int = 3
     question_filters: bool = True
 
-    _lexical: lexical.LexicalIndex | None = PrivateAttr(default=None)
+    _lexical: lexical.Snapshot | None = PrivateAttr(default=None)
     _refreshing: threading.Lock = PrivateAttr(default_factory=threading.Lock)
     _timings: dict[str, float] = PrivateAttr(default_factory=dict)
 
@@ -176,10 +164,11 @@ class HybridRetriever(BaseRetriever):
         values.update(overrides)
         return cls(index=index, **values)
 
-    def lexical_index(self) -> lexical.LexicalIndex:
-        """The BM25 side, refreshed when the store's generation changed (by one thread; the others wait for it)."""
+    def lexical_index(self, state: tuple[int, str] | None = None) -> lexical.Snapshot:
+        """The lexical side at the store's committed state (`state`, if just read), reopened after a commit (by one
+        thread; the others wait)."""
         cached = self._lexical
-        if cached is not None and cached.generation == self.index.generation():
+        if cached is not None and cached.state == (state or self.index.committed_state(wait=False)):
             return cached
         with self._refreshing:
             self._lexical = lexical.current(self.index, self._lexical)
@@ -194,11 +183,13 @@ class HybridRetriever(BaseRetriever):
         k = k or self.k
         timings: dict[str, float] = {}
         started = time.perf_counter()
-        lex = self.lexical_index()
-        timings["lexical_refresh"] = (time.perf_counter() - started) * 1000
+        state = self.index.committed_state(wait=False)  # after another process's commit: reopens Chroma in the background
+        t0 = time.perf_counter()
+        lex = self.lexical_index(state)
+        timings["state"] = (t0 - started) * 1000
+        timings["lexical_refresh"] = (time.perf_counter() - t0) * 1000
         if filters is None:
             filters = filters_from_question(query, lex.known_sources) if self.question_filters else Filters()
-        admitted = filters.mask(lex.sources, lex.published_ts) if filters else None
         pool = max(self.candidates, k * 4)
         found: dict[str, tuple[dict, str]] = {}
         ranks: dict[str, dict[str, int]] = {}
@@ -208,40 +199,30 @@ class HybridRetriever(BaseRetriever):
             t0 = time.perf_counter()
             vector = self.index.query_embeddings.embed_query(query)
             t1 = time.perf_counter()
-            # Chroma gives ids and distances only: the chunks' texts and metadata are in the lexical index, which holds
-            # exactly the committed chunks of its generation (so orphans of an interrupted run never show). Filters are
-            # applied to the nearest neighbours, not given to Chroma as `where`: its filtered search scans the
-            # metadata of the whole index (linear in its size), its unfiltered search does not.
+            # Chroma gives ids and distances only: the chunks' texts and metadata are in the lexical index, which shows
+            # exactly the committed chunks of its state (so orphans of an interrupted run never show). Filters are
+            # applied to the nearest neighbours (in the lexical index's lookup), not given to Chroma as `where`: its
+            # filtered search scans the metadata of the whole index (linear in its size), its unfiltered search does not.
             result = self.index.chunk_collection.query(query_embeddings=[vector],
                                                        n_results=pool * (DENSE_OVERSAMPLE if filters else 1),
                                                        include=["distances"])
+            t2 = time.perf_counter()
+            distances = dict(zip(result["ids"][0], result["distances"][0]))
+            admitted = lex.lookup(result["ids"][0], filters, limit=pool)
             timings["embed_query"] = (t1 - t0) * 1000
-            timings["dense"] = (time.perf_counter() - t1) * 1000
-            rank = 0
-            for chunk_id, distance in zip(result["ids"][0], result["distances"][0]):
-                position = lex.positions.get(chunk_id)
-                if position is None or (admitted is not None and not admitted[position]):
-                    continue
-                rank += 1
-                found[chunk_id] = (lex.metadatas[position], lex.documents[position])
+            timings["dense"] = (t2 - t1) * 1000
+            timings["dense_lookup"] = (time.perf_counter() - t2) * 1000
+            for rank, (chunk_id, hit) in enumerate(admitted.items(), start=1):
+                found[chunk_id] = (hit.meta, hit.document)
                 ranks.setdefault(chunk_id, {})["dense"] = rank
-                raw.setdefault(chunk_id, {})["dense"] = round(1.0 - float(distance), 4)
-                if rank == pool:
-                    break
+                raw.setdefault(chunk_id, {})["dense"] = round(1.0 - float(distances[chunk_id]), 4)
 
         if mode in ("hybrid", "lexical"):
             t0 = time.perf_counter()
-            scores = lex.scores(query, None if admitted is None else admitted.astype(np.float32))
-            top = np.argsort(-scores)[:pool] if len(scores) else []
-            rank = 0
-            for position in top:
-                if scores[position] <= 0:
-                    break
-                rank += 1
-                chunk_id = lex.chunk_ids[position]
-                found.setdefault(chunk_id, (lex.metadatas[position], lex.documents[position]))
-                ranks.setdefault(chunk_id, {})["lexical"] = rank
-                raw.setdefault(chunk_id, {})["lexical"] = round(float(scores[position]), 4)
+            for rank, hit in enumerate(lex.search(query, pool, filters), start=1):
+                found.setdefault(hit.chunk_id, (hit.meta, hit.document))
+                ranks.setdefault(hit.chunk_id, {})["lexical"] = rank
+                raw.setdefault(hit.chunk_id, {})["lexical"] = round(hit.score, 4)
             timings["lexical"] = (time.perf_counter() - t0) * 1000
 
         t0 = time.perf_counter()
@@ -256,10 +237,7 @@ class HybridRetriever(BaseRetriever):
 
     def matching_texts(self, phrase: str, k: int = 5) -> list[str]:
         """The texts of the `k` chunks that best match `phrase` lexically (to tell whether anything indexed mentions it)."""
-        lex = self.lexical_index()
-        scores = lex.scores(phrase)
-        top = np.argsort(-scores)[:k] if len(scores) else []
-        return [lex.documents[i] for i in top if scores[i] > 0]
+        return [hit.document for hit in self.lexical_index().search(phrase, k)]
 
     def search_parts(self, query: str, parts: Sequence[str], k: int | None = None, filters: Filters | None = None,
                      per_part: int = 3) -> list[Passage]:

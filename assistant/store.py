@@ -1,6 +1,6 @@
 """Where articles are stored: chunk vectors and article records in ChromaDB (embedded or a `chroma run` server).
 
-Two collections:
+Three collections:
 - `<prefix>_chunks`: one record per chunk (document = the embedded text, metadata = article id,
   version, offsets, title, source, date), embedded with the LangChain embeddings and searched through
   LangChain's `Chroma` vector store.
@@ -8,17 +8,26 @@ Two collections:
   commit marker: chunks whose version differs from their article's record are invisible to readers
   and deleted by the next writer. Writing chunks first and the record last means a crash never
   leaves a half-indexed article. A `__state__` record holds a generation number that every write
-  bumps, so readers know when to refresh their caches (the lexical index).
+  bumps and the commit's id, so readers know when to reopen (the vector and lexical sides). A `__writing__`
+  record names the articles a write is changing, from before its first write until its cleanup is done, so the
+  next writer's `repair` looks at those articles' records only instead of every chunk.
+- `<prefix>_statements`: the articles' attributed statements (`statement_index`), written with the chunks and
+  committed by the same record, which names the extractor version that wrote them.
+
+The lexical side (`lexical.LexicalStore`, a tantivy index) is derived data written under the same commit:
+its documents for the next state are written before the article records and cleaned after (`commit_articles`).
 """
 from __future__ import annotations
 
 import fcntl
 import functools
 import hashlib
+import json
 import logging
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sized
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,16 +35,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import offline
+from . import lexical, offline
 from .articles import Article
+from .chroma_records import PAGE, delete_ids, delete_unless, pages
 from .chunking import Chunk, chunk_article
 from .config import Settings
 from .dates import parse_date
+from .statement_index import StatementCollection, statement_records
+from .statements import EXTRACTOR_VERSION, Statement, extract_statements
 
 log = logging.getLogger(__name__)
 
 _STATE_ID = "__state__"
-_PAGE = 5000
+_WRITING_ID = "__writing__"  # the articles a write is changing, recorded before it writes anything
+_REEXTRACT_BATCH = 200  # unchanged articles whose statements are re-extracted per commit
 EMBED_PIECE_CHUNKS = 64  # chunks embedded per model call while indexing: progress is reported after each piece
 CHROMA_TIMEOUT_S = 60.0  # the longest wait for one request to a Chroma server (chromadb's own default is forever)
 
@@ -57,10 +70,14 @@ class IndexReport:
     unchanged: int = 0
     chunks: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    statements: int = 0  # statements written (new and changed articles, and unchanged ones re-extracted)
+    reextracted: int = 0  # unchanged articles whose statements a newer extractor wrote again (chunks untouched)
+    sentences_skipped: int = 0  # sentences the extractor did not parse (over-long, or beyond the parser's limit)
 
     def as_dict(self) -> dict[str, Any]:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
-                "failed": self.failed, "chunks": self.chunks}
+                "failed": self.failed, "chunks": self.chunks, "statements": self.statements,
+                "reextracted": self.reextracted, "sentences_skipped": self.sentences_skipped}
 
 
 @dataclass(frozen=True)
@@ -240,27 +257,59 @@ class ArticleIndex:
     """The article store. Reading is safe at any time and from any thread; writing takes an exclusive lock on the index.
 
     In embedded mode chromadb keeps a process's vector index in memory, so it would not see vectors that another
-    process (`assistant index`) writes; `generation()` reopens the client when it reads a generation that this
+    process (`assistant index`) writes; `committed_state()` reopens the client when it reads a generation that this
     object did not write, so readers that check it before searching (the retriever does) see them too."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._reopen_lock = threading.RLock()
+        self.lexical = lexical.LexicalStore(lexical.directory_for(settings))
+        self._reopening: threading.Thread | None = None
         self._open(fresh=False)
 
     def _open(self, fresh: bool) -> None:
         """Open the client and collections (`fresh`: on a new embedded System); `_seen` is the generation they show."""
+        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
+        self.client, self.chunk_collection, self.article_collection, statements = self._connect(fresh)
+        self.statements = StatementCollection(statements, self.committed_statement_versions,
+                                              self.committed_statement_version)
+        self._vectorstore = None
+        self._seen = self._read_state()[0]
+
+    def _connect(self, fresh: bool) -> tuple[Any, Any, Any, Any]:
+        """A client and its (chunk, article, statement) collections."""
         prefix = self.settings.collection_prefix
         with _opening(self.settings), _server_errors(self.settings):
             client = make_client(self.settings, fresh)
             chunks = client.get_or_create_collection(f"{prefix}_chunks", embedding_function=None,
                                                      configuration={"hnsw": {"space": "cosine"}})
             articles = client.get_or_create_collection(f"{prefix}_articles", embedding_function=None)
+            statements = client.get_or_create_collection(f"{prefix}_statements", embedding_function=None,
+                                                         configuration={"hnsw": {"space": "cosine"}})
         if self.settings.chroma_host:
-            chunks, articles = _ServerCollection(chunks, self.settings), _ServerCollection(articles, self.settings)
-        # Threads still searching the old collections finish on them; the old System is freed when they drop it.
-        self.client, self.chunk_collection, self.article_collection, self._vectorstore = client, chunks, articles, None
-        self._seen = self._read_generation()
+            chunks, articles, statements = (_ServerCollection(collection, self.settings)
+                                            for collection in (chunks, articles, statements))
+        return client, chunks, articles, statements
+
+    def _reopen_and_load(self) -> None:
+        """Open a fresh client, load its vector index (one query) and swap it in, unless this object has meanwhile
+        reopened or written a later generation itself."""
+        try:
+            client, chunks, articles, statements = self._connect(fresh=True)
+            got = articles.get(ids=[_STATE_ID], include=["metadatas"])
+            generation = int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+            sample = chunks.get(limit=1, include=["embeddings"])
+            if sample["ids"]:
+                chunks.query(query_embeddings=[sample["embeddings"][0]], n_results=1, include=[])
+        except Exception:  # noqa: BLE001 - the next committed_state() tries again
+            log.exception("reopening the Chroma index in the background failed")
+            return
+        with self._reopen_lock:
+            if generation > self._seen:
+                self.client, self.chunk_collection, self.article_collection = client, chunks, articles
+                self.statements = StatementCollection(statements, self.committed_statement_versions,
+                                                      self.committed_statement_version)
+                self._vectorstore, self._seen = None, generation
 
     # --- handles ------------------------------------------------------------------------------
     @property
@@ -288,19 +337,33 @@ class ArticleIndex:
         return hashlib.sha1(f"{article.content_hash}:{self.settings.index_fingerprint()}".encode()).hexdigest()[:12]
 
     # --- reading ------------------------------------------------------------------------------
-    def _read_generation(self) -> int:
+    def _read_state(self) -> tuple[int, str]:
         got = self.article_collection.get(ids=[_STATE_ID], include=["metadatas"])
-        return int(got["metadatas"][0]["generation"]) if got["ids"] else 0
+        if not got["ids"]:
+            return 0, ""
+        return int(got["metadatas"][0]["generation"]), str(got["metadatas"][0].get("commit", ""))
+
+    def committed_state(self, wait: bool = True) -> tuple[int, str]:
+        """(generation, commit id) of the last commit: they change whenever the committed contents change. In embedded
+        mode a generation that this object did not write (another process indexed) reopens the client so that the
+        vector side sees it too: before returning (`wait`; writers need that), or else in a background thread that
+        swaps the new client in once it has loaded its vector index (readers: loading takes seconds at 500k chunks;
+        until then dense search misses only the newest chunks, and the lexical side, which decides what is visible
+        and already shows them, is not held up)."""
+        state = self._read_state()
+        if state[0] != self._seen and not self.settings.chroma_host:
+            with self._reopen_lock:
+                if state[0] != self._seen:
+                    if wait:
+                        self._open(fresh=True)
+                    elif self._reopening is None or not self._reopening.is_alive():
+                        self._reopening = threading.Thread(target=self._reopen_and_load, name="chroma-reopen", daemon=True)
+                        self._reopening.start()
+        return state
 
     def generation(self) -> int:
-        """A number that changes whenever the committed contents change. In embedded mode a generation that this
-        object did not write (another process indexed) reopens the client first, so the vector side sees it too."""
-        generation = self._read_generation()
-        if generation != self._seen and not self.settings.chroma_host:
-            with self._reopen_lock:
-                if generation != self._seen:
-                    self._open(fresh=True)
-        return generation
+        """A number that changes whenever the committed contents change (`committed_state`)."""
+        return self.committed_state()[0]
 
     @contextmanager
     def _committing(self, state: dict[str, Any]) -> Iterator[None]:
@@ -310,13 +373,7 @@ class ArticleIndex:
             self._seen = state["generation"]
 
     def _article_pages(self, include: list[str]) -> Iterator[dict]:
-        offset = 0
-        while True:
-            page = self.article_collection.get(include=include, limit=_PAGE, offset=offset, where={"kind": "article"})
-            if not page["ids"]:
-                return
-            yield page
-            offset += len(page["ids"])
+        return pages(self.article_collection, include, {"kind": "article"})
 
     def committed_versions(self) -> dict[str, str]:
         """{article id: committed version} for every indexed article."""
@@ -325,6 +382,22 @@ class ArticleIndex:
             for article_id, meta in zip(page["ids"], page["metadatas"]):
                 versions[article_id] = meta["version"]
         return versions
+
+    def committed_statement_versions(self) -> dict[str, tuple[str, str]]:
+        """{article id: (committed version, extractor version of its statements)}; the extractor is "" for an
+        article indexed before statements were extracted (or whose extraction failed)."""
+        versions: dict[str, tuple[str, str]] = {}
+        for page in self._article_pages(["metadatas"]):
+            for article_id, meta in zip(page["ids"], page["metadatas"]):
+                versions[article_id] = (meta["version"], meta.get("statements", ""))
+        return versions
+
+    def committed_statement_version(self, article_id: str) -> tuple[str, str] | None:
+        """One article's (committed version, extractor of its statements), or None when it is not indexed."""
+        got = self.article_collection.get(ids=[article_id], include=["metadatas"])
+        if not got["ids"] or got["metadatas"][0].get("kind") != "article":
+            return None
+        return got["metadatas"][0]["version"], got["metadatas"][0].get("statements", "")
 
     def list_articles(self) -> list[dict[str, Any]]:
         """The indexed articles' metadata: id, title, source, published_at, url, author, path, chunks."""
@@ -348,16 +421,11 @@ class ArticleIndex:
     def committed_chunks(self, include: tuple[str, ...] = ("metadatas", "documents")) -> Iterator[tuple[str, dict, str | None]]:
         """Every visible chunk as (chunk id, metadata, stored document); orphans of interrupted runs are skipped."""
         versions = self.committed_versions()
-        offset = 0
-        while True:
-            page = self.chunk_collection.get(include=list(include), limit=_PAGE, offset=offset)
-            if not page["ids"]:
-                return
+        for page in pages(self.chunk_collection, list(include)):
             documents = page.get("documents") or [None] * len(page["ids"])
             for chunk_id, meta, document in zip(page["ids"], page["metadatas"], documents):
                 if versions.get(meta["article_id"]) == meta["version"]:
                     yield chunk_id, meta, document
-            offset += len(page["ids"])
 
     def count_chunks(self) -> int:
         """The number of visible chunks."""
@@ -399,36 +467,79 @@ class ArticleIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def mark_changed(self) -> None:
-        """Start a new generation without writing articles, for tools that write records straight into the
-        collections (the benchmark's synthetic scale-up): readers then rebuild their caches (the BM25 side)."""
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(ids=[_STATE_ID], embeddings=[[0.5, 0.5]], documents=[""], metadatas=[state])
-
     def _next_state(self) -> dict[str, Any]:
-        """The state record's metadata for the next generation; written in the same upsert as a commit,
-        so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
-        return {"kind": "state", "generation": self._read_generation() + 1}
+        """The state record's metadata for the next generation, with a new commit id; written in the same upsert as
+        a commit, so a crash cannot leave new contents under the old generation (readers would keep stale caches)."""
+        return {"kind": "state", "generation": self._read_state()[0] + 1, "commit": uuid.uuid4().hex, "marks_writes": True}
+
+    def commit_articles(self, ids: list[str], documents: list[str], metadatas: list[dict[str, Any]],
+                        chunks: list[tuple[str, dict[str, Any], str]], retired: list[str]) -> None:
+        """The commit of a write (under the write lock; the chunks' vectors are already in Chroma), in three steps:
+        1. derived data for the next state: the lexical documents of `chunks` (id, metadata, stored text) and the
+           retirement of the older versions of `retired` articles (`LexicalStore.prepare`);
+        2. the commit point: one Chroma upsert of the article records (`ids`, `documents`, `metadatas`: an
+           article's record, or a tombstone for a removal) with the next state record;
+        3. cleaning the derived data of what the commit retired (`LexicalStore.finish`).
+        A crash before 2 leaves derived data that no reader applies and the next writer's `repair` drops."""
+        state = self._next_state()
+        committed = (state["generation"], state["commit"])
+        self.lexical.prepare(committed, chunks, retired)
+        with self._committing(state):
+            self.article_collection.upsert(
+                ids=ids + [_STATE_ID], embeddings=[_placeholder_vector(article_id) for article_id in ids] + [[0.5, 0.5]],
+                documents=documents + [""], metadatas=metadatas + [state])
+        self.lexical.finish(committed)
+
+    def _writing(self, article_ids: list[str]) -> None:
+        """Record that a write is about to change `article_ids` (before it writes any of their chunks or statements)."""
+        self.article_collection.upsert(ids=[_WRITING_ID], embeddings=[[0.5, 0.5]], documents=[""],
+                                       metadatas=[{"kind": "writing", "articles": json.dumps(sorted(article_ids))}])
+
+    def _written(self) -> None:
+        """The write recorded by `_writing` is committed and cleaned up."""
+        self.article_collection.delete(ids=[_WRITING_ID])
 
     def repair(self) -> int:
-        """Delete chunks that no committed article version owns (left by an interrupted run); returns how many."""
-        versions = self.committed_versions()
-        orphans: list[str] = []
-        offset = 0
-        while True:
-            page = self.chunk_collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            if not page["ids"]:
-                break
-            orphans += [cid for cid, meta in zip(page["ids"], page["metadatas"])
-                        if versions.get(meta["article_id"]) != meta["version"]]
-            offset += len(page["ids"])
-        for start in range(0, len(orphans), _PAGE):
-            self.chunk_collection.delete(ids=orphans[start:start + _PAGE])
+        """Delete chunks and statements that no committed article version owns (left by an interrupted run), and bring
+        the lexical side to the committed state (`LexicalStore.repair`); returns how many chunks were deleted.
+
+        Only the articles an interrupted write was changing (its `__writing__` record) and removals interrupted after
+        their commit (tombstones) are looked at. An index whose commits predate that record is scanned in full once,
+        and its state record then says its writes are marked."""
+        got = self.article_collection.get(ids=[_STATE_ID, _WRITING_ID], include=["metadatas"])
+        records = dict(zip(got["ids"], got["metadatas"]))
         tombstones = self.article_collection.get(where={"kind": "removed"}, include=[])["ids"]
-        if tombstones:  # records of removals interrupted after their commit
-            self.article_collection.delete(ids=tombstones)
-        return len(orphans)
+        state = records.get(_STATE_ID)
+        touched: list[str] | None = None  # None: every article
+        if state and state.get("marks_writes"):
+            touched = sorted(set(json.loads(records.get(_WRITING_ID, {}).get("articles", "[]"))) | set(tombstones))
+        if touched == []:
+            versions: dict[str, tuple[str, str]] = {}
+        elif touched is None:
+            versions = self.committed_statement_versions()
+        else:
+            versions = self._statement_versions_of(touched)
+        chunks_deleted = 0
+        if touched != []:
+            chunks_deleted = delete_unless(
+                self.chunk_collection, lambda _, meta: versions.get(meta["article_id"], ("",))[0] == meta["version"], touched)
+            self.statements.delete_orphans(versions, touched)
+        delete_ids(self.article_collection, tombstones)  # records of removals interrupted after their commit
+        if state and not state.get("marks_writes"):
+            self.article_collection.update(ids=[_STATE_ID], metadatas=[{**state, "marks_writes": True}])
+        if _WRITING_ID in records:
+            self._written()
+        self.lexical.repair(self._read_state(), self.committed_chunks)
+        return chunks_deleted
+
+    def _statement_versions_of(self, article_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """`committed_statement_versions` for `article_ids` only."""
+        versions: dict[str, tuple[str, str]] = {}
+        for start in range(0, len(article_ids), PAGE):
+            got = self.article_collection.get(ids=article_ids[start:start + PAGE], include=["metadatas"])
+            versions.update({article_id: (meta["version"], meta.get("statements", ""))
+                             for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"})
+        return versions
 
     def _chunk_metadata(self, article: Article, version: str, chunk: Chunk) -> dict[str, Any]:
         return {"article_id": article.id, "version": version, "index": chunk.index, "start": chunk.start,
@@ -436,8 +547,8 @@ class ArticleIndex:
                 "source": article.source, "published_at": article.published_at,
                 "published_ts": parse_date(article.published_at), "url": article.url}
 
-    def _article_metadata(self, article: Article, version: str, chunk_count: int) -> dict[str, Any]:
-        return {"kind": "article", "version": version, "chunks": chunk_count, "title": article.title,
+    def _article_metadata(self, article: Article, version: str, chunk_count: int, extractor: str) -> dict[str, Any]:
+        return {"kind": "article", "version": version, "chunks": chunk_count, "statements": extractor, "title": article.title,
                 "source": article.source, "published_at": article.published_at,
                 "published_ts": parse_date(article.published_at), "url": article.url, "author": article.author,
                 "path": article.path}
@@ -458,13 +569,14 @@ class ArticleIndex:
         with self.write_lock(on_wait):
             self.generation()  # reopens now, if another process wrote, rather than in the middle of this run
             self.repair()
-            versions = self.committed_versions()
+            versions = self.committed_statement_versions()
             seen: dict[str, str] = {}
             batch: list[tuple[Article, str, list[Chunk], str | None]] = []
+            reextract: list[tuple[Article, str]] = []  # unchanged articles whose statements an older extractor wrote
             for article in articles:
                 run.read += 1
-                if article.id == _STATE_ID:  # would overwrite the store's state record
-                    report.failed.append({"path": article.path, "error": f"the article id {_STATE_ID!r} is reserved; give the article another id"})
+                if article.id in (_STATE_ID, _WRITING_ID):  # would overwrite one of the store's own records
+                    report.failed.append({"path": article.path, "error": f"the article id {article.id!r} is reserved; give the article another id"})
                     run.settled(article, "failed")
                     continue
                 if article.id in seen:
@@ -473,24 +585,74 @@ class ArticleIndex:
                     continue
                 seen[article.id] = article.path
                 version = self.version_of(article)
-                if versions.get(article.id) == version:
+                committed_version, extractor = versions.get(article.id, (None, ""))
+                if committed_version == version:
                     report.unchanged += 1
+                    if extractor != EXTRACTOR_VERSION:
+                        reextract.append((article, version))
                     run.settled(article, "unchanged")
                     continue
                 chunks = chunk_article(article, self.settings.chunk_tokens, self.settings.chunk_overlap_tokens,
                                        self.settings.embed_metadata, version=version)
                 run.chunks_total += len(chunks)
-                batch.append((article, version, chunks, versions.get(article.id)))
+                batch.append((article, version, chunks, committed_version))
                 if sum(len(item[2]) for item in batch) >= self.settings.write_batch_chunks:
                     self._write_batch(batch, report, run)
                     batch = []
             if batch:
                 self._write_batch(batch, report, run)
+            for start in range(0, len(reextract), _REEXTRACT_BATCH):
+                self._reextract(reextract[start:start + _REEXTRACT_BATCH], report)
         return report
+
+    def _extract(self, article: Article, report: IndexReport) -> tuple[list[Statement], str]:
+        """The article's statements and the extractor version to record. Extraction never fails indexing: an error
+        is logged and recorded as no extractor (""), so the next `assistant index` tries again."""
+        try:
+            result = extract_statements(article.id, article.body)
+        except Exception as exc:  # noqa: BLE001 - any failure of the language pipeline
+            log.warning("statements of %s (%s) were not extracted: %s: %s", article.id, article.path,
+                        type(exc).__name__, exc)
+            return [], ""
+        report.sentences_skipped += result.skipped_long + result.skipped_beyond_limit
+        return [found for found in result.statements if found.statement.strip()], EXTRACTOR_VERSION
+
+    def _statement_records(self, items: list[tuple[Article, str, list[Statement]]], report: IndexReport
+                           ) -> list[str]:
+        """Embed and write the statements of `items` (article, version, statements), before their commit; returns
+        their ids."""
+        ids, texts, metadatas = [], [], []
+        for article, version, found in items:
+            got = statement_records(article, version, found, parse_date(article.published_at))
+            ids += got[0]
+            texts += got[1]
+            metadatas += got[2]
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), EMBED_PIECE_CHUNKS):
+            vectors += self.embeddings.embed_documents(texts[start:start + EMBED_PIECE_CHUNKS])
+        with _server_errors(self.settings):
+            self.statements.write(ids, vectors, texts, metadatas)
+        report.statements += len(ids)
+        return ids
+
+    def _reextract(self, items: list[tuple[Article, str]], report: IndexReport) -> None:
+        """Write the current extractor's statements of unchanged articles, commit their records naming it (chunks
+        untouched), then delete the older statements."""
+        extracted = [(article, version, *self._extract(article, report)) for article, version in items]
+        self._writing([article.id for article, _ in items])
+        written = self._statement_records([(article, version, found) for article, version, found, _ in extracted], report)
+        got = self.article_collection.get(ids=[article.id for article, *_ in extracted], include=["metadatas", "documents"])
+        extractor_of = {article.id: extractor for article, _, _, extractor in extracted}
+        self.commit_articles(got["ids"], got["documents"], [{**meta, "statements": extractor_of[article_id]}
+                                                            for article_id, meta in zip(got["ids"], got["metadatas"])],
+                             [], [])
+        self.statements.delete_except(got["ids"], set(written))
+        self._written()
+        report.reextracted += len(got["ids"])
 
     def _write_batch(self, batch: list[tuple[Article, str, list[Chunk], str | None]], report: IndexReport,
                      run: _RunProgress) -> None:
-        """Embed and write the batch's chunks (in one upsert), then commit its articles in one write."""
+        """Embed and write the batch's chunks (in one upsert) and statements, then commit its articles in one write."""
         texts, metadatas, ids = [], [], []
         for article, version, chunks, _ in batch:
             for chunk in chunks:
@@ -502,21 +664,23 @@ class ArticleIndex:
             piece = texts[start:start + EMBED_PIECE_CHUNKS]
             vectors += self.embeddings.embed_documents(piece)
             run.embedded(len(piece))
+        self._writing([article.id for article, *_ in batch])
         with _server_errors(self.settings):
             self.chunk_collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
-        # Commit, in one write with the next generation: the article records name the new versions.
-        # Then the old versions' chunks become orphans.
-        state = self._next_state()
-        with self._committing(state):
-            self.article_collection.upsert(
-                ids=[article.id for article, *_ in batch] + [_STATE_ID],
-                embeddings=[_placeholder_vector(article.id) for article, *_ in batch] + [[0.5, 0.5]],
-                documents=[article.body for article, *_ in batch] + [""],
-                metadatas=[self._article_metadata(article, version, len(chunks)) for article, version, chunks, _ in batch]
-                + [state])
+        extracted = {article.id: self._extract(article, report) for article, *_ in batch}
+        written = self._statement_records([(article, version, extracted[article.id][0])
+                                           for article, version, *_ in batch], report)
+        # Commit: the article records name the new versions. Then the old versions' chunks and statements become
+        # orphans.
+        self.commit_articles([article.id for article, *_ in batch], [article.body for article, *_ in batch],
+                             [self._article_metadata(article, version, len(chunks), extracted[article.id][1])
+                              for article, version, chunks, _ in batch],
+                             list(zip(ids, metadatas, texts)), [article.id for article, _, _, previous in batch if previous])
         stale = [article.id for article, _, _, previous in batch if previous]
         if stale:
             self._delete_chunks_except(stale, {chunk.id for _, _, chunks, _ in batch for chunk in chunks})
+            self.statements.delete_except(stale, set(written))
+        self._written()
         for article, _, chunks, previous in batch:
             report.chunks += len(chunks)
             if previous:
@@ -526,11 +690,7 @@ class ArticleIndex:
             run.settled(article, "updated" if previous else "added")
 
     def _delete_chunks_except(self, article_ids: list[str], keep: set[str]) -> None:
-        for start in range(0, len(article_ids), 100):
-            got = self.chunk_collection.get(where={"article_id": {"$in": article_ids[start:start + 100]}}, include=[])
-            doomed = [chunk_id for chunk_id in got["ids"] if chunk_id not in keep]
-            if doomed:
-                self.chunk_collection.delete(ids=doomed)
+        delete_unless(self.chunk_collection, lambda chunk_id, _: chunk_id in keep, article_ids)
 
     def remove(self, article_ids: list[str]) -> tuple[list[str], list[str]]:
         """Remove articles and their chunks; returns (removed ids, ids that were not indexed)."""
@@ -541,13 +701,12 @@ class ArticleIndex:
             present = {article_id for article_id, meta in zip(got["ids"], got["metadatas"]) if meta.get("kind") == "article"}
             removed = [article_id for article_id in dict.fromkeys(article_ids) if article_id in present]
             if removed:
-                # The commit, in one write with the next generation: the records become tombstones that no reader
-                # sees, so the chunks are orphans from here on. Then the chunks and the tombstones are deleted.
-                state = self._next_state()
-                with self._committing(state):
-                    self.article_collection.upsert(
-                        ids=removed + [_STATE_ID], embeddings=[_placeholder_vector(a) for a in removed] + [[0.5, 0.5]],
-                        documents=[""] * (len(removed) + 1), metadatas=[{"kind": "removed"}] * len(removed) + [state])
+                # The commit: the records become tombstones that no reader sees, so the chunks are orphans from
+                # here on. Then the chunks and the tombstones are deleted.
+                self._writing(removed)
+                self.commit_articles(removed, [""] * len(removed), [{"kind": "removed"}] * len(removed), [], removed)
                 self._delete_chunks_except(removed, set())
+                self.statements.delete_except(removed, set())
                 self.article_collection.delete(ids=removed)
+                self._written()
             return removed, [article_id for article_id in article_ids if article_id not in present]

@@ -1,7 +1,8 @@
 """`python -m bench`: run the benchmark parts, write results.json, report.md and charts, print a summary.
 
 Environment: BENCH_QUICK=1 (40 articles, 50 questions, 2 scale points; results go to bench/results/tmp-quick),
-BENCH_BUDGET_S (seconds the whole run may take, default 1800), BENCH_OUT (results folder),
+BENCH_BUDGET_S (seconds the whole run may take, default 3600: the scale part grows the index to 100x (577k chunks)
+and measures freshness at every size, ~35 min here), BENCH_OUT (results folder),
 BENCH_TMP (parent of the scratch folder), BENCH_KEEP=1 (keep the scratch indexes).
 BENCH_PARTS=retrieval,scale (for example) re-runs only those parts and replaces them in the existing results;
 without indexing, they use the index in BENCH_INDEX_DIR (e.g. `ours` in a scratch folder kept with BENCH_KEEP=1).
@@ -33,7 +34,7 @@ def environment() -> dict:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"python": platform.python_version(), "cpus": os.cpu_count(), "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "load_avg_start": [round(x, 2) for x in os.getloadavg()], "git_commit": commit or None,
-            "versions": {name: version(name) for name in ("chromadb", "langchain-chroma", "sentence-transformers", "torch", "bm25s")}}
+            "versions": {name: version(name) for name in ("chromadb", "langchain-chroma", "sentence-transformers", "torch", "tantivy")}}
 
 
 def main() -> int:
@@ -49,7 +50,7 @@ def main() -> int:
     if partial:
         shutil.copytree(out, staging)
     staging.mkdir(parents=True, exist_ok=True)
-    cfg = Config(quick=quick, work=work, out=staging, budget_s=float(os.environ.get("BENCH_BUDGET_S", 1800)))
+    cfg = Config(quick=quick, work=work, out=staging, budget_s=float(os.environ.get("BENCH_BUDGET_S", 3600)))
     run_info = {"mode": "quick" if quick else "full", "started_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "budget_s": cfg.budget_s, "environment": environment()}
     if partial:  # replace some parts of an earlier run's results

@@ -72,7 +72,9 @@ def summary_rows(results: dict) -> list[tuple[str, str, str]]:
     for p in sc.get("points", []) + sc.get("extrapolated", []):
         rows.append((f"scale {p['multiple']}x ({p['chunks']:,} chunks)",
                      f"p95 {_n(p.get('p95_ms'))} ms (w/o embedding {_n(p['search_p95_ms'])}), RSS {_n(p['peak_rss_mb'], '.0f')} MiB, "
-                     f"disk {_n(p['disk_mb'], '.0f')} MiB", "measured" if p["measured"] else "extrapolated"))
+                     f"disk {_n(p['disk_mb'], '.0f')} MiB"
+                     + (f", freshness {_n(p['freshness_ms'])} ms, cold first query {_n(p['cold_first_query_ms'])} ms"
+                        if p["measured"] else ""), "measured" if p["measured"] else "extrapolated"))
     if sc.get("limits", {}).get("first"):
         rows.append(("single machine enough up to", f"~{sc['limits']['first']:,} chunks", "then Chroma server mode"))
     for name, value in results.items():
@@ -156,7 +158,7 @@ def _retrieval(rt: dict, out: Path) -> list[str]:
         *([f"- dense search p50/p95 ms with source/date filters {rt['dense_ms_by_filters']['with_filters']['p50']}/"
            f"{rt['dense_ms_by_filters']['with_filters']['p95']}, without {rt['dense_ms_by_filters']['without_filters']['p50']}/"
            f"{rt['dense_ms_by_filters']['without_filters']['p95']} (Chroma's `where` filter)."] if "dense_ms_by_filters" in rt else []),
-        f"- cold first query (open the index, load the model and the BM25 side): {rt['cold_first_query_ms']} ms ({cold}).",
+        f"- cold first query (open the index, load the model, open the lexical side): {rt['cold_first_query_ms']} ms ({cold}).",
         f"- retriever process: RSS when warm {rt['rss_warm_mb']} MiB, peak {rt['peak_rss_mb']} MiB.", "",
         "![retrieval](retrieval.png)", ""]
 
@@ -168,10 +170,11 @@ def _scale(sc: dict, out: Path) -> list[str]:
         return f"{split['with_filters']['p95']} / {split['without_filters']['p95']}" if split else "-"
 
     rows = [[f"{p['multiple']}x", p["chunks"], "measured", p["p50_ms"], p["p95_ms"], p["search_p95_ms"], dense(p),
-             p["peak_rss_mb"], p["disk_mb"], p["bm25_load_ms"], p["grow"]["chunks_per_s"] if p["grow"] else "(real index)"]
+             p["peak_rss_mb"], p["disk_mb"], p["cold_first_query_ms"], p["lexical_open_ms"], p["freshness_ms"],
+             _fresh_stages(p), p["freshness_peak_rss_mb"], p["grow"]["chunks_per_s"] if p["grow"] else "(real index)"]
             for p in points]
     rows += [[f"{p['multiple']}x", p["chunks"], "extrapolated", "-", "-", p["search_p95_ms"], "-",
-              p["peak_rss_mb"], p["disk_mb"], "-", "-"] for p in extra]
+              p["peak_rss_mb"], p["disk_mb"], "-", "-", "-", "-", "-", "-"] for p in extra]
     tail = [points[-1]] + extra
 
     def plot(axis, key: str, label: str, color: str) -> None:
@@ -201,12 +204,16 @@ def _scale(sc: dict, out: Path) -> list[str]:
         "of their sentences replaced by random corpus sentences and two words swapped, and the real embedding plus gaussian "
         f"noise (sigma {sc['method']['noise_sigma']} per dimension) renormalized; same metadata layout as store.py "
         "(copied from the real chunks: same sources and dates), written straight into the Chroma collections with "
-        f"precomputed embeddings and committed with article records. Latency from {sc['questions']} dev questions per size, "
-        "each size measured in a fresh process; \"BM25 side cold ms\" is the first query's generation check, which "
-        "builds (and saves) the BM25 index from all chunks after a write.", "",
+        f"precomputed embeddings and committed like an indexing run (lexical documents, then article records). Latency "
+        f"from {sc['questions']} dev questions per size, each size measured in a fresh process; \"cold first query\" "
+        "counts from opening the index (model load included), \"lexical open\" is its state check and lexical reopen; "
+        "\"freshness\" is the median of 5 trials of the time from another process's commit of one new article to the first "
+        "query of a running retriever (polling every 50 ms) with it in its top 10, with the stages of that query "
+        "(state: Chroma state read, and reopen of the embedded Chroma; lexical: lexical reopen; dense: the first "
+        "vector search after the reopen) and the peak RSS of that retriever process.", "",
         *_table(["size", "chunks", "", "total p50 ms", "total p95 ms", "p95 minus embedding ms",
-                 "dense p95 ms with / without filters", "peak RSS MiB", "disk MiB",
-                 "BM25 side cold ms", "insert chunks/s"], rows), ""]
+                 "dense p95 ms with / without filters", "peak RSS MiB", "disk MiB", "cold first query ms",
+                 "lexical open ms", "freshness ms", "freshness stages ms", "freshness RSS MiB", "insert chunks/s"], rows), ""]
     for p in extra:
         lines.append(f"- {p['multiple']}x not run: {'; '.join(p['reasons'])}."
                      + (f" Building it for real would also take ~{p['embed_hours']} h of embedding at the measured indexing rate."
@@ -229,13 +236,18 @@ def _scale(sc: dict, out: Path) -> list[str]:
         lines += ["", f"**With the retrieval code measured here, the first limit is reached at ~{lim['first']:,} chunks** "
                   f"(~{lim['first'] / sc['base_chunks']:.0f}x this corpus). "
                   "Beyond it, the next step is Chroma's server mode (`ASSISTANT_CHROMA_HOST`/`Settings.chroma_host`, `chroma run`), "
-                  "which moves the vector index and its memory out of the app process onto its own machine. The BM25 side stays "
-                  "in each retriever process (built from all chunks and held in memory), so at that size it has to move too "
-                  "(a search server or a sharded lexical index)."]
+                  "which moves the vector index and its memory out of the app process onto its own machine; the lexical "
+                  "index (tantivy, on disk, memory-mapped) then stays one per machine (see the README's \"beyond one machine\")."]
     lines += ["", "![scale](scale.png)", ""]
     if "warm" in sc.get("profile_largest", {}):
         lines += _profile(f"One warm retrieval at {points[-1]['multiple']}x ({points[-1]['chunks']:,} chunks)", sc["profile_largest"]["warm"])
     return lines
+
+
+def _fresh_stages(p: dict) -> str:
+    stages = p.get("freshness_stages_ms") or {}
+    return ", ".join(f"{name} {stages[key]}" for key, name in (("state", "state"), ("lexical_refresh", "lexical"),
+                                                                ("dense", "dense"), ("total", "total")) if key in stages)
 
 
 def _profile(title: str, p: dict) -> list[str]:
@@ -253,7 +265,7 @@ def _profiles(pr: dict) -> list[str]:
     ix = pr["indexing"]
     return ["## 4. Profiles (pyinstrument; answers: py-spy)", "",
             *_profile(f"Indexing {ix['articles']} articles ({ix['chunks']} chunks), model already loaded", ix),
-            *_profile("One retrieval, cold (opens the index, loads model and BM25 side)", pr["retrieval_cold"]),
+            *_profile("One retrieval, cold (opens the index, loads the model, opens the lexical side)", pr["retrieval_cold"]),
             *_profile(f"One retrieval, warm: \"{pr['retrieval_warm']['question'][:90]}…\"", pr["retrieval_warm"]),
             *(_profile(f"{len(pr['answer']['questions'])} extractive answers after warm-up (py-spy, all threads; "
                        f"first: \"{pr['answer']['questions'][0][:80]}…\")", pr["answer"]) if "answer" in pr else [])]

@@ -1,6 +1,6 @@
 """Part 2: retrieval latency per stage over the dev questions, from `HybridRetriever.last_timings_ms`.
 
-The first query loads the embedding model and the BM25 side (built and saved if missing); it is timed
+The first query loads the embedding model and opens the lexical side (rebuilt from Chroma if missing); it is timed
 apart as `cold_first_query_ms`, then a few more warm-up queries run before the measured ones.
 """
 from __future__ import annotations
@@ -12,8 +12,10 @@ from pathlib import Path
 from .harness import Config, in_subprocess, load_question_texts, log, rss_mb
 
 # last_timings_ms key -> what the report calls it
-STAGES = {"embed_query": "query embedding", "dense": "dense search (Chroma)", "lexical": "BM25",
-          "fusion": "fusion", "lexical_refresh": "generation check", "total": "retriever total",
+STAGES = {"embed_query": "query embedding", "dense": "dense search (Chroma)",
+          "dense_lookup": "dense hits' texts and filters (lexical index)", "lexical": "BM25 (lexical index)",
+          "fusion": "fusion", "state": "commit state check (Chroma)", "lexical_refresh": "lexical reopen check",
+          "total": "retriever total",
           "search": "retriever total minus query embedding"}  # the part that grows with the index
 TARGETS_MS = {"p50": 30.0, "p95": 80.0}
 WARMUP = 5

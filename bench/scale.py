@@ -5,21 +5,29 @@ each of its chunks the real chunk's metadata (same layout as store.py writes, sa
 question filters keep their selectivity), a text in which ~30% of the sentences are replaced by random
 sentences of the corpus and two words swapped, and the real embedding plus gaussian noise (sigma 0.02 per
 dimension, cosine ~0.93 to the original), renormalized. They are written straight into the index's Chroma
-collections with precomputed embeddings, chunks first and the article record (the commit marker) last.
+collections with precomputed embeddings, chunks first, then each copy is committed like an indexing run commits
+(`ArticleIndex.commit_articles`: the lexical documents, then the article records, the commit marker).
+
+At every size, besides latency (`retrieval.measure`, whose first query gives `cold_first_query_ms`), `freshness`
+measures how soon a running retriever finds an article that another process has just committed.
 
 Sizes run in order while the budget, free disk and memory allow, judged by extrapolating the previous
 point (insert rate, measurement time, disk, RSS); sizes that do not fit are reported as extrapolations.
 """
 from __future__ import annotations
 
+import json
 import pickle
 import random
 import re
 import shutil
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-from .harness import Config, disk_mb, in_subprocess, load_question_texts, log
+from .harness import ROOT, Config, disk_mb, in_subprocess, load_question_texts, log, rss_mb
 from .profiles import profile_retrieval
 from .retrieval import TARGETS_MS, measure
 
@@ -32,6 +40,7 @@ RESERVE_S = 90  # kept for writing the report
 P95_LIMIT_MS, P50_TARGET_MS = TARGETS_MS["p95"], TARGETS_MS["p50"]  # the retrieval targets of part 2
 RSS_SHARE_LIMIT = 0.5  # of the machine's RAM, for one retriever process
 REEMBED_LIMIT_H = 8.0  # a full re-embedding (model change) should fit in a night
+FRESHNESS_TRIALS, POLL_S, FRESHNESS_TIMEOUT_S = 5, 0.05, 120.0
 
 
 def snapshot(index_dir: Path, out: Path) -> dict:
@@ -65,7 +74,7 @@ def grow(index_dir: Path, snapshot_file: Path, first_copy: int, end_copy: int) -
     import numpy as np
 
     from assistant.config import Settings
-    from assistant.store import ArticleIndex, _placeholder_vector
+    from assistant.store import ArticleIndex
 
     with open(snapshot_file, "rb") as handle:
         base = pickle.load(handle)
@@ -76,27 +85,102 @@ def grow(index_dir: Path, snapshot_file: Path, first_copy: int, end_copy: int) -
     index = ArticleIndex(Settings(index_dir=index_dir))
     started = time.perf_counter()
     added = 0
-    for copy in range(first_copy, end_copy):
-        rng, noise = random.Random(copy), np.random.default_rng(copy)
-        for start in range(0, len(chunks["ids"]), WRITE_BATCH):
-            rows = range(start, min(start + WRITE_BATCH, len(chunks["ids"])))
-            metas = [{**chunks["metadatas"][i], "article_id": f"{chunks['metadatas'][i]['article_id']}~{copy}"} for i in rows]
-            batch = vectors[start:rows.stop] + noise.normal(0, NOISE, (len(rows), vectors.shape[1])).astype(np.float32)
-            batch /= np.linalg.norm(batch, axis=1, keepdims=True)
-            index.chunk_collection.add(
-                ids=[f"{m['article_id']}:{m['version']}:{m['index']:04d}" for m in metas], embeddings=batch,
-                metadatas=metas,
-                documents=[chunks["documents"][i][:metas[n]["prefix_len"]] + perturb(bodies[i], pool, rng)
-                           for n, i in enumerate(rows)])
-            added += len(rows)
-        for start in range(0, len(articles["ids"]), WRITE_BATCH):
-            ids = [f"{a}~{copy}" for a in articles["ids"][start:start + WRITE_BATCH]]
-            index.article_collection.add(ids=ids, embeddings=[_placeholder_vector(i) for i in ids],
-                                         documents=articles["documents"][start:start + WRITE_BATCH],
-                                         metadatas=articles["metadatas"][start:start + WRITE_BATCH])
-    index.mark_changed()  # readers (the BM25 side) see a new generation, as after any indexing run
+    with index.write_lock():
+        for copy in range(first_copy, end_copy):
+            rng, noise = random.Random(copy), np.random.default_rng(copy)
+            written: list[tuple[str, dict, str]] = []
+            for start in range(0, len(chunks["ids"]), WRITE_BATCH):
+                rows = range(start, min(start + WRITE_BATCH, len(chunks["ids"])))
+                metas = [{**chunks["metadatas"][i], "article_id": f"{chunks['metadatas'][i]['article_id']}~{copy}"} for i in rows]
+                batch = vectors[start:rows.stop] + noise.normal(0, NOISE, (len(rows), vectors.shape[1])).astype(np.float32)
+                batch /= np.linalg.norm(batch, axis=1, keepdims=True)
+                ids = [f"{m['article_id']}:{m['version']}:{m['index']:04d}" for m in metas]
+                documents = [chunks["documents"][i][:metas[n]["prefix_len"]] + perturb(bodies[i], pool, rng)
+                             for n, i in enumerate(rows)]
+                index.chunk_collection.add(ids=ids, embeddings=batch, metadatas=metas, documents=documents)
+                written += zip(ids, metas, documents)
+                added += len(rows)
+            index.commit_articles([f"{a}~{copy}" for a in articles["ids"]], articles["documents"], articles["metadatas"],
+                                  written, [])
     seconds = time.perf_counter() - started
     return {"added_chunks": added, "seconds": round(seconds, 1), "chunks_per_s": round(added / seconds, 1)}
+
+
+_INDEXER = """
+import json, sys, time
+from assistant.articles import Article
+from assistant.config import Settings
+from assistant.store import ArticleIndex
+index = ArticleIndex(Settings(index_dir=sys.argv[1]))
+index.embeddings.embed_documents(["warm up"])
+committed = []
+finish = index.lexical.finish  # called right after the Chroma commit (the article record) has returned
+
+
+def finish_after_commit(state):
+    committed.append(time.time())
+    finish(state)
+
+
+index.lexical.finish = finish_after_commit
+print("ready", flush=True)
+for line in sys.stdin:
+    index.index_articles([Article(**json.loads(line))])
+    print(json.dumps({"committed": committed.pop()}), flush=True)
+"""
+
+
+def _probe_article(trial: int) -> dict:
+    word = f"zqx{random.Random(trial).getrandbits(40):x}"  # a word no other article has
+    title = f"Harbour authority names {word} as new ferry operator"
+    body = (f"The harbour authority said on Tuesday that {word} will run the island ferry from next spring. "
+            f"Officials said {word} won the tender over two rival bids.")
+    return {"id": f"freshness-{word}", "title": title, "body": body, "source": "Freshness Wire",
+            "published_at": "2024-06-01"}
+
+
+def freshness(index_dir: Path, trials: int = FRESHNESS_TRIALS) -> dict:
+    """Time from an indexing process's commit of one new article (unique title) to the first query of this, already
+    running, retriever (polling every POLL_S) that has it in its top 10; median of `trials`, with the stages of that
+    query (the Chroma state read and reopen, the lexical reopen, the searches). The probe articles are removed after."""
+    from assistant.config import Settings
+    from assistant.retrieve import HybridRetriever
+    from assistant.store import ArticleIndex
+
+    settings = Settings(index_dir=index_dir)
+    retriever = HybridRetriever.from_settings(ArticleIndex(settings))
+    retriever.search("warm up the retriever")
+    indexer = subprocess.Popen([sys.executable, "-c", _INDEXER, str(index_dir)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert indexer.stdout.readline().strip() == "ready"
+        rows = []
+        for trial in range(trials):
+            article = _probe_article(trial)
+            indexer.stdin.write(json.dumps(article) + "\n")
+            indexer.stdin.flush()
+            polls, deadline = 0, time.time() + FRESHNESS_TIMEOUT_S
+            while True:
+                polled = time.time()
+                found = any(p.article_id == article["id"] for p in retriever.search(article["title"], k=10))
+                polls += 1
+                if found or time.time() > deadline:
+                    break
+                time.sleep(POLL_S)
+            found_at = time.time()
+            committed = json.loads(indexer.stdout.readline())["committed"]
+            stages = retriever.last_timings_ms
+            rows.append({"freshness_ms": round((found_at - committed) * 1000, 1) if found else None, "polls": polls,
+                         "poll_started_after_commit_ms": round((polled - committed) * 1000, 1),
+                         "stages_ms": {stage: round(ms, 1) for stage, ms in stages.items()}})
+    finally:
+        indexer.stdin.close()
+        indexer.wait(timeout=60)
+    ArticleIndex(settings).remove([_probe_article(trial)["id"] for trial in range(trials)])
+    measured = [row["freshness_ms"] for row in rows if row["freshness_ms"] is not None]
+    median = statistics.median(measured) if len(measured) == len(rows) else None
+    return {"freshness_ms": median, "trials": rows, "rss_mb_after": rss_mb(),
+            "median_trial_stages_ms": next((row["stages_ms"] for row in rows if row["freshness_ms"] == median), None)}
 
 
 def _fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
@@ -119,14 +203,24 @@ def _solve(fit: tuple[float, float] | None, y: float) -> float | None:
     return (y - fit[0]) / fit[1] if fit and fit[1] > 0 else None
 
 
-def _point(multiple: int, measured: dict, index_dir: Path, grown: dict | None) -> dict:
+def _point(multiple: int, measured: dict, fresh: dict, index_dir: Path, grown: dict | None) -> dict:
     return {"multiple": multiple, "chunks": measured["chunks"], "measured": True, "disk_mb": disk_mb(index_dir),
             "p50_ms": measured["stages_ms"]["total"]["p50"], "p95_ms": measured["stages_ms"]["total"]["p95"],
             "p99_ms": measured["stages_ms"]["total"]["p99"], "search_p95_ms": measured["stages_ms"]["search"]["p95"],
             "embed_p50_ms": measured["stages_ms"]["embed_query"]["p50"], "peak_rss_mb": measured["peak_rss_mb"],
             "cold_first_query_ms": measured["cold_first_query_ms"],
-            "bm25_load_ms": measured["cold_first_query_stages_ms"]["lexical_refresh"], "stages_ms": measured["stages_ms"],
-            "dense_ms_by_filters": measured["dense_ms_by_filters"], "measure_s": measured["process_s"], "grow": grown}
+            "lexical_open_ms": measured["cold_first_query_stages_ms"]["lexical_refresh"], "stages_ms": measured["stages_ms"],
+            "dense_ms_by_filters": measured["dense_ms_by_filters"], "measure_s": measured["process_s"], "grow": grown,
+            "freshness_ms": fresh["freshness_ms"], "freshness_stages_ms": fresh["median_trial_stages_ms"],
+            "freshness_trials": fresh["trials"], "freshness_peak_rss_mb": fresh["peak_rss_mb"],
+            "freshness_s": fresh["process_s"]}
+
+
+def _measure_point(multiple: int, directory: Path, cfg: Config, questions: int, grown: dict | None) -> dict:
+    measured = in_subprocess(measure, directory, cfg.questions, questions)
+    fresh = in_subprocess(freshness, directory)
+    log(f"  {multiple}x: freshness {fresh['freshness_ms']} ms, cold first query {measured['cold_first_query_ms']} ms")
+    return _point(multiple, measured, fresh, directory, grown)
 
 
 def run(cfg: Config) -> dict:
@@ -140,7 +234,7 @@ def run(cfg: Config) -> dict:
     questions = QUICK_QUESTIONS if cfg.quick else QUESTIONS
     ram_mb = psutil.virtual_memory().total / 2**20
     log(f"scale: base {base['chunks']} chunks; measuring 1x")
-    points = [_point(1, in_subprocess(measure, directory, cfg.questions, questions), directory, None)]
+    points = [_measure_point(1, directory, cfg, questions, None)]
     skipped: list[dict] = []
     current = 1
     for multiple in (QUICK_SCHEDULE if cfg.quick else SCHEDULE):
@@ -149,7 +243,7 @@ def run(cfg: Config) -> dict:
         rate = last["grow"]["chunks_per_s"] * 0.8 if last["grow"] else 1000.0  # inserts slow down as the index grows
         rss_fit = _fit([(p["chunks"], p["peak_rss_mb"]) for p in points])
         estimate = {"grow_s": round((multiple - current) * base["chunks"] / rate),
-                    "measure_s": round(last["measure_s"] * growth), "disk_mb": round(last["disk_mb"] * growth),
+                    "measure_s": round((last["measure_s"] + last["freshness_s"]) * growth), "disk_mb": round(last["disk_mb"] * growth),
                     "peak_rss_mb": round(_predict(rss_fit, multiple * base["chunks"]) if rss_fit else last["peak_rss_mb"] * growth)}
         reasons = []
         if estimate["grow_s"] + estimate["measure_s"] > cfg.remaining() - RESERVE_S:
@@ -165,7 +259,7 @@ def run(cfg: Config) -> dict:
         log(f"  growing to {multiple}x (~{estimate['grow_s']} s estimated)")
         grown = in_subprocess(grow, directory, snap, current, multiple)
         log(f"  {grown['chunks_per_s']} chunks/s inserted; measuring {multiple}x")
-        points.append(_point(multiple, in_subprocess(measure, directory, cfg.questions, questions), directory, grown))
+        points.append(_measure_point(multiple, directory, cfg, questions, grown))
         current = multiple
         log(f"  {multiple}x: p95 {points[-1]['p95_ms']} ms, peak RSS {points[-1]['peak_rss_mb']} MiB")
     log(f"  profiling one retrieval at {current}x")

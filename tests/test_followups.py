@@ -82,3 +82,12 @@ def test_a_speakers_title_is_not_an_antecedent_and_plural_they_prefers_two_names
               "answer": "Kremlin spokesman Dmitry Peskov on Friday rejected The Journal’s report. [1]"}
     assert standalone_question("And what did he say about their one conversation?", [DENIAL, peskov]) == \
         "And what did Dmitry Peskov say about Musk and Putin’s one conversation?"
+
+
+def test_a_speaker_mislabelled_in_a_joint_short_answer_is_still_the_person_he_refers_to():
+    # the small model labels "Peskov" GPE in "Russia and Peskov"; alone, as the answer's speaker, he is a PERSON
+    joint = {"question": "Who denied that Musk and Putin had been in contact?", "short_answer": "Russia and Peskov",
+             "speakers": ["Russia", "Peskov"],
+             "answer": "Russia and Peskov. [1][2] “After that, Musk had no contacts with Putin,” Peskov said. [2]"}
+    assert standalone_question("What did he call the report?", [joint]) == "What did Peskov call the report?"
+    assert standalone_question("What did they deny?", [joint]) == "What did Russia and Peskov deny?"

@@ -127,7 +127,7 @@ def test_follow_up_about_the_chinese_embassy_cites_only_its_statement(both: Assi
 def test_what_peskov_called_the_report_puts_his_quote_first(both: Assistant):
     answer = both.ask("What did Peskov call the report?")
     _check(answer)
-    assert "absolutely false information" in answer.short_answer
+    assert answer.short_answer.strip("“”") == "absolutely false information"  # what he called it, not the whole clause
     assert "Peskov" in answer.citations[0].quote and "disturbing coincidence" not in answer.answer
 
 

@@ -5,9 +5,12 @@ After every kill a fresh process (a new reader, as after an application restart)
 - no article is half present: each committed article has exactly its record's `chunks` visible, with
   indices 0..n-1, at the committed version, and its stored body is the body of that version;
 - no chunk is visible without its article (no orphans in BM25, in the vector index or in search results);
-- the lexical side (`assistant.lexical.current`) and the vector side (a Chroma query over every vector)
-  hold exactly the visible chunk ids;
-and a rerun then completes the work with no duplicates (`chunk_collection.count()` == visible chunks).
+- each committed article shows exactly the statements the extractor finds in its committed body, none twice, and
+  no statement is visible without its article;
+- the lexical side (`assistant.lexical.current`, the tantivy index the writer keeps under the same commit) and
+  the vector side (a Chroma query over every vector) hold exactly the visible chunk ids;
+and a rerun then completes the work with no duplicates (`chunk_collection.count()` == visible chunks, and the same
+for statements).
 
 The indexers are real processes. Most are forked from a pre-warmed helper (tests/fixtures/reliability/
 zygote.py) that has imported everything and loaded the embedding model once, which turns ~10 s of start-up
@@ -157,8 +160,8 @@ def zygote(tmp_path_factory):
 
 # --- corpora ---------------------------------------------------------------------------------------------
 def write_corpus(directory: Path, count: int, min_chars: int = 700) -> tuple[Path, Path]:
-    """The first `count` benchmark articles, bodies cut to their first paragraphs (>= `min_chars`), as two
-    versions: v2 changes the body of every other article (updates replace chunks)."""
+    """The first `count` benchmark articles, bodies cut to their first paragraphs (>= `min_chars`) plus a quoted
+    statement, as two versions: v2 changes the body of every other article (updates replace chunks and statements)."""
     directory.mkdir(parents=True, exist_ok=True)
     v1, v2 = [], []
     with open(DATASET, encoding="utf-8") as full:
@@ -169,6 +172,8 @@ def write_corpus(directory: Path, count: int, min_chars: int = 700) -> tuple[Pat
                 kept.append(paragraph)
                 if sum(map(len, kept)) >= min_chars:
                     break
+            # an attributed statement in every article, so that statements are written (and crash) with the chunks
+            kept.append(f'"The figures in story {number} are wrong," said Jane Whitfield, a spokeswoman for the council.')
             record["body"] = "\n\n".join(kept)
             v1.append(json.dumps(record, ensure_ascii=False))
             if number % 2 == 0:
@@ -227,6 +232,17 @@ def assert_consistent(facts: dict, allowed: dict[str, dict[str, str]], where: st
                                           f"missing from BM25 {sorted(set(ids) - set(lexical_ids))[:5]} "
                                           f"(generation {facts['generation']})")
     assert sorted(facts["vector_ids"]) == sorted(ids), f"{where}: the vector index does not hold exactly the visible chunks"
+    statement_ids = [row[0] for row in facts["statements"]]
+    assert len(statement_ids) == len(set(statement_ids)), f"{where}: a statement is visible twice"
+    per_article_statements: dict[str, int] = {}
+    for _, article_id, start, end in facts["statements"]:
+        assert article_id in records, f"{where}: a statement of {article_id} is visible without its article"
+        assert facts["bodies"][article_id][start:end].strip(), f"{where}: a statement's offsets are outside its sentence"
+        per_article_statements[article_id] = per_article_statements.get(article_id, 0) + 1
+    for article_id in records:
+        assert per_article_statements.get(article_id, 0) == facts["expected_statements"][article_id], \
+            f"{where}: {article_id} shows {per_article_statements.get(article_id, 0)} statements, its body has " \
+            f"{facts['expected_statements'][article_id]}"
     for query, found in facts["searched"].items():
         assert set(found) <= set(ids), f"{where}: search({query!r}) returned chunks that are not visible"
         if ids:
@@ -239,6 +255,9 @@ def assert_complete(facts: dict, expected: dict[str, tuple[str, str]], where: st
     assert set(facts["records"]) == set(expected), f"{where}: articles missing or extra: {set(expected) ^ set(facts['records'])}"
     assert {a: v for a, v in facts["versions"].items()} == {a: v for a, (v, _) in expected.items()}
     assert facts["total"] == len(facts["visible"]), f"{where}: {facts['total'] - len(facts['visible'])} orphan chunks left in Chroma"
+    assert len({row[1] for row in facts["statements"]}) == len(expected), f"{where}: an article shows no statement"
+    assert facts["statements_total"] == len(facts["statements"]), \
+        f"{where}: {facts['statements_total'] - len(facts['statements'])} orphan statements left in Chroma"
 
 
 def index_job(index_dir: Path, corpus: Path, crash_after_writes: int | None = None, **settings) -> dict:
@@ -314,16 +333,19 @@ def test_sigkill_at_random_moments_long(zygote: Zygote, tmp_path: Path):
     run_random_kills(zygote, tmp_path, articles=40, kills=20, seed=1234)
 
 
-# --- 2. SIGKILL right after every Chroma write of add, update and remove ---------------------------------------
+# --- 2. SIGKILL right after every write (Chroma, and the lexical index's commits) of add, update and remove ------
 def writes_of(worker: Worker) -> list[str]:
     return [line for line in worker.lines() if line.startswith("write ")]
 
 
 @pytest.mark.slow
 def test_sigkill_after_every_write(zygote: Zygote, tmp_path: Path):
-    """Crash points between consecutive writes, for adding, updating and removing articles.
+    """Crash points between consecutive writes, for adding, updating and removing articles: every Chroma write and
+    every lexical commit, so also after the lexical documents of a commit are written but not the article records
+    (they must stay invisible) and after the article records but before the retired documents are cleaned (the
+    retire markers must hide them).
 
-    Before each crashed run a reader has cached the BM25 index of the start state (as a running app has),
+    Before each crashed run a reader has opened the lexical index of the start state (as a running app has),
     so a commit that does not change the generation number shows up as BM25 and Chroma disagreeing.
     """
     v1, v2 = write_corpus(tmp_path / "corpus", 4, min_chars=500)

@@ -57,7 +57,7 @@ def assert_consistent(index: ArticleIndex) -> set[str]:
         per_article[meta["article_id"]] = per_article.get(meta["article_id"], 0) + 1
         visible.add(chunk_id)
     assert per_article == {row["id"]: row["chunks"] for row in index.list_articles()}
-    assert set(lexical.current(index).chunk_ids) == visible
+    assert set(lexical.current(index).chunk_ids()) == visible
     return visible
 
 

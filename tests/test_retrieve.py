@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
-import numpy as np
 import pytest
 
 from assistant import lexical
@@ -42,15 +41,6 @@ def test_dates_named_in_questions():
     assert not filters_from_question("Who won the election in the state?", SOURCES)
 
 
-def test_filter_mask():
-    sources = np.array(["A", "B", "A", ""], dtype=object)
-    published = np.array([15, 15, 20, 0], dtype=np.int64)
-    assert Filters().mask(sources, published).tolist() == [True, True, True, True]
-    assert Filters(("A",)).mask(sources, published).tolist() == [True, False, True, False]
-    assert Filters(("A",), 10, 20).mask(sources, published).tolist() == [True, False, False, False]
-    assert Filters((), None, 16).mask(sources, published).tolist() == [True, True, False, True]
-
-
 def articles() -> list[Article]:
     return [
         Article(id="ferry", title="Ferry service resumes", source="Harbour Post", published_at="2024-03-01",
@@ -74,17 +64,17 @@ def test_search_finds_evidence_and_both_sides_agree_after_update_and_remove(sett
     assert top[0].article_id == "ferry"
     assert "dense_rank" in top[0].scores and "lexical_rank" in top[0].scores
     assert top[0].text == articles()[0].body[top[0].start:top[0].end]
-    assert set(lexical.current(index).chunk_ids) == visible_ids(index)
+    assert set(lexical.current(index).chunk_ids()) == visible_ids(index)
 
     index.index_articles([replace(articles()[1], body="The council rejected the budget after a long debate about tram lines.")])
     hits = retriever.search("budget tram lines debate", k=3)
     assert hits[0].article_id == "budget" and "tram" in hits[0].text
     assert not any("libraries" in p.text for p in retriever.search("libraries more money", k=10))
-    assert set(retriever.lexical_index().chunk_ids) == visible_ids(index)
+    assert set(retriever.lexical_index().chunk_ids()) == visible_ids(index)
 
     index.remove(["ferry"])
     assert all(p.article_id != "ferry" for p in retriever.search("ferry strike union", k=10))
-    assert set(retriever.lexical_index().chunk_ids) == visible_ids(index)
+    assert set(retriever.lexical_index().chunk_ids()) == visible_ids(index)
 
 
 def test_filters_restrict_both_sides(settings):
@@ -95,22 +85,56 @@ def test_filters_restrict_both_sides(settings):
     assert {p.source for p in only_city} == {"City Times"}
     may = retriever.search("harbour", k=10, filters=Filters(date_from=ts("2024-05-01"), date_to=ts("2024-06-01")))
     assert {p.article_id for p in may} == {"storm"}
+    before = retriever.search("harbour", k=10, filters=Filters(date_to=ts("2024-05-03")))  # [from, to): the 3rd is out
+    assert before and "storm" not in {p.article_id for p in before}
     named = retriever.search("What did the City Times report about money?", k=10)
     assert {p.source for p in named} == {"City Times"}
 
 
-def test_cli_index_and_remove_leave_the_bm25_side_saved(settings):
+def test_cli_index_and_remove_commit_the_lexical_side_with_chroma(settings):
     from assistant.cli import main
     from conftest import SEED
 
     args = ["--index-dir", str(settings.index_dir)]
     assert main(["index", str(SEED), *args]) == 0
     index = ArticleIndex(settings)
-    saved = lexical.load(lexical.saved_dir(index))
-    assert saved is not None and saved.generation == index.generation() and set(saved.chunk_ids) == visible_ids(index)
+    saved = index.lexical.snapshot(index.committed_state())  # on disk, holding the commit: no rebuild needed
+    assert saved is not None and set(saved.chunk_ids()) == visible_ids(index)
     assert main(["remove", *index.committed_versions(), *args]) == 0
-    saved = lexical.load(lexical.saved_dir(index))
-    assert saved.generation == index.generation() and saved.chunk_ids == []
+    saved = index.lexical.snapshot(index.committed_state())
+    assert saved is not None and saved.chunk_ids() == [] and saved.known_sources == []
+
+
+def test_a_reader_follows_another_writers_commits_by_reopening(settings, caplog):
+    reader_index = ArticleIndex(settings)
+    retriever = HybridRetriever.from_settings(reader_index)
+    assert retriever.search("ferry strike", k=3) == []
+    writer = ArticleIndex(settings)  # another process's store object
+    writer.index_articles(articles())
+    assert retriever.search("Who denied that the ferry deal was rushed?", k=3)[0].article_id == "ferry"
+    writer.index_articles([replace(articles()[0], body="The mayor said the ferry deal was signed in March.")])
+    assert any("signed in March" in p.text for p in retriever.search("ferry deal signed", k=3))
+    assert set(retriever.lexical_index().chunk_ids()) == visible_ids(reader_index)
+    assert "rebuilding" not in caplog.text
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupt"])
+def test_a_missing_or_corrupt_lexical_index_is_rebuilt_from_chroma(settings, caplog, damage):
+    import shutil
+
+    index = ArticleIndex(settings)
+    index.index_articles(articles())
+    directory = lexical.directory_for(settings)
+    if damage == "missing":
+        shutil.rmtree(directory)
+    else:
+        (directory / "meta.json").write_text("{not json")
+    fresh = ArticleIndex(settings)  # a process started after the damage
+    top = HybridRetriever.from_settings(fresh).search("Who denied that the ferry deal was rushed?", k=3)
+    assert top[0].article_id == "ferry"
+    assert f"the lexical index at {directory}" in caplog.text and "rebuilding it from the Chroma index" in caplog.text
+    assert set(lexical.current(fresh).chunk_ids()) == visible_ids(fresh)
+    assert fresh.index_articles(articles()).unchanged == len(articles())  # writers go on from the rebuilt index
 
 
 def test_one_article_does_not_crowd_out_others(settings):

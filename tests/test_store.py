@@ -103,6 +103,44 @@ def test_remove(settings: Settings):
     assert not index.chunk_collection.get(where={"article_id": "art-1"})["ids"]
 
 
+def test_a_failed_write_is_repaired_from_its_writing_record_without_scanning_every_chunk(settings: Settings,
+                                                                                          monkeypatch):
+    index = ArticleIndex(settings)
+    articles = small_articles(3)
+    index.index_articles(articles)
+    visible = index.count_chunks()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the process died before its commit")
+
+    changed = replace(articles[1], body=articles[1].body + "\n\nA late paragraph adds a vote.")
+    monkeypatch.setattr(index, "commit_articles", fail)
+    with pytest.raises(RuntimeError):
+        index.index_articles([changed, *small_articles(5)[3:]])  # one replacement, two new articles
+    monkeypatch.undo()
+    assert index.chunk_collection.count() > visible and index.count_chunks() == visible  # orphans, none visible
+    marked = index.article_collection.get(ids=["__writing__"], include=["metadatas"])["metadatas"][0]
+    assert json.loads(marked["articles"]) == ["art-1", "art-3", "art-4"]
+
+    orphan = {"article_id": "art-0", "version": "not-committed", "index": 99, "start": 0, "end": 1, "prefix_len": 0,
+              "title": "x", "source": "x", "published_at": "", "published_ts": 0, "url": ""}
+    vector = index.chunk_collection.get(limit=1, include=["embeddings"])["embeddings"][0]
+    index.chunk_collection.upsert(ids=["unmarked-orphan"], embeddings=[vector], documents=["x"], metadatas=[orphan])
+    assert index.repair() > 0  # the marked articles' orphans
+    assert not index.article_collection.get(ids=["__writing__"])["ids"]
+    assert index.chunk_collection.count() == visible + 1  # an orphan no write marked is not looked for ...
+
+    state = index.article_collection.get(ids=["__state__"], include=["metadatas"])["metadatas"][0]
+    index.article_collection.update(ids=["__state__"], metadatas=[{**state, "marks_writes": False}])
+    assert index.repair() == 1  # ... except in an index written before writes were marked: one full scan
+    assert index.chunk_collection.count() == visible == index.count_chunks()
+    assert index.article_collection.get(ids=["__state__"], include=["metadatas"])["metadatas"][0]["marks_writes"] is True
+    report = index.index_articles([changed, *small_articles(5)[3:]])
+    assert (report.updated, report.added) == (1, 2)
+    assert index.chunk_collection.count() == index.count_chunks()
+    assert_consistent(index)
+
+
 def test_duplicate_ids_in_one_run_are_reported(settings: Settings):
     first, second = small_articles(1)[0], replace(small_articles(1)[0], path="other.jsonl#2")
     report = ArticleIndex(settings).index_articles([first, second])
@@ -195,13 +233,3 @@ def test_server_mode_against_real_chroma_run(chroma_server, tmp_path: Path):
     assert other_client.remove([seed_article().id])[0] == [seed_article().id]
     assert index.list_articles() == [] and index.count_chunks() == 0
     assert not (tmp_path / "unused" / "chroma").exists()
-
-
-def test_mark_changed_starts_a_new_generation_that_readers_follow(settings):
-    from assistant import lexical
-
-    index = ArticleIndex(settings)
-    before = lexical.current(index)
-    index.mark_changed()
-    assert index.generation() == before.generation + 1
-    assert lexical.current(index, before).generation == before.generation + 1

@@ -101,7 +101,7 @@ def test_ask_api_takes_the_history_of_follow_ups(client):
         client.predict(None, [], api_name="/ask")
 
 
-API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/conversations", "/conversation",
+API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/statements", "/conversations", "/conversation",
                  "/new_conversation", "/rename_conversation", "/delete_conversation"}
 
 
@@ -120,6 +120,23 @@ def test_only_the_documented_endpoints_are_exposed(client):
 
 
 @pytest.mark.slow
+def test_api_statements(client):
+    from gradio_client.exceptions import AppError
+
+    denials = client.predict(stance="deny", api_name="/statements")
+    assert any(row["speaker"] == "Russia" for row in denials) and all(row["stance"] == "deny" for row in denials)
+    assert {"speakers", "speaker_kind", "quote", "start", "end", "article_id"} <= set(denials[0])
+    peskov = client.predict(speaker="Kremlin spokesman Dmitry Peskov", limit=2, api_name="/statements")
+    assert len(peskov) == 2 and all("Peskov" in row["speaker"] for row in peskov)
+    ranked = client.predict(about="Chinese Embassy", limit=3, api_name="/statements")
+    assert ranked[0]["score"] >= ranked[-1]["score"]
+    for bad, message in (({"stance": "refute"}, "unknown stance 'refute'"), ({"limit": 0}, "limit must be a whole number"),
+                         ({"date_from": "soon"}, "cannot read the from date")):
+        with pytest.raises(AppError, match=message):
+            client.predict(**bad, api_name="/statements")
+
+
+@pytest.mark.slow
 def test_api_indexes_lists_filters_and_removes_articles(client):
     from gradio_client.exceptions import AppError
 
@@ -130,7 +147,7 @@ def test_api_indexes_lists_filters_and_removes_articles(client):
     assert added["status"] == "added" and added["chunks"] >= 1
     again = client.predict("Wrenport opens a floating library", text, "Coastal Courier", "2024-05-02",
                            "https://courier.example/library", api_name="/index_text")
-    assert again == {**added, "status": "unchanged", "added": 0, "unchanged": 1, "chunks": 0}
+    assert again == {**added, "status": "unchanged", "added": 0, "unchanged": 1, "chunks": 0, "statements": 0}
     listed = {a["id"]: a for a in client.predict(api_name="/articles")}
     assert listed[added["article_id"]]["source"] == "Coastal Courier"
     assert listed[added["article_id"]]["url"] == "https://courier.example/library"

@@ -1,5 +1,5 @@
 """The app's API (the only endpoints it exposes; the page's own events are private): `/ask`, `/index_text`,
-`/articles`, `/remove`, `/conversations`, `/conversation`, `/new_conversation`, `/rename_conversation` and
+`/articles`, `/remove`, `/statements`, `/conversations`, `/conversation`, `/new_conversation`, `/rename_conversation` and
 `/delete_conversation`.
 
 Every endpoint is typed and documented (Gradio shows the docstrings on the page's "Use via API" panel and in
@@ -18,6 +18,7 @@ from ..articles import load_file
 from ..conversations import ConversationNotFound, mark_stale_citations
 from ..followups import prior_turns
 from ..generators import BackendUnavailable
+from ..statement_index import DEFAULT_LIMIT, StatementQuery
 from ..store import IndexBusy, IndexUnavailable
 from .context import Context, user_of
 from ..filters import make_filters
@@ -167,6 +168,40 @@ class ApiEndpoints:
             raise _fail(str(exc)) from exc
         return {"removed": removed, "missing": missing}
 
+    def statements(self, speaker: str | None = None, stance: str | None = None, about: str | None = None,
+                   sources: list[str] | None = None, date_from: str | None = None, date_to: str | None = None,
+                   article_id: str | None = None, limit: int | None = None) -> list[dict]:
+        """Who said what: the attributed statements found in the indexed articles, newest first (by a topic's
+        similarity with `about`).
+
+        Args:
+            speaker: only this speaker, any variant of the name ("Peskov", "Dmitry Peskov").
+            stance: only this stance: deny, confirm, decline, say, claim, accuse, report or warn.
+            about: rank by similarity to this topic instead of by date.
+            sources: only these sources (names as `/articles` lists them); empty: all.
+            date_from: only articles published on or after this day, YYYY-MM-DD.
+            date_to: only articles published on or before this day, YYYY-MM-DD.
+            article_id: only this article.
+            limit: at most this many, 1-1000 (default 50).
+
+        Returns:
+            The objects of `assistant statements --json`: id, speaker (resolved name), speakers (each of a joint
+            subject), speaker_as_written, speaker_resolved, speaker_kind, stance, verb, statement, quote (null for
+            reported speech), article_id, title, source, published_at, start and end (the sentence's offsets in the
+            article's body), quote_start, quote_end, and score when ranked by a topic.
+        """
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000):
+            raise _fail(f"limit must be a whole number from 1 to 1000, not {limit!r}")
+        query = StatementQuery(speaker=_text(speaker, "speaker", False) or None, stance=_text(stance, "stance", False) or None,
+                               about=_text(about, "about", False) or None, sources=tuple(_names(sources, "sources")),
+                               date_from=_text(date_from, "date_from", False) or None,
+                               date_to=_text(date_to, "date_to", False) or None,
+                               article_id=_text(article_id, "article_id", False) or None, limit=limit or DEFAULT_LIMIT)
+        try:
+            return [stored.as_dict() for stored in self.ctx.find_statements(query)]
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+
     def conversations(self, request: gr.Request = None) -> list[dict]:
         """Your saved conversations, most recently used first.
 
@@ -244,7 +279,8 @@ class ApiEndpoints:
         """Register every endpoint under its name, documented by its whole docstring (Gradio would show the first
         paragraph only; the parameters' and return value's descriptions are in the rest)."""
         for endpoint, name in ((self.ask_api, "ask"), (self.index_text, "index_text"), (self.articles, "articles"),
-                               (self.remove, "remove"), (self.conversations, "conversations"),
+                               (self.remove, "remove"), (self.statements, "statements"),
+                               (self.conversations, "conversations"),
                                (self.conversation, "conversation"), (self.new_conversation, "new_conversation"),
                                (self.rename_conversation, "rename_conversation"),
                                (self.delete_conversation, "delete_conversation")):

@@ -16,6 +16,7 @@ from .chat_panel import ChatPanel
 from .context import Context
 from .conversations_panel import ConversationsPanel
 from .evaluation_panel import EvaluationPanel
+from .statements_panel import StatementsPanel
 
 
 def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
@@ -23,7 +24,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
     process; per-browser state lives in gr.State."""
     ctx = Context(settings, assistant)
     chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), ApiEndpoints(ctx)
-    conversations, evaluation = ConversationsPanel(ctx, chat), EvaluationPanel(ctx)
+    conversations, evaluation, statements = ConversationsPanel(ctx, chat), EvaluationPanel(ctx), StatementsPanel(ctx)
     with gr.Blocks(title="News assistant") as demo:
         gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
                     "Every sentence cites its source: click a **[n]** to see the passage.")
@@ -32,12 +33,15 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
                 chat.build()
             with gr.Tab("Articles", id="articles"):
                 articles.build()
+            with gr.Tab("Statements", id="statements"):
+                statements.build()
             with gr.Tab("Evaluation", id="evaluation"):
                 evaluation.build()
         conversations.build()
         # Connect the events; only the endpoints of api.py are API endpoints, the UI's events are private.
         conversations.wire(demo, chat.wire(demo))
         articles.wire(demo, chat.sources)
+        statements.wire(demo)
         evaluation.wire(demo)
         api.wire()
     demo.queue(default_concurrency_limit=2)

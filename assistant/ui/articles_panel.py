@@ -122,7 +122,7 @@ class ArticlesPanel:
                       clear_pick: bool = False) -> tuple:
         """(articles table rows searched with `query`, count line, article-picker update, source-filter update) for
         the current index; `clear_pick` also empties the picker. Called after every change, so it also brings the
-        BM25 side up to date now rather than on the next question."""
+        lexical side (reopened after a commit) up to date now rather than on the next question."""
         self.ctx.assistant.retriever.lexical_index()
         rows = self.ctx.index.list_articles()
         ids = [(f"{row['title'][:70]} ({row['id']})", row["id"]) for row in rows]

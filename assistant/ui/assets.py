@@ -83,7 +83,8 @@ a.cite:hover, a.cite.active { background: #1d4ed8; color: #fff !important; }
 .cite-panel .cite-hint { opacity: 0.7; font-size: 0.9em; }
 .cite-panel:has(.cite-card.active) .cite-hint, .cite-panel:has(.cite-card:target) .cite-hint { display: none; }
 .cite-card { display: none; border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 10px 12px; }
-.cite-card.active, .cite-card:target { display: block; }
+.cite-card.active, .cite-card:target, .cite-card.st-card { display: block; }
+.st-card { margin-bottom: 8px; }
 .cite-title { font-weight: 700; margin-bottom: 2px; }
 .cite-num { color: #1d4ed8; }
 .cite-meta, .cite-foot { font-size: 0.85em; opacity: 0.8; }

@@ -9,6 +9,7 @@ from ..chain import Assistant
 from ..config import Settings
 from ..conversations import LOCAL_USER, ConversationStore
 from ..generators import BACKENDS, BackendUnavailable, available_backends, generator
+from ..statement_index import StatementQuery, StoredStatement
 
 PRIVATE = {"api_visibility": "private"}  # only the endpoints of api.py are API endpoints
 
@@ -42,6 +43,10 @@ class Context:
         self.uploads = settings.index_dir / "uploads"
         self.backends = backend_status(settings)
         self.conversations = ConversationStore(settings.index_dir / "conversations.sqlite3")
+
+    def find_statements(self, query: StatementQuery) -> list[StoredStatement]:
+        """The committed statements `query` selects (`StatementCollection.find`); ValueError for a bad field."""
+        return self.index.statements.find(query, self.index.query_embeddings.embed_query)
 
     def article_body(self, article_id: str) -> str | None:
         """The indexed body of an article, or None when it is not indexed (any more)."""

@@ -1,0 +1,350 @@
+"""Reporting words: the stance lexicon, which sentences are worth parsing, and the reading of one parsed sentence.
+
+`cues_of(sentence)` gives the reporting words of a parsed sentence (`Cue`: the word, the verb whose subject speaks,
+the stance, the subject, the token range of what was said); `has_reporting_cue(text)` says whether a sentence is
+worth parsing at all. The parse-tree helpers (`subject_of`, `conjuncts`, `phrase`, `definite_role`, `fits`) are shared
+with `statements.py`, which turns cues into `Statement`s over a whole article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .questions import NOUN_TYPES
+from .stances import STANCE_LEMMAS
+
+# --- the lexicon -------------------------------------------------------------------------------------------
+_STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() for lemma in lemmas}
+# Verbs that report only with a clause or a quote after them ("added that ...", not "added 2 points").
+_NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
+_NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
+                          "call describe tweet state vow pledge promise report tell claim".split())
+NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
+# What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
+_WITHHELD = {verb: frozenset("detail details information comment explanation answer response reason specific "
+                             "specifics figure timeline name evidence".split()) | ({"call", "message", "email", "request"}
+                                                                                 if verb == "return" else set())
+             for verb in "provide give share disclose reveal release return".split()}  # what a negated verb withholds
+_DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
+                      "specify share give speak talk address release return".split())
+# Nouns that carry a stance when someone gives them ("delivered a warning", "issued a denial").
+_STANCE_NOUNS = {"warning": "warn", "denial": "deny", "statement": "say", "accusation": "accuse",
+                 "allegation": "claim", "claim": "claim", "confirmation": "confirm"}
+_GIVING_VERBS = frozenset("deliver issue give make release offer level post send".split())
+# Nouns and adjectives that make a refusal when negated ("had no comment", "was not aware").
+_DECLINE_WORDS = frozenset("comment response reply information aware".split())
+# Words that turn "called / described / it is ..." into a denial.
+FALSE_WORDS = frozenset("false untrue baseless unfounded fake groundless nonsense lie lies fabrication fabricated "
+                         "incorrect inaccurate absurd ridiculous".split())
+NEGATIONS = frozenset("not n't never no".split())
+PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
+            "its": "GROUP", "them": "GROUP", "we": "GROUP", "us": "GROUP", "i": "PERSON", "me": "PERSON",
+            "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
+PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
+                          "advisor analyst lawyer attorney representative officer minister".split())
+GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
+                         "administration office".split())
+GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "
+                              "congress senate parliament police army military intelligence cia fbi nsa agency "
+                              "council commission regulator court".split())
+PUBLICATION_WORDS = frozenset("journal times post news newspaper magazine report article outlet publication paper "
+                               "reuters bloomberg ap press tribune guardian telegraph gazette herald wire".split())
+ANONYMOUS_HEADS = frozenset("person people source sources official officials aide insider someone".split())
+QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
+
+
+# --- cues ------------------------------------------------------------------------------------------------
+_IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "find": ("found",),
+              "make": ("made",), "give": ("gave", "given"), "speak": ("spoke", "spoken")}
+
+
+def _forms(lemma: str) -> set[str]:
+    """Every inflection a lemma can take in news text (over-generating is harmless: this only picks sentences)."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = {lemma, lemma + "s", lemma + "es", lemma + "ed", lemma + "d", stem + "ing", lemma + "ing",
+             *_IRREGULAR.get(lemma, ())}
+    if re.search(r"[^aeiou]y$", lemma):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    if re.search(r"[^aeiou][aeiou][bdgmnprt]$", lemma):  # refer -> referred, admit -> admitted
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+_CUE_FORMS = frozenset(form for lemma in (*_STANCE_OF_LEMMA, *_STANCE_NOUNS, "according")
+                       if lemma not in _NEEDS_THAT for form in _forms(lemma)) | FALSE_WORDS
+_THAT_CUE_FORMS = frozenset(form for lemma in _NEEDS_THAT for form in _forms(lemma))
+_NEGATED_CUE_FORMS = frozenset(form for lemma in (*_DISCLOSE, *_DECLINE_WORDS, "reach") for form in _forms(lemma))
+_WORD = re.compile(r"[a-z]+")
+
+
+def has_reporting_cue(sentence: str) -> bool:
+    """Whether a sentence has words that can report a statement (the only sentences worth parsing): a form of the
+    stance lexicon; "found / concluded / stated" with a "that"; a comment-like word with a negation ("had no
+    comment", "didn't respond")."""
+    words = set(_WORD.findall(sentence.lower().replace("n’t", " not").replace("n't", " not")))
+    return not words.isdisjoint(_CUE_FORMS) or "that" in words and not words.isdisjoint(_THAT_CUE_FORMS) or \
+        not words.isdisjoint(NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
+
+
+def quoted_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of the quoted words in `text` (inside curly or straight double quotes; an unclosed quote runs to
+    the end of the text, an unopened closing quote from its start; `open_at_start`: a quotation of an earlier
+    sentence is still open)."""
+    found, opened = [], (0 if open_at_start else None)
+    for match in re.finditer(r"[“”\"]", text):
+        mark = match.group()
+        if opened is None and (mark == QUOTE_OPEN or mark == '"'):
+            opened = match.end()
+        elif opened is not None and (mark == QUOTE_CLOSE or mark == '"'):
+            found.append((opened, match.start()))
+            opened = None
+        elif opened is None and mark == QUOTE_CLOSE:
+            found.append((0, match.start()))
+    if opened is not None:
+        found.append((opened, len(text)))
+    return [(s, e) for s, e in found if text[s:e].strip()]
+
+
+# --- parse-tree helpers (shared with the reader) -----------------------------------------------------------
+def subject_of(verb):
+    """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
+    a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
+    ..., who spoke ..., confirmed": parsed as the noun's clause)."""
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")]
+    if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
+            (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
+        return verb.head
+    for token in [verb, *verb.ancestors][:3]:
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
+                return child
+            if child.dep_ == "agent":
+                inner = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if inner is not None:
+                    return inner
+        if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
+            break
+    return None
+
+
+def conjuncts(token) -> list:
+    """The token and every conjunct coordinated with it ("The CIA, Pentagon and National Security Agency")."""
+    found = [token]
+    for child in token.children:
+        if child.dep_ == "conj":
+            found += conjuncts(child)
+    return found
+
+
+def phrase(token) -> str:
+    """A subject's phrase: its words up to the first comma after it, without its conjuncts, relative clauses and
+    prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
+    the situation"; "a spokesman for Altamira" keeps "for")."""
+    skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
+                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at"))
+            for t in c.subtree}
+    skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
+    comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
+    words = [t for t in token.subtree if t.i not in skip and (comma is None or t.i < comma)
+             and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
+    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
+
+
+def definite_role(token) -> bool:
+    """"the spokesman", "the company": a role noun that points back to someone named before (not "a spokesman for
+    Altamira", not "the Trump campaign")."""
+    return token.lemma_.lower() in PERSON_ROLES | GROUP_ROLES and \
+        all(c.dep_ in ("det", "punct") for c in token.children) and \
+        any(c.lower_ in ("the", "this", "that") for c in token.children)
+
+
+def fits(span, kind: str) -> bool:
+    """Whether a named span can be what a pronoun of `kind` ("PERSON" or "GROUP") refers to; an unlabelled run of
+    proper nouns ("Musk", which the small model often leaves unlabelled) fits either."""
+    if span.text.lower() in PRONOUNS:
+        return False  # "IT" or "US" as an antecedent of "he" (the small model leaves them unlabelled)
+    return not span.label_ or span.label_ in ({"PERSON"} if kind == "PERSON" else {"ORG", "GPE", "NORP"})
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether a speaker name is a bare personal pronoun ("he", "They"; not "US" or "IT", which are names)."""
+    return text.lower() in PRONOUNS and not (text.isupper() and len(text) > 1)
+
+
+def pronoun_kind(token) -> str | None:
+    """"PERSON" or "GROUP" for a pronoun or a definite role noun that needs an antecedent, else None."""
+    if is_pronoun(token.text):
+        return PRONOUNS[token.lower_]
+    if definite_role(token):
+        return "PERSON" if token.lemma_.lower() in PERSON_ROLES else "GROUP"
+    return None
+
+
+def is_role(token) -> bool:
+    """A common noun naming what someone is ("spokesperson", "advisor"), not who."""
+    return token.pos_ == "NOUN" and (token.lemma_.lower() in PERSON_ROLES or NOUN_TYPES.get(token.lemma_.lower()) == "person")
+
+
+def is_negated(token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
+
+
+def without_article(text: str) -> str:
+    return re.sub(r"^(?:the|a|an|one)\s+", "", text.strip(), flags=re.IGNORECASE)
+
+
+# --- reading one parsed sentence ---------------------------------------------------------------------------
+@dataclass
+class Cue:
+    """A reporting word found in a parsed sentence, before its speaker is named."""
+
+    token: object  # the word that carries the stance
+    anchor: object  # the verb whose subject is the speaker
+    stance: str
+    subject: object | None  # the subject token (None: the speaker comes from "with / from X", see expletive_source)
+    content: tuple[int, int] | None  # token range (start, end) of what was said
+
+
+def _complement(token):
+    """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
+    or "of ..." for an accusation."""
+    children = list(token.children)
+    for dep in ("ccomp", "xcomp"):
+        found = next((c for c in children if c.dep_ == dep), None)
+        if found is not None:
+            return found.left_edge.i, found.right_edge.i + 1
+    obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
+    extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]
+    parts = [p for p in (obj, *extra) if p is not None]
+    if parts:
+        return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
+    return None
+
+
+def _verb_cue(token) -> Cue | None:
+    lemma = token.lemma_.lower()
+    stance = _STANCE_OF_LEMMA.get(lemma)
+    negated = is_negated(token)
+    if token.pos_ != "VERB" or any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
+        return None  # "as reported by The Journal" refers to a statement, it does not make one
+    if token.dep_ == "acl" and token.tag_ == "VBN":
+        return None  # "an account called ...", "jets pledged by Norway": a participle naming a thing
+    if any(c.tag_ == "TO" for c in token.children):
+        return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
+    deps = {c.dep_ for c in token.children}
+    # (an agentless passive names no speaker, except "could not be reached for comment", a refusal handled below)
+    if "auxpass" in deps and "agent" not in deps and lemma != "reach" or lemma in ("say", "report") and \
+            any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
+        return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
+    quoted = _next_to_quote(token)
+    if stance == "decline":
+        withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
+                    for g in ([c] if c.dep_ == "xcomp" else [x for x in c.children if x.dep_ == "pcomp"])]
+        if not any(g.lemma_.lower() in _DISCLOSE for g in withheld):
+            return None  # "refused to allow Ukraine ..." is an act, not a refusal to comment
+    elif negated:
+        if lemma not in _DISCLOSE and lemma != "reach":
+            return None  # "did not deny" says nothing this lexicon can name
+        if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
+            return None
+        withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
+        if lemma in _WITHHELD and withheld not in _WITHHELD[lemma]:
+            return None  # "do not provide interest payments" is no refusal; "didn't provide details" is
+        stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
+    elif stance is None:
+        return None
+    elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
+            not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
+        return None
+    elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
+        return None  # "the family said goodbye"
+    elif lemma in ("find", "conclude") and ("ccomp" not in deps or "dobj" in deps):
+        return None  # "found that ...", not "found himself at the crossroads"
+    content = _complement(token)
+    if stance == "say" and lemma in ("call", "describe") and content is not None and \
+            any(t.lower_ in FALSE_WORDS for t in token.doc[content[0]:content[1]]):
+        stance = "deny"  # "called the report false"
+    return Cue(token, token, stance, subject_of(token), content)
+
+
+def _next_to_quote(token) -> bool:
+    """Whether a verb introduces or closes a quotation: a quote mark within three words before it ("“...,” Biello
+    added") or after it ("added: “...”"). A quote elsewhere in the sentence (or an inch mark) does not count."""
+    doc = token.doc
+    near = [t.text for t in doc[max(0, token.i - 4):token.i + 4] if t.i != token.i]
+    return any(mark in text for text in near for mark in "“”\"")
+
+
+def _word_cues(token) -> Cue | None:
+    """Stances carried by a noun or adjective: "had no comment", "not aware", "no information to share",
+    "delivered a warning", "according to X"."""
+    lemma = token.lemma_.lower()
+    head = token.head
+    if token.lower_ == "according":
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if source is None:
+            return None
+        clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
+        rest = [t.i for t in clause.subtree if not token.left_edge.i <= t.i <= token.right_edge.i]
+        return Cue(token, token, "report", source, (min(rest), max(rest) + 1) if rest else None)
+    if lemma in _DECLINE_WORDS and token.pos_ in ("NOUN", "ADJ"):
+        if not (is_negated(token) or head.lower_ == "no" or is_negated(head) and head.pos_ in ("AUX", "VERB")):
+            return None
+        anchor = head if head.pos_ in ("VERB", "AUX") else token
+        return Cue(token, anchor, "decline", subject_of(anchor), (anchor.left_edge.i, anchor.right_edge.i + 1))
+    if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
+        after = [t.i for t in token.subtree if t.i > token.i]
+        content = (min(after), max(after) + 1) if after else (token.i, token.i + 1)
+        return Cue(token, head, _STANCE_NOUNS[lemma], subject_of(head), content)
+    return None
+
+
+def cues_of(sentence) -> list[Cue]:
+    """The reporting words of one parsed sentence with their subjects; a stance said through a pronoun under a
+    reporting verb ("X told reporters that he had no information to share") becomes the reporter's."""
+    found = []
+    for token in sentence:
+        cue = _verb_cue(token) if token.pos_ == "VERB" else None
+        cue = cue or _word_cues(token)
+        if cue is not None and cue.subject is None:
+            cue.subject = _repaired_subject(cue.anchor)
+        if cue is not None and (cue.subject is not None or cue.stance == "decline"):
+            found.append(cue)
+    merged = []
+    for cue in found:
+        outer = next((o for o in found if o is not cue and o.stance == "say" and o.subject is not None
+                      and any(c.dep_ == "ccomp" and cue.anchor in c.subtree for c in o.anchor.children)), None)
+        if outer is not None and cue.stance in ("deny", "decline", "confirm") and \
+                (cue.subject is None or cue.subject.pos_ == "PRON"):
+            outer.stance = cue.stance  # the reporter's own refusal or denial, reported through a pronoun
+            continue
+        merged.append(cue)
+    return [c for c in merged if c.subject is not None or expletive_source(c.token) is not None]
+
+
+def _repaired_subject(anchor):
+    """A subject the small model lost: the proper noun just before the verb ("..., press secretary Karoline Leavitt
+    called"), or for a coordinated verb whose chain ends in a misparsed root, the first subject of the sentence
+    ("Musk appeared at a rally, sporting a ... hat and delivered a warning")."""
+    doc = anchor.doc
+    if anchor.i > 0 and doc[anchor.i - 1].pos_ == "PROPN":
+        return doc[anchor.i - 1]
+    if anchor.dep_ == "conj":
+        return next((t for t in doc if t.dep_ == "nsubj" and t.i < anchor.i and t.head.pos_ == "VERB"), None)
+    return None
+
+
+def expletive_source(token):
+    """"There was no response to messages left with X and Tesla": who was asked (the object of "with / from")."""
+    for t in token.subtree:
+        if t.dep_ == "prep" and t.lower_ in ("with", "from"):
+            found = next((c for c in t.children if c.dep_ == "pobj"), None)
+            if found is not None:
+                return found
+    return None
+
+
+def calls_false(doc) -> bool:
+    """"It's all untrue": a copula whose predicate is a word of falsehood."""
+    return any(t.lower_ in FALSE_WORDS and t.dep_ in ("acomp", "attr") and not is_negated(t.head) for t in doc)

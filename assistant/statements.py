@@ -1,0 +1,380 @@
+"""Who said what: every attributed statement of an article, as typed records with exact offsets.
+
+`extract_statements(article_id, body)` reads one article body and returns an `ExtractionResult`: its `Statement`s in
+body order and counts of what was read and skipped. It never raises on odd input: a sentence longer than
+`MAX_SENTENCE_CHARS`, or lying beyond the parser's `max_length`, is skipped and counted.
+
+How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
+- the body is split into sentences exactly as the chunker splits it (`chunking.sentence_spans`); only sentences with
+  a reporting cue (a word form of the stance lexicon, "according to", a negated comment) are parsed, in batches;
+- in a parsed sentence a statement is a reporting word with a speaker: the subject of a reporting verb ("Russia has
+  denied ..."; "..., said Bradley Bowman"; "X told Y that ..."; "an aide who said ..."), the object of "according to",
+  the subject of a negated comment ("had no comment", "didn't respond", "not aware", "refrain from commenting",
+  "no information to share"), or the giver of a "warning / denial / statement";
+- the stance is a small lexicon over the word's lemma (`reporting.STANCE_LEMMAS`), turned by negation ("did not
+  respond" is decline) and by fixed phrases ("called it false" is deny); a stance said through a pronoun ("Kirby told
+  reporters that he had no information to share") is the reporter's (`reporting.cues_of` reads each sentence);
+- joint subjects ("The CIA, Pentagon and National Security Agency") make one statement listing every speaker;
+- a pronoun or a role noun ("he", "they", "the spokesman", "the aide") is resolved to an earlier speaker with the same
+  role noun, or to the nearest fitting name before it (the sentences before get named entities only, when needed);
+  a speaker that cannot be resolved is kept with `speaker_resolved=False` and is never shown as a bare pronoun;
+- quoted sentences with no attribution of their own (a quotation continued after "..., Peskov said.", or a paragraph
+  that opens a quotation after a quoted statement) are the statements of that quotation's speaker.
+
+`statements_at(article_id, body, spans)` gives the statements of a few sentences (the reader's evidence) with the same
+reading, parsing only those sentences and their paragraphs.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from . import nlp as language
+from .chunking import sentence_spans
+from .questions import NOUN_TYPES, named_spans
+from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
+                        QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
+                        is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
+
+EXTRACTOR_VERSION = "statements-2"  # changes whenever what is extracted changes (stored statements are re-extracted)
+SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
+MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
+BATCH_SIZE = 64
+UNRESOLVED_SPEAKER = "unidentified speaker"  # what `speaker` says when a pronoun could not be resolved
+
+
+# --- the records -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Statement:
+    """One attributed statement. `body[start:end]` is its sentence; `body[quote_start:quote_end] == quote` when it
+    quotes (both None for reported speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one
+    reads `UNRESOLVED_SPEAKER`), `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the
+    article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
+
+    article_id: str
+    speaker: str
+    speakers: tuple[str, ...]
+    speaker_as_written: str
+    speaker_resolved: bool
+    speaker_kind: str
+    stance: str
+    verb: str
+    statement: str
+    quote: str | None
+    start: int
+    end: int
+    quote_start: int | None
+    quote_end: int | None
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (`speakers` as a list)."""
+        return {**asdict(self), "speakers": list(self.speakers)}
+
+
+@dataclass(frozen=True)
+class ExtractionResult:
+    """The statements of one article (body order) and what was read: `sentences` in the body, `parsed` (those with a
+    reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (past the parser's
+    `max_length`)."""
+
+    article_id: str
+    statements: tuple[Statement, ...]
+    sentences: int
+    parsed: int
+    skipped_long: int
+    skipped_beyond_limit: int
+    extractor_version: str = EXTRACTOR_VERSION
+
+# --- reading an article ------------------------------------------------------------------------------------
+@dataclass
+class _Sentence:
+    index: int
+    start: int
+    end: int
+    paragraph: int
+    quoted: bool  # the sentence begins inside a quotation or with a quote mark (it may continue someone's words)
+    opens_paragraph: bool
+    open_at_start: bool  # a quotation opened in an earlier sentence of the paragraph is still open
+    doc: object = None  # the full parse (sentences with a cue) or named entities only (context)
+
+
+def _sentences(body: str) -> list[_Sentence]:
+    """The body's sentences (as the chunker splits them) with their paragraph and whether a quotation covers them."""
+    out, paragraph, previous_end, open_quote = [], -1, -1, False
+    for index, (start, end) in enumerate(sentence_spans(body)):
+        new_paragraph = "\n" in body[previous_end:start] or previous_end < 0
+        if new_paragraph:
+            paragraph += 1
+            open_quote = False
+        text = body[start:end]
+        starts_open = open_quote
+        quoted = open_quote or text.lstrip().startswith(("“", '"'))
+        for mark in re.findall(r"[“”]", text):
+            open_quote = mark == QUOTE_OPEN
+        out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph, starts_open))
+        previous_end = end
+    return out
+
+
+class _ArticleReader:
+    """The statements of one body; parses what it needs through `full` (whole pipeline) and `entities` (named
+    entities only), both taking and returning lists."""
+
+    def __init__(self, article_id: str, body: str, nlp):
+        self.article_id, self.body = article_id, body
+        if nlp is None:
+            self.full, self.entities, self.max_length = language.parse, language.entities, language.MAX_CHARACTERS
+        else:
+            self.full = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+            self.entities = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["parser", "lemmatizer"]))
+            self.max_length = nlp.max_length
+        self.sentences = _sentences(body)
+        self.skipped_long = self.skipped_beyond_limit = 0
+        self.found: list[Statement] = []
+
+    def read(self, wanted: set[int] | None = None) -> list[Statement]:
+        """The statements of the sentences whose index is in `wanted` (all when None), in body order."""
+        cue_sentences = []
+        for s in self.sentences:
+            if wanted is not None and s.index not in wanted:
+                continue
+            if s.end > self.max_length:
+                self.skipped_beyond_limit += 1
+            elif s.end - s.start > MAX_SENTENCE_CHARS:
+                self.skipped_long += 1
+            elif has_reporting_cue(self.body[s.start:s.end]):
+                cue_sentences.append(s)
+        for s, doc in zip(cue_sentences, self.full([self.body[s.start:s.end] for s in cue_sentences])):
+            s.doc = doc
+        self.parsed = len(cue_sentences)
+        by_sentence: dict[int, list[Statement]] = {}
+        quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
+        for s in cue_sentences:
+            quotes = quoted_spans(s.doc.text, s.open_at_start)
+            for cue in cues_of(s.doc):
+                statement = self._statement(s, cue, quotes)
+                if statement is None:
+                    continue
+                self.found.append(statement)
+                by_sentence.setdefault(s.index, []).append(statement)
+                if not any(a <= cue.token.idx < b for a, b in quotes):
+                    quoted_sources.setdefault(s.index, [])
+                    if statement.quote is not None:
+                        quoted_sources[s.index].append(statement)
+        for s in self.sentences:
+            if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
+                    and s.end - s.start <= MAX_SENTENCE_CHARS and s.end <= self.max_length:
+                continued = self._continued(s, quoted_sources)
+                if continued is not None:
+                    by_sentence.setdefault(s.index, []).insert(0, continued)
+        return [st for index in sorted(by_sentence) for st in by_sentence[index]]
+
+    # speakers ------------------------------------------------------------------------------------------
+    def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
+        doc = s.doc
+        subject = cue.subject if cue.subject is not None else expletive_source(cue.token)
+        people = [p for p in conjuncts(subject) if not (p.pos_ == "PRON" and p.lower_ in ("who", "that", "which"))]
+        if people and people[0].pos_ == "PROPN":  # "Fernand Tchouameni, spokesperson and investment advisor": one
+            people = people[:1] + [p for p in people[1:] if not is_role(p)]
+        quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
+        in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
+        if in_quote and any(pronoun_kind(p) for p in people):
+            return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
+            return None  # "What exactly is Epic claiming?" asks, it does not report
+        if any(p.lower_ in NARRATORS for p in people):
+            return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
+        names, kinds, resolved = [], [], True
+        for person in people:
+            name, kind, ok = self._speaker(person, s)
+            if name not in names:
+                names.append(name)
+                kinds.append(kind)
+            resolved = resolved and ok
+        if not names:
+            return None
+        first, last = min(p.left_edge.i for p in people), max(p.i for p in people)
+        as_written = doc[first:last + 1].text if len(people) > 1 else phrase(people[0])
+        content = cue.content
+        statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
+                                          len(doc[content[1] - 1])) if content else (s.start, s.end)
+        inside = [q for q in quotes if q[0] < statement_end and q[1] > statement_start]
+        outside_quote = [q for q in quotes if not (q[0] <= s.start + cue.token.idx < q[1])]
+        quote = max(inside or ([] if content else outside_quote), key=lambda q: q[1] - q[0], default=None)
+        if quote is not None and not inside:
+            statement_start, statement_end = quote  # “...,” Peskov said: what was said is the quotation
+        statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+        return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], cue.stance,
+                         cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, s.start, s.end,
+                         quote[0] if quote else None, quote[1] if quote else None)
+
+    def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool]:
+        """(name, kind, resolved) of one subject token."""
+        need = pronoun_kind(token)
+        if need is not None:
+            found = self._antecedent(token, need, s)
+            if found is not None:
+                return found
+            if is_pronoun(token.text):
+                return UNRESOLVED_SPEAKER, "unknown", False
+            return without_article(phrase(token)), _kind_of_words(token.lemma_.lower()), False
+        source = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
+                       for g in c.children if g.dep_ == "pobj"), None)
+        if token.lemma_.lower() in _CARRIERS and source is not None:
+            token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
+        person = _person_named(token)
+        if person is not None:
+            return person.text.removesuffix("’s").removesuffix("'s"), "person", True
+        entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        name = without_article(phrase(token))
+        described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
+        seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
+        if token.pos_ == "PROPN" and (described or seen):
+            return name, "person", True  # "Marcus Bell, a senior analyst", or "Okafor" after "Lena Okafor confirmed"
+        return name, _kind(token, entity, name), True
+
+    def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
+        """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
+        with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
+        before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
+        fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
+        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window."""
+        if not is_pronoun(token.text):
+            role = token.lemma_.lower()
+            for earlier in reversed(self.found):
+                if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
+                    return earlier.speaker, earlier.speaker_kind, True
+        unlabelled = None
+        # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
+        people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
+        for back in range(s.index, max(-1, s.index - 1 - _LOOKBACK), -1):
+            earlier = self.sentences[back]
+            speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
+                        and len(st.speakers) == 1 and _could_be(st, need)]
+            if speakers:
+                return speakers[-1].speaker, speakers[-1].speaker_kind, True
+            if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
+                earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
+            if earlier.doc is None:
+                continue
+            quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
+            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
+                     and (back < s.index or span.end <= token.i)
+                     and not any(a <= span.start_char < b for a, b in quoted)]
+            labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
+            if labelled:
+                return _span_speaker(labelled, need)
+            unlabelled = unlabelled or (spans[-1:] or None)
+        return _span_speaker(unlabelled, need) if unlabelled else None
+
+    def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
+        """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
+        (before it, else after it), or, when it opens its paragraph with a quotation, the last quoted statement of
+        the paragraph before."""
+        same = [st for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index
+                for st in quoted_sources.get(t.index, [])]
+        before = [st for st in same if st.start < s.start]
+        after = [st for st in same if st.start > s.start]
+        source = before[-1] if before else after[0] if after else None
+        text = self.body[s.start:s.end]
+        if source is None and s.opens_paragraph and text.lstrip().startswith((QUOTE_OPEN, '"')):
+            previous = [st for t in self.sentences if t.paragraph == s.paragraph - 1
+                        for st in quoted_sources.get(t.index, [])]
+            source = previous[-1] if previous else None
+        if source is None:
+            return None
+        quotes = quoted_spans(text) or [(0, len(text))]
+        a, b = max(quotes, key=lambda q: q[1] - q[0])
+        stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
+        return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
+                         source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
+                         text[a:b], s.start, s.end, s.start + a, s.start + b)
+
+
+_LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
+_CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _person_named(token):
+    """The person a subject names: the PERSON entity covering it, or one in its compound or appositive words
+    ("Senate Majority Leader Chuck Schumer", "One resident named Sara")."""
+    doc = token.doc
+    near = [token, *[c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "npadvmod")],
+            *[g for c in token.children if c.dep_ == "acl" and c.lemma_.lower() in ("name", "call")
+              for g in c.children if g.dep_ in ("oprd", "dobj", "attr")]]
+    for word in near:
+        entity = next((e for e in doc.ents if e.start <= word.i < e.end and e.label_ == "PERSON"), None)
+        if entity is not None:
+            return entity
+    return None
+
+
+def _could_be(statement: Statement, need: str) -> bool:
+    """Whether an earlier speaker can be what "he / she" ("PERSON") or "they / it" ("GROUP") refers to. The small
+    model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no organisation
+    word marks can be a person too."""
+    if need != "PERSON":
+        return statement.speaker_kind != "person"
+    words = set(re.findall(r"[a-z]+", statement.speaker.lower()))
+    return statement.speaker_kind == "person" or statement.speaker_kind in ("organization", "unknown") and \
+        len(words) <= 2 and statement.speaker[:1].isupper() and not words & (GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS)
+
+
+def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
+    """The antecedent among fitting spans: the first labelled one (the subject usually comes first), else the first."""
+    labelled = [span for span in spans if span.label_]
+    span = (labelled or spans)[0]
+    name = span.text.removesuffix("’s").removesuffix("'s")
+    kind = {"PERSON": "person", "GPE": "government", "NORP": "government"}.get(span.label_) or \
+        ("person" if need == "PERSON" else _kind_of_words(name.lower()))
+    return without_article(name), kind, True
+
+
+def _kind_of_words(text: str) -> str:
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    if words & GOVERNMENT_WORDS:
+        return "government"
+    if words & PUBLICATION_WORDS:
+        return "publication"
+    if words & ANONYMOUS_HEADS:
+        return "anonymous"
+    if words & PERSON_ROLES:
+        return "person"
+    if words & GROUP_ROLES:
+        return "organization"
+    return "unknown"
+
+
+def _kind(token, entity, name: str) -> str:
+    """The kind of a named (not pronoun) speaker, from its entity label and the words of its phrase."""
+    label = entity.label_ if entity is not None else ""
+    if label in ("GPE", "NORP"):
+        return "government"
+    by_words = _kind_of_words(name)
+    if label in ("ORG", "FAC", "WORK_OF_ART") or token.pos_ == "PROPN":
+        return by_words if by_words in ("government", "publication") else "organization"
+    if token.lemma_.lower() in ANONYMOUS_HEADS:
+        return "anonymous"
+    return by_words
+
+
+# --- the entry points ----------------------------------------------------------------------------------
+def extract_statements(article_id: str, body: str, nlp=None) -> ExtractionResult:
+    """Every attributed statement of `body` (see the module docstring). `nlp` is a loaded spaCy pipeline (default:
+    the project's, through `nlp.py`'s cached, thread-safe parse). Never raises on odd text."""
+    reader = _ArticleReader(article_id, body or "", nlp)
+    found = reader.read()
+    return ExtractionResult(article_id, tuple(found), len(reader.sentences), reader.parsed, reader.skipped_long,
+                            reader.skipped_beyond_limit)
+
+
+def statements_at(article_id: str, body: str, spans: Sequence[tuple[int, int]], nlp=None) -> list[Statement]:
+    """The statements of the sentences of `body` that overlap `spans` (character offsets), read as
+    `extract_statements` reads them: their paragraphs and the paragraph before are read too, for continued
+    quotations and for role nouns that point back to an earlier speaker."""
+    reader = _ArticleReader(article_id, body or "", nlp)
+    hit = {s.paragraph for s in reader.sentences if any(s.start < end and start < s.end for start, end in spans)}
+    paragraphs = hit | {p - 1 for p in hit}
+    found = reader.read({s.index for s in reader.sentences if s.paragraph in paragraphs})
+    return [st for st in found if any(st.start < end and start < st.end for start, end in spans)]

@@ -1,0 +1,104 @@
+"""The statement extractor on the MultiHop-RAG articles: counts, cost against the embedding floor, and a sample.
+
+`PYTHONPATH=. .venv/bin/python eval/statements_multihop.py [--articles A.jsonl] [--cost-articles N] [--sample-out F]`
+
+- extracts every article's statements (the loaded pipeline passed in, so nothing is cached between runs) and prints
+  the counts per stance and per speaker kind, the sentences parsed and skipped, the unresolved speakers, the speakers
+  that are bare pronouns (must be 0) and the extraction time;
+- cost: on the first N articles, in this one process, alternating, the extraction time and the embedding floor (the
+  project's embedding model encoding the same articles' chunk texts at its batch size, as `make bench` measures it);
+- `--sample-out`: 50 statements drawn with a fixed seed (`SAMPLE_SEED`) written as JSONL with an empty `verdict`, to
+  be checked by hand (`eval/statements/multihop-sample-50.jsonl` holds the checked copy).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections import Counter
+from pathlib import Path
+
+from assistant.articles import Article
+from assistant.reporting import is_pronoun
+from assistant.stances import STANCES
+from assistant.statements import UNRESOLVED_SPEAKER, extract_statements
+
+ARTICLES = Path("/work/shared/datasets/multihop-rag/articles.jsonl")
+SAMPLE_SEED = 13
+SAMPLE_SIZE = 50
+
+
+def _articles(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _extract(articles: list[dict], nlp) -> tuple[list, float, Counter]:
+    started = time.perf_counter()
+    found, counts = [], Counter()
+    for article in articles:
+        result = extract_statements(article["id"], article["body"], nlp)
+        found += result.statements
+        counts.update(sentences=result.sentences, parsed=result.parsed, skipped_long=result.skipped_long,
+                      skipped_beyond_limit=result.skipped_beyond_limit)
+    return found, time.perf_counter() - started, counts
+
+
+def _embedding_floor(articles: list[dict]) -> tuple[float, int]:
+    from assistant.chunking import chunk_article
+    from assistant.config import Settings
+    from bench.harness import model_load
+
+    settings = Settings()
+    texts = [chunk.embed_text for a in articles for chunk in chunk_article(
+        Article(a["id"], a["title"], a["body"], a.get("source", ""), a.get("published_at", "")),
+        settings.chunk_tokens, settings.chunk_overlap_tokens, settings.embed_metadata)]
+    embeddings, _ = model_load()
+    started = time.perf_counter()
+    embeddings.embed_documents(texts)
+    return time.perf_counter() - started, len(texts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=Path, default=ARTICLES)
+    parser.add_argument("--cost-articles", type=int, default=0, help="articles for the cost comparison (0: none)")
+    parser.add_argument("--sample-out", type=Path)
+    args = parser.parse_args()
+    from assistant.nlp import pipeline
+
+    nlp = pipeline()
+    articles = _articles(args.articles)
+    found, seconds, counts = _extract(articles, nlp)
+    stances = Counter(s.stance for s in found)
+    print(f"{len(articles)} articles, {counts['sentences']} sentences, {counts['parsed']} parsed "
+          f"({counts['parsed'] / max(1, counts['sentences']):.1%}), skipped: {counts['skipped_long']} over-long, "
+          f"{counts['skipped_beyond_limit']} beyond the parser's limit")
+    print(f"{len(found)} statements in {seconds:.1f} s ({seconds / len(articles) * 1000:.0f} ms an article)")
+    print("per stance: " + ", ".join(f"{stance} {stances[stance]}" for stance in STANCES))
+    print("per speaker kind: " + ", ".join(f"{k} {n}" for k, n in Counter(s.speaker_kind for s in found).most_common()))
+    print(f"unresolved speakers: {sum(not s.speaker_resolved for s in found)} "
+          f"({sum(s.speaker == UNRESOLVED_SPEAKER for s in found)} pronouns shown as '{UNRESOLVED_SPEAKER}'); "
+          f"bare pronouns as speaker: {sum(is_pronoun(s.speaker) for s in found)}; "
+          f"joint statements: {sum(len(s.speakers) > 1 for s in found)}")
+    if args.cost_articles:
+        subset = articles[:args.cost_articles]
+        embed_s, chunks = _embedding_floor(subset)
+        _, extract_s, _ = _extract(subset, nlp)
+        embed_again_s, _ = _embedding_floor(subset)
+        floor = (embed_s + embed_again_s) / 2
+        print(f"cost on {len(subset)} articles: extraction {extract_s:.1f} s, embedding floor {floor:.1f} s "
+              f"({chunks} chunks; runs {embed_s:.1f} / {embed_again_s:.1f} s): floor + extraction = "
+              f"{(floor + extract_s) / floor:.2f}x the floor")
+    if args.sample_out:
+        bodies = {a["id"]: a["body"] for a in articles}
+        sample = random.Random(SAMPLE_SEED).sample(found, SAMPLE_SIZE)
+        with args.sample_out.open("w", encoding="utf-8") as out:
+            for s in sample:
+                row = {**s.as_dict(), "sentence": bodies[s.article_id][s.start:s.end], "verdict": None, "note": ""}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(f"sample of {SAMPLE_SIZE} written to {args.sample_out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The statement extractor on the seed article (real spaCy pipeline): its denials and refusals, resolved speakers,
+joint subjects, exact offsets, the gold table's precision and recall, and odd input that must be skipped, not fail."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.reporting import is_pronoun
+from assistant.stances import STANCES
+from assistant.statements import (EXTRACTOR_VERSION, MAX_SENTENCE_CHARS, SPEAKER_KINDS, UNRESOLVED_SPEAKER,
+                                  ExtractionResult, extract_statements, statements_at)
+from conftest import ROOT
+from eval.statements_eval import SEED_GOLD, read_jsonl, same_speaker, score
+
+SEED = json.loads((ROOT / "eval" / "seed" / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
+BODY = SEED["body"]
+
+
+@pytest.fixture(scope="module")
+def seed() -> ExtractionResult:
+    return extract_statements(SEED["id"], BODY)
+
+
+def _find(result: ExtractionResult, stance: str, sentence_words: str):
+    found = [s for s in result.statements if s.stance == stance and sentence_words in BODY[s.start:s.end]]
+    assert found, (stance, sentence_words, [(s.stance, s.speakers, BODY[s.start:s.end][:60]) for s in result.statements])
+    return found[0]
+
+
+def test_every_statement_is_well_formed(seed: ExtractionResult):
+    assert seed.extractor_version == EXTRACTOR_VERSION and seed.article_id == SEED["id"]
+    assert seed.sentences == 55 and 0 < seed.parsed < seed.sentences and seed.skipped_long == seed.skipped_beyond_limit == 0
+    for s in seed.statements:
+        sentence = BODY[s.start:s.end]
+        assert sentence == sentence.strip() and sentence  # body[start:end] is the sentence, exactly
+        assert s.stance in STANCES and s.speaker_kind in SPEAKER_KINDS
+        assert s.speaker == s.speakers[0] and not is_pronoun(s.speaker) and s.speaker_resolved
+        assert s.statement and s.verb
+        if s.quote is None:
+            assert s.quote_start is None and s.quote_end is None
+        else:
+            assert BODY[s.quote_start:s.quote_end] == s.quote and s.start <= s.quote_start < s.quote_end <= s.end
+        assert json.loads(json.dumps(s.as_dict()))["speakers"] == list(s.speakers)
+
+
+def test_the_seed_denials(seed: ExtractionResult):
+    russia = _find(seed, "deny", "Russia has denied")
+    assert russia.speakers == ("Russia",) and russia.speaker_kind == "government"
+    assert russia.statement == "the conversations took place"
+    peskov = _find(seed, "deny", "rejected The Journal")
+    assert peskov.speaker == "Dmitry Peskov" and peskov.speaker_as_written == "Kremlin spokesman Dmitry Peskov"
+    assert peskov.quote.startswith("absolutely false information") and peskov.verb == "rejected"
+    joint = _find(seed, "deny", "Trump campaign and the Kremlin")
+    assert joint.speakers == ("Trump campaign", "Kremlin") and joint.statement == "those calls occurred"
+    denials = [s for s in seed.statements if s.stance == "deny"]
+    assert {s.speaker for s in denials} >= {"Russia", "Dmitry Peskov", "Trump campaign"}
+
+
+def test_the_seed_refusals(seed: ExtractionResult):
+    kirby = _find(seed, "decline", "John Kirby")
+    assert kirby.speaker == "John Kirby" and kirby.speaker_kind == "person" and "no information to share" in kirby.statement
+    agencies = _find(seed, "decline", "had no comment")
+    assert agencies.speakers == ("CIA", "Pentagon", "National Security Agency")  # one statement, three speakers
+    assert _find(seed, "decline", "State Department").speakers == ("State Department",)
+    embassy = _find(seed, "decline", "Chinese Embassy")
+    assert embassy.speaker == "Chinese Embassy" and embassy.quote == "not aware of the specifics"
+    intelligence = _find(seed, "decline", "refrain from commenting")
+    assert intelligence.speaker == "Ukraine’s military intelligence"  # "they would refrain": the reporter's own refusal
+    assert intelligence.quote == "refrain from commenting"
+
+
+def test_resolved_and_continued_speakers(seed: ExtractionResult):
+    untrue = _find(seed, "deny", "It’s all untrue")
+    assert untrue.speaker == "Peskov" and untrue.quote == "It’s all untrue."  # a quotation continued after "Peskov said"
+    aide = _find(seed, "say", "the aide said")
+    assert aide.speaker == "unnamed Trump aide" and aide.speaker_as_written == "the aide"
+    musk = _find(seed, "say", "he has suggested")
+    assert musk.speaker == "Musk" and musk.speaker_as_written == "he"
+
+
+def test_gold_precision_and_recall(seed: ExtractionResult):
+    result = score(seed.statements, read_jsonl(SEED_GOLD))
+    assert result.gold == 41
+    assert result.recall >= 0.9 and result.precision >= 0.9, (result.missed, result.false)
+
+
+def test_speaker_normalisation():
+    assert same_speaker("Peskov", "Kremlin spokesman Dmitry Peskov") and same_speaker("The Trump campaign", "Trump campaign")
+    assert not same_speaker("Trump", "Trump campaign") and not same_speaker("he", "Peskov")
+
+
+def test_statements_at_reads_only_the_asked_sentences():
+    start = BODY.index("It’s all untrue")
+    found = statements_at(SEED["id"], BODY, [(start, start + 5)])
+    assert [(s.speaker, s.stance) for s in found] == [("Peskov", "deny")]
+
+
+def test_unresolvable_pronoun_is_kept_but_never_shown_bare():
+    result = extract_statements("pronoun", "The weather was cold.\n\nHe said the plan would fail.")
+    assert [(s.speaker, s.speaker_as_written, s.speaker_resolved, s.speaker_kind) for s in result.statements] == \
+        [(UNRESOLVED_SPEAKER, "He", False, "unknown")]
+
+
+def test_odd_input_is_skipped_and_counted_never_raised():
+    long_sentence = "Officials said " + "very " * (MAX_SENTENCE_CHARS // 5) + "much."
+    result = extract_statements("odd", f"{long_sentence}\n\nMusk said it was fine.")
+    assert result.skipped_long == 1 and [s.speaker for s in result.statements] == ["Musk"]
+    assert extract_statements("empty", "").statements == ()
+    assert extract_statements("marks", "“”\"\" “ ” said said according to").sentences >= 1
+
+    class Tiny:  # a pipeline whose max_length is below the body's length: the rest is skipped, not parsed
+        def __init__(self, nlp):
+            self.nlp, self.max_length = nlp, 40
+
+        def pipe(self, texts, **kwargs):
+            return self.nlp.pipe(texts, **kwargs)
+
+    from assistant.nlp import pipeline
+
+    result = extract_statements("limit", "Russia denied it.\n\n" + "Peskov said the report was false. " * 3, Tiny(pipeline()))
+    assert result.skipped_beyond_limit >= 1 and [s.speaker for s in result.statements] == ["Russia"]
