@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from . import nlp as language
 from .chunking import sentence_spans
@@ -37,7 +37,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-2"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-3"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -152,7 +152,11 @@ class _ArticleReader:
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            for cue in cues_of(s.doc):
+            cues = cues_of(s.doc)
+            speaking = {cue.subject.i for cue in cues if cue.subject is not None}
+            for cue in cues:
+                if any(c.dep_ == "dobj" and c.i in speaking for c in cue.token.children):
+                    continue  # "Woodward quoted an aide who said ...": the aide's statement, not a second one
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
@@ -168,7 +172,35 @@ class _ArticleReader:
                 continued = self._continued(s, quoted_sources)
                 if continued is not None:
                     by_sentence.setdefault(s.index, []).insert(0, continued)
-        return [st for index in sorted(by_sentence) for st in by_sentence[index]]
+        return self._full_names([st for index in sorted(by_sentence) for st in by_sentence[index]])
+
+    def _full_names(self, found: list[Statement]) -> list[Statement]:
+        """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
+        article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
+        word precedes the surname get named entities for this); with two such names ("Will Smith", "Jada Pinkett
+        Smith") the surname stays."""
+        surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
+        if not surnames:
+            return found
+        fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
+        unread = [s for s in self.sentences if s.doc is None and s.end - s.start <= MAX_SENTENCE_CHARS
+                  and s.end <= self.max_length and fuller_mention.search(self.body[s.start:s.end])]
+        for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
+            s.doc = doc
+        names = {st.speaker for st in found if st.speaker_kind == "person"}
+        names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
+        fuller: dict[str, set[str]] = {}
+        for name in names:
+            words = name.removesuffix("’s").removesuffix("'s").split()
+            if len(words) >= 2 and all(word[:1].isupper() for word in words):
+                fuller.setdefault(words[-1], set()).add(" ".join(words))
+
+        def full(name: str) -> str:
+            options = fuller.get(name, set())
+            return next(iter(options)) if len(options) == 1 else name
+
+        return [replace(st, speaker=full(st.speaker), speakers=tuple(dict.fromkeys(full(n) for n in st.speakers)))
+                if st.speaker_kind == "person" and " " not in st.speaker else st for st in found]
 
     # speakers ------------------------------------------------------------------------------------------
     def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
