@@ -2,7 +2,8 @@
 
 `extract_statements(article_id, body)` reads one article body and returns an `ExtractionResult`: its `Statement`s in
 body order and counts of what was read and skipped. It never raises on odd input: a sentence longer than
-`MAX_SENTENCE_CHARS`, or lying beyond the parser's `max_length`, is skipped and counted.
+`MAX_SENTENCE_CHARS`, or than the parser's `max_length`, is skipped and counted (sentences are parsed one by one,
+so a long article is read to its end).
 
 How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
 - the body is split into sentences exactly as the chunker splits it (`chunking.sentence_spans`); only sentences with
@@ -76,7 +77,7 @@ class Statement:
 class ExtractionResult:
     """The statements of one article (body order) and what was read: `sentences` in the body, `parsed` (those with a
     reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (past the parser's
-    `max_length`)."""
+    `max_length`: sentences longer than the parser takes)."""
 
     article_id: str
     statements: tuple[Statement, ...]
@@ -139,7 +140,7 @@ class _ArticleReader:
         for s in self.sentences:
             if wanted is not None and s.index not in wanted:
                 continue
-            if s.end > self.max_length:
+            if s.end - s.start > self.max_length:
                 self.skipped_beyond_limit += 1
             elif s.end - s.start > MAX_SENTENCE_CHARS:
                 self.skipped_long += 1
@@ -168,7 +169,7 @@ class _ArticleReader:
                         quoted_sources[s.index].append(statement)
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
-                    and s.end - s.start <= MAX_SENTENCE_CHARS and s.end <= self.max_length:
+                    and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
                 continued = self._continued(s, quoted_sources)
                 if continued is not None:
                     by_sentence.setdefault(s.index, []).insert(0, continued)
@@ -183,8 +184,8 @@ class _ArticleReader:
         if not surnames:
             return found
         fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
-        unread = [s for s in self.sentences if s.doc is None and s.end - s.start <= MAX_SENTENCE_CHARS
-                  and s.end <= self.max_length and fuller_mention.search(self.body[s.start:s.end])]
+        unread = [s for s in self.sentences if s.doc is None and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length)
+                  and fuller_mention.search(self.body[s.start:s.end])]
         for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
             s.doc = doc
         names = {st.speaker for st in found if st.speaker_kind == "person"}
@@ -213,6 +214,15 @@ class _ArticleReader:
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if any(a <= s.start + p.idx < b for p in people for a, b in quotes) and \
+                (not in_quote or not all(p.pos_ == "PROPN" for p in people)):
+            # a quoted subject of an unquoted verb is quoted words ("“Outflows to insiders,” which suggested"); inside
+            # a quotation only a named speaker is reported ("President Trump has long said"), not the speaker's own
+            # narrative ("weak signals say", "device tracking does not share")
+            return None
+        if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
+               for a in [cue.token, *cue.token.ancestors]):
+            return None  # "if they verify your claims": a condition, not a statement
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
@@ -286,7 +296,7 @@ class _ArticleReader:
                         and len(st.speakers) == 1 and _could_be(st, need)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
-            if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
+            if earlier.doc is None and earlier.end - earlier.start <= min(MAX_SENTENCE_CHARS, self.max_length):
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue

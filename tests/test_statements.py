@@ -120,9 +120,9 @@ def test_odd_input_is_skipped_and_counted_never_raised():
     assert extract_statements("empty", "").statements == ()
     assert extract_statements("marks", "“”\"\" “ ” said said according to").sentences >= 1
 
-    class Tiny:  # a pipeline whose max_length is below the body's length: the rest is skipped, not parsed
+    class Tiny:  # a pipeline whose max_length is below a sentence's length: that sentence is skipped, not parsed
         def __init__(self, nlp):
-            self.nlp, self.max_length = nlp, 40
+            self.nlp, self.max_length = nlp, 20
 
         def pipe(self, texts, **kwargs):
             return self.nlp.pipe(texts, **kwargs)
@@ -130,4 +130,6 @@ def test_odd_input_is_skipped_and_counted_never_raised():
     from assistant.nlp import pipeline
 
     result = extract_statements("limit", "Russia denied it.\n\n" + "Peskov said the report was false. " * 3, Tiny(pipeline()))
-    assert result.skipped_beyond_limit >= 1 and [s.speaker for s in result.statements] == ["Russia"]
+    assert result.skipped_beyond_limit == 3 and [s.speaker for s in result.statements] == ["Russia"]
+    far = extract_statements("long", "The council met again. " * 1500 + "\n\nRussia denied it.")  # 34,500 characters
+    assert [(s.speaker, s.start) for s in far.statements] == [("Russia", 34_502)] and far.skipped_beyond_limit == 0
