@@ -76,8 +76,8 @@ class Statement:
 @dataclass(frozen=True)
 class ExtractionResult:
     """The statements of one article (body order) and what was read: `sentences` in the body, `parsed` (those with a
-    reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (past the parser's
-    `max_length`: sentences longer than the parser takes)."""
+    reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (longer than the parser's
+    `max_length`)."""
 
     article_id: str
     statements: tuple[Statement, ...]
