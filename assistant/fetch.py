@@ -114,7 +114,7 @@ def non_public_kind(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | 
     """Why `ip` is not a public internet address ("loopback", "private", ...), or None when it is one."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     if not ip.is_global:  # shared address space (100.64/10), documentation ranges, ...
@@ -223,8 +223,8 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
             try:
                 with _turns.turn(urlsplit(current).hostname or "", settings.fetch_host_pause_s):
                     with client.stream("GET", current) as response:
-                        if response.is_redirect:
-                            target = urljoin(current, response.headers.get("location", ""))
+                        if response.status_code in _REDIRECTS and response.headers.get("location"):
+                            target = urljoin(current, response.headers["location"])
                             _check_hop(url, hops, target, settings.fetch_max_redirects)
                             hops.append(target)
                             continue
@@ -238,6 +238,9 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
                 raise _timeout(url, hops, settings) from None
             except (httpx.HTTPError, httpcore.ConnectError, OSError) as exc:
                 raise _network_error(url, hops, exc) from None
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 def _via(hops: list[str]) -> str:
