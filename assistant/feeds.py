@@ -137,9 +137,10 @@ def feed_entries(parsed: Any, base_url: str, limit: int) -> list[Entry | str]:
         if not key or not (link or content):
             found.append(f"the entry {raw.get('title', '(untitled)')!r} has no link and no content, so it cannot be read")
             continue
-        stamp = raw.get("published_parsed") or raw.get("updated_parsed")
+        # dict.get: feedparser's own get maps a missing "updated" to "published", with a deprecation warning
+        stamp = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
         published = datetime(*stamp[:6], tzinfo=timezone.utc).isoformat() if stamp else ""
-        found.append(Entry(key=key, link=link, updated=raw.get("updated") or raw.get("published") or "",
+        found.append(Entry(key=key, link=link, updated=dict.get(raw, "updated") or dict.get(raw, "published") or "",
                            title=raw.get("title", ""), published_at=published, author=raw.get("author", ""),
                            content=content))
     return found
