@@ -21,7 +21,7 @@ from assistant.opml import export_opml, read_opml
 from assistant.store import ArticleIndex, IndexBusy
 from assistant.watch import Watcher, parse_interval
 from conftest import ROOT
-from news_site import AD_TEXT, FOOTER_TEXT, NewsSite, Route, article_html, atom_feed, rss_feed, stories
+from bench.news_site import AD_TEXT, FOOTER_TEXT, NewsSite, Route, article_html, atom_feed, rss_feed, stories
 from test_store import assert_consistent
 
 STORIES = stories(12)

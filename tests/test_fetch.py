@@ -17,7 +17,7 @@ from assistant.config import Settings
 from assistant.fetch import PAGE, USER_AGENT, FetchError, fetch, non_public_kind
 from assistant.store import ArticleIndex
 from assistant.webpages import fetch_article, index_urls
-from news_site import AD_TEXT, FOOTER_TEXT, NAV_WORDS, NewsSite, Route, article_html, stories
+from bench.news_site import AD_TEXT, FOOTER_TEXT, NAV_WORDS, NewsSite, Route, article_html, stories
 
 STORIES = stories(3)
 

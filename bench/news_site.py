@@ -1,4 +1,4 @@
-"""A small news site for the web tests: a real HTTP server (http.server, in a thread) on 127.0.0.1.
+"""A small news site for the web tests and the feed benchmark: a real HTTP server (http.server, in a thread) on 127.0.0.1.
 
 It serves article pages built from MultiHop-RAG articles as real HTML (navigation, ads, scripts, a related-stories
 box and a footer around the article), RSS 2.0 and Atom feeds linking them, and whatever else a test routes to a
