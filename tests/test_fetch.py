@@ -190,3 +190,12 @@ def test_index_urls_adds_once_and_writes_nothing_the_second_time(site: NewsSite,
     assert [row["url"] for row in index.list_articles()] == [site.url(f"/news/{STORIES[0].slug}")]
     again = index_urls(index, urls[:2])
     assert (again.added, again.updated, again.unchanged, again.chunks) == (0, 0, 2, 0)
+
+
+def test_the_page_charset_is_respected(site: NewsSite, web: Settings):
+    story = STORIES[1]
+    page = article_html(story).replace('<meta charset="utf-8">', '<meta charset="windows-1252">')
+    page = page.replace("</article>", "<p>The café owner said the crème brûlée sold out before noon on the day.</p></article>")
+    site.routes["/latin"] = Route(page.encode("cp1252"), content_type="text/html")  # the charset only in the page
+    article = fetch_article(site.url("/latin"), web)
+    assert "The café owner said the crème brûlée sold out" in article.body
