@@ -1,4 +1,5 @@
-"""The `assistant` command line: index, articles, remove (and the commands later stages add).
+"""The `assistant` command line: index (files and web pages), articles, remove, feeds, watch (and the commands later
+stages add).
 
 Exit codes: 0 success, 1 some input failed (the rest was done), 2 usage or setup error.
 """
@@ -442,8 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Question answering over news articles, with checked citations.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, handler, help_text: str, parent=sub) -> argparse.ArgumentParser:
+        command = parent.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--index-dir", help="index directory (default: $ASSISTANT_INDEX_DIR or index/)")
         command.set_defaults(handler=handler)
         return command
@@ -515,10 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
     feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True)
 
     def add_feeds(name: str, handler, help_text: str) -> argparse.ArgumentParser:
-        command = feeds_sub.add_parser(name, help=help_text, description=help_text)
-        command.add_argument("--index-dir", help="index directory (default: $ASSISTANT_INDEX_DIR or index/)")
-        command.set_defaults(handler=handler)
-        return command
+        return add(name, handler, help_text, parent=feeds_sub)
 
     feeds_add = add_feeds("add", cmd_feeds_add, "Add a feed (it is fetched once to check it); `feeds refresh` indexes it.")
     feeds_add.add_argument("url", metavar="URL")

@@ -211,8 +211,8 @@ def list_feeds(index: ArticleIndex) -> list[dict[str, Any]]:
 
 def remove_feed(index: ArticleIndex, name: str, purge: bool = False) -> dict[str, Any]:
     """Unregister a feed (and its entries' records). Its articles stay indexed unless `purge`, which removes those
-    that no other feed lists. Returns {"name", "url", "removed_articles": [ids]}; raises FeedError for an unknown
-    name."""
+    that no other feed lists. Waits for a refresh in progress (the refresh lock). Returns {"name", "url",
+    "removed_articles": [ids]}; raises FeedError for an unknown name."""
     with index.refresh_lock():  # not while a refresh is writing this feed's records
         store = FeedStore(index)
         feed = store.feed(name)
