@@ -324,3 +324,20 @@ def test_sigkill_during_a_refresh_leaves_a_consistent_index_that_the_next_refres
     assert_consistent(index)
     final = refresh_feeds(index).feeds[0]
     assert (final.http_status, final.chunks) == (304, 0)
+
+
+@pytest.mark.slow
+def test_feeds_live_with_the_index_on_a_chroma_server(site: NewsSite, chroma_server, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the server-mode lock files of this test
+    settings = Settings(index_dir=tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=chroma_server.port,
+                        allow_private_urls=True, fetch_host_pause_s=0)
+    index = ArticleIndex(settings)
+    add_feed(index, site.url("/rss.xml"), name="wire")
+    assert refresh_feeds(index).feeds[0].new == 4
+    elsewhere = ArticleIndex(settings)  # another user of the shared index: the same feeds, entries and validators
+    assert [feed["name"] for feed in list_feeds(elsewhere)] == ["wire"] and len(FeedStore(elsewhere).entries("wire")) == 4
+    again = refresh_feeds(elsewhere).feeds[0]
+    assert (again.http_status, again.chunks) == (304, 0)
+    assert last_refresh(index)["feeds"][0]["http_status"] == 304
+    assert (tmp_path / "cache" / "assistant" / f"chroma-127.0.0.1-{chroma_server.port}-news.refresh.lock").exists()
+    assert not (tmp_path / "unused" / "chroma").exists()
