@@ -126,7 +126,7 @@ class RefusedAddress(Exception):
     """A connection's host resolved to an address that is not allowed (`non_public_kind`)."""
 
     def __init__(self, host: str, ip: str, kind: str):
-        super().__init__(f"{host} resolves to {ip}, a {kind} address")
+        super().__init__(f"{ip} is a {kind} address" if host.strip("[]") == ip else f"{host} resolves to {ip}, a {kind} address")
         self.host, self.ip, self.kind = host, ip, kind
 
 
@@ -193,10 +193,15 @@ _turns = _HostTurns()
 
 # --- fetching -------------------------------------------------------------------------------------------------
 def check_scheme(url: str) -> None:
-    """Raise FetchError unless `url` is an absolute http(s) URL with a host."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError(url, "is not an http or https address; give a web address (http://… or https://…)")
+    """Raise FetchError unless `url` is a well-formed, absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme.lower() in ("http", "https") and parts.hostname:
+            httpx.URL(url)  # what httpx would refuse: a bad port, an invalid IPv4 address, control characters
+            return
+    except (ValueError, httpx.InvalidURL) as exc:
+        raise FetchError(url, f"is not a valid web address ({exc}); check it") from None
+    raise FetchError(url, "is not an http or https address; give a web address (http://… or https://…)")
 
 
 def is_url(text: str) -> bool:
@@ -238,6 +243,8 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
                 raise _timeout(url, hops, settings) from None
             except (httpx.HTTPError, httpcore.ConnectError, OSError) as exc:
                 raise _network_error(url, hops, exc) from None
+            except (ValueError, httpx.InvalidURL) as exc:  # e.g. a Location header that is no valid URL
+                raise FetchError(url, f"{_via(hops)}led to an invalid address ({exc}); check it") from None
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -249,8 +256,10 @@ def _via(hops: list[str]) -> str:
 
 
 def _check_hop(url: str, hops: list[str], target: str, max_redirects: int) -> None:
-    if urlsplit(target).scheme.lower() not in ("http", "https") or not urlsplit(target).hostname:
-        raise FetchError(url, f"redirected to {target!r}, which is not an http or https address; nothing was fetched")
+    try:
+        check_scheme(target)
+    except FetchError as exc:
+        raise FetchError(url, f"redirected to {target!r}, which {exc.reason.split(';')[0]}; nothing was fetched") from None
     if len(hops) > max_redirects:
         chain = " -> ".join(hops + [target])
         loop = " in a loop" if target in hops else ""
@@ -318,6 +327,8 @@ def _network_error(url: str, hops: list[str], exc: BaseException) -> FetchError:
         detail = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or str(exc)
         return FetchError(url, f"{_via(hops)}failed the secure-connection (TLS) check ({detail}); the site's certificate "
                                "is not valid for this address or not trusted, so nothing was fetched")
+    if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc).lower():  # checked by httpx
+        return FetchError(url, f"{_via(hops)}led to an invalid address ({exc}); check it")
     detail = str(exc) or type(exc).__name__
     return FetchError(url, f"{_via(hops)}cannot be reached ({detail}); check the address and the network connection")
 

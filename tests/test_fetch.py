@@ -117,10 +117,16 @@ def test_a_huge_page_is_not_downloaded_past_the_limit(site: NewsSite, web: Setti
     assert hit.ended and hit.ended - hit.started < 5  # the server's writes failed early: the client hung up
 
 
-def test_other_schemes_are_refused_before_any_request(web: Settings):
+def test_other_schemes_and_malformed_addresses_are_refused_before_any_request(site: NewsSite, web: Settings):
     for url in ("file:///etc/passwd", "ftp://example.com/x", "gopher://127.0.0.1:70/"):
         with pytest.raises(FetchError, match="is not an http or https address"):
             fetch_article(url, web)
+    for url in ("http://[::1/", "http://999.1.1.1/", "http://example.com:abc/", "http://a\x00b.example/"):
+        with pytest.raises(FetchError, match="is not a valid web address"):
+            fetch_article(url, web)
+    site.routes["/bad-location"] = Route(status=302, headers={"Location": "http://[::1/x"})
+    with pytest.raises(FetchError, match="led to an invalid address|which is not a valid web address"):
+        fetch_article(site.url("/bad-location"), web)
 
 
 def test_private_addresses_are_refused_without_the_setting(site: NewsSite, tmp_path: Path):
