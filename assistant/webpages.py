@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from .articles import _HTML_MAX_BYTES, Article, load_html
 from .config import Settings
 from .fetch import PAGE, FetchError, fetch
-from .store import ArticleIndex, IndexReport
+from .store import ArticleIndex, IndexProgress, IndexReport
 
 
 def article_from_html(requested_url: str, fetched_url: str, html: str) -> Article:
@@ -51,8 +51,12 @@ def fetch_articles(urls: Iterable[str], settings: Settings, report: IndexReport,
     return list(articles.values())
 
 
-def index_urls(index: ArticleIndex, urls: Iterable[str], report: IndexReport | None = None) -> IndexReport:
+def index_urls(index: ArticleIndex, urls: Iterable[str], report: IndexReport | None = None,
+               on_article: Callable[[Article, str], None] | None = None,
+               on_progress: Callable[[IndexProgress], None] | None = None) -> IndexReport:
     """Fetch the article pages of `urls` (outside the write lock) and index them: new ones added, changed ones
-    replaced, unchanged ones skipped. Returns the run's report (each failure names its URL and the reason)."""
+    replaced, unchanged ones skipped. Returns the run's report (each failure names its URL and the reason);
+    `on_article` and `on_progress` as for `ArticleIndex.index_articles`."""
     report = report or IndexReport()
-    return index.index_articles(fetch_articles(urls, index.settings, report), report)
+    return index.index_articles(fetch_articles(urls, index.settings, report), report, on_article=on_article,
+                                on_progress=on_progress)

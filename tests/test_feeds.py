@@ -341,3 +341,29 @@ def test_feeds_live_with_the_index_on_a_chroma_server(site: NewsSite, chroma_ser
     assert last_refresh(index)["feeds"][0]["http_status"] == 304
     assert (tmp_path / "cache" / "assistant" / f"chroma-127.0.0.1-{chroma_server.port}-news.refresh.lock").exists()
     assert not (tmp_path / "unused" / "chroma").exists()
+
+
+@pytest.mark.slow
+def test_the_chat_refreshes_the_feeds_in_the_background(site: NewsSite, tmp_path: Path):
+    """`python app.py` with ASSISTANT_FEED_REFRESH_MINUTES: a feed registered before the start is refreshed by the
+    chat itself, its articles listed by `/articles`, its last fetch by `/feeds`."""
+    from gradio_client import Client
+
+    from conftest import ARTIFACTS, ChatServer
+
+    index_dir = tmp_path / "index"
+    add_feed(ArticleIndex(Settings(index_dir=index_dir, allow_private_urls=True)), site.url("/rss.xml"))
+    env = {"ASSISTANT_ALLOW_PRIVATE_URLS": "true", "ASSISTANT_FETCH_HOST_PAUSE_S": "0",
+           "ASSISTANT_FEED_REFRESH_MINUTES": "0.05"}
+    with ChatServer(index_dir, ARTIFACTS / "app-feed-refresh.log", env=env) as server:
+        client = Client(server.url, verbose=False)
+        wanted = {story.title for story in RSS}
+        deadline = time.monotonic() + 120
+        while True:
+            titles = {row["title"] for row in client.predict(api_name="/articles")}
+            if wanted <= titles or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        assert wanted <= titles
+        feed = client.predict(api_name="/feeds")[0]
+        assert feed["last_fetch"] and feed["status"] in ("ok", "not modified") and feed["failed"] == []
