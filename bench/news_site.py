@@ -194,6 +194,19 @@ class NewsSite:
         self.routes[path] = Route(body=page.encode(), **route)
         return self.url(path)
 
+    def publish(self, stories_: Iterable[Story], feed_title: str, in_feed: Iterable[Story] | None = None,
+                feed_path: str = "/rss.xml") -> str:
+        """Serve each story as its page `/news/<slug>` (canonical to itself) and an RSS feed `feed_title` at
+        `feed_path` linking `in_feed` (default: every story), answering 304 to a conditional GET; returns the feed's
+        URL."""
+        stories_ = list(stories_)
+        for story in stories_:
+            self.add_page(f"/news/{story.slug}", article_html(story, canonical=self.url(f"/news/{story.slug}")))
+        items = [(story, self.url(f"/news/{story.slug}")) for story in (stories_ if in_feed is None else in_feed)]
+        self.routes[feed_path] = Route(rss_feed(self.base, feed_title, items).encode(),
+                                       content_type="application/rss+xml", conditional=True)
+        return self.url(feed_path)
+
     def hits(self, path: str) -> list[Request]:
         with self._lock:
             return [request for request in self.requests if request.path == path]

@@ -31,11 +31,7 @@ RSS = [STORIES[i] for i in range(4)]
 @pytest.fixture(scope="module")
 def site():
     with NewsSite() as running:
-        for story in STORIES:
-            running.add_page(f"/news/{story.slug}", article_html(story, canonical=running.url(f"/news/{story.slug}")))
-        running.routes["/rss.xml"] = Route(rss_feed(running.base, "Local Wire", [(s, running.url(f"/news/{s.slug}"))
-                                                                                 for s in RSS]).encode(),
-                                           content_type="application/rss+xml", conditional=True)
+        running.publish(STORIES, "Local Wire", in_feed=RSS)
         yield running
 
 

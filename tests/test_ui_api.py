@@ -188,15 +188,11 @@ def test_api_indexes_lists_filters_and_removes_articles(client):
 def test_api_indexes_a_url_and_follows_a_feed(client):
     from gradio_client.exceptions import AppError
 
-    from bench.news_site import NewsSite, Route, article_html, rss_feed, stories
+    from bench.news_site import NewsSite, Route, article_html, stories
 
     found = stories(3, start=40)
     with NewsSite() as site:
-        for story in found:
-            site.add_page(f"/news/{story.slug}", article_html(story, canonical=site.url(f"/news/{story.slug}")))
-        site.routes["/rss.xml"] = Route(rss_feed(site.base, "Api Wire", [(s, site.url(f"/news/{s.slug}"))
-                                                                         for s in found[1:]]).encode(),
-                                        content_type="application/rss+xml", conditional=True)
+        site.publish(found, "Api Wire", in_feed=found[1:])
         site.add_page(f"/amp/{found[0].slug}", article_html(found[0], canonical=site.url(f"/news/{found[0].slug}")))
         site.routes["/missing"] = Route(b"not here", status=404)
         one = client.predict(site.url(f"/news/{found[0].slug}"), api_name="/index_url")

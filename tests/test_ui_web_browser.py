@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from bench.news_site import NewsSite, Route, article_html, rss_feed, stories
+from bench.news_site import NewsSite, Route, stories
 from conftest import ARTIFACTS, app_page, chat_server_fixture
 
 pytestmark = pytest.mark.slow
@@ -21,11 +21,7 @@ STORIES = stories(3, start=30)
 @pytest.fixture(scope="module")
 def site():
     with NewsSite() as running:
-        for story in STORIES:
-            running.add_page(f"/news/{story.slug}", article_html(story, canonical=running.url(f"/news/{story.slug}")))
-        running.routes["/rss.xml"] = Route(rss_feed(running.base, "Browser Wire", [(s, running.url(f"/news/{s.slug}"))
-                                                                                   for s in STORIES[1:]]).encode(),
-                                           content_type="application/rss+xml", conditional=True)
+        running.publish(STORIES, "Browser Wire", in_feed=STORIES[1:])
         running.routes["/gone"] = Route(b"gone", status=410)
         yield running
 
