@@ -247,12 +247,14 @@ def load_html(path: Path | str, html: str, url: str = "") -> Article:
 
 def canonical_url(canonical: str, fetched: str) -> str:
     """The URL that names a fetched article: its page's `canonical` URL (made absolute) when that is on the same site
-    as the address it was `fetched` from, else `fetched`; without its #fragment and utm_* tracking parameters."""
+    as the address it was `fetched` from and not that site's home page (unless the page is the home page), else
+    `fetched`; without its #fragment and utm_* tracking parameters."""
     from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
     chosen = urljoin(fetched, canonical) if canonical else fetched
-    if _site(urlsplit(chosen).hostname) != _site(urlsplit(fetched).hostname):
-        chosen = fetched
+    if _site(urlsplit(chosen).hostname) != _site(urlsplit(fetched).hostname) or \
+            urlsplit(chosen).path.strip("/") == "" != urlsplit(fetched).path.strip("/"):
+        chosen = fetched  # another site's page, or the home page that many sites name on every article
     parts = urlsplit(chosen)
     query = urlencode([(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
                        if not key.lower().startswith("utm_")])

@@ -139,7 +139,10 @@ def feed_entries(parsed: Any, base_url: str, limit: int) -> list[Entry | str]:
             continue
         # dict.get: feedparser's own get maps a missing "updated" to "published", with a deprecation warning
         stamp = dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")
-        published = datetime(*stamp[:6], tzinfo=timezone.utc).isoformat() if stamp else ""
+        try:
+            published = datetime(*stamp[:6], tzinfo=timezone.utc).isoformat() if stamp else ""
+        except ValueError:  # "0001-01-01T00:00:00+14:00" is year 0 in UTC: an unreadable date, not a broken feed
+            published = ""
         found.append(Entry(key=key, link=link, updated=dict.get(raw, "updated") or dict.get(raw, "published") or "",
                            title=raw.get("title", ""), published_at=published, author=raw.get("author", ""),
                            content=content))
@@ -218,11 +221,13 @@ def remove_feed(index: ArticleIndex, name: str, purge: bool = False) -> dict[str
         feed = store.feed(name)
         if feed is None:
             raise FeedError(f"there is no feed named {name!r}; `assistant feeds list` shows the names")
-        article_ids = store.delete_feed(name)
+        article_ids = sorted({entry["article_id"] for entry in store.entries(name).values()})
         removed: list[str] = []
-        if purge and article_ids:
-            others = {entry["article_id"] for other in store.feeds() for entry in store.entries(other["name"]).values()}
+        if purge and article_ids:  # the articles first: if that fails, the feed is still there to remove again
+            others = {entry["article_id"] for other in store.feeds() if other["name"] != name
+                      for entry in store.entries(other["name"]).values()}
             removed, _ = index.remove([article_id for article_id in article_ids if article_id not in others])
+        store.delete_feed(name)
         return {"name": name, "url": feed["url"], "removed_articles": removed}
 
 

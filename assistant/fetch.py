@@ -24,6 +24,7 @@ import socket
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -215,7 +216,10 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
     `last_modified` is given (a 304 returns a `Fetched` with status 304 and no body)."""
     check_scheme(url)
     deadline = time.monotonic() + settings.fetch_timeout_s
-    headers = {"User-Agent": USER_AGENT, "Accept": ", ".join(expect.content_types) + ", */*;q=0.1"}
+    # gzip and deflate only: they are decompressed here with the size limit applied to their output (br and zstd
+    # would be decoded whole by httpx before any limit, so a few KB could expand to gigabytes)
+    headers = {"User-Agent": USER_AGENT, "Accept": ", ".join(expect.content_types) + ", */*;q=0.1",
+               "Accept-Encoding": "gzip, deflate"}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -227,7 +231,10 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
             current = hops[-1]
             try:
                 with _turns.turn(urlsplit(current).hostname or "", settings.fetch_host_pause_s):
-                    with client.stream("GET", current) as response:
+                    left = deadline - time.monotonic()  # the whole request, redirects included, has one deadline
+                    if left <= 0:
+                        raise httpx.TimeoutException("the deadline passed")
+                    with client.stream("GET", current, timeout=httpx.Timeout(left)) as response:
                         if response.status_code in _REDIRECTS and response.headers.get("location"):
                             target = urljoin(current, response.headers["location"])
                             _check_hop(url, hops, target, settings.fetch_max_redirects)
@@ -248,6 +255,8 @@ def fetch(url: str, settings: Settings, expect: Expected, max_bytes: int, etag: 
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+_DECOMPRESSORS = {"": lambda: None, "identity": lambda: None, "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
+                  "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), "deflate": zlib.decompressobj}
 
 
 def _via(hops: list[str]) -> str:
@@ -284,13 +293,23 @@ def _read(url: str, hops: list[str], response: httpx.Response, expect: Expected,
     length = response.headers.get("content-length", "")
     if length.isdigit() and int(length) > max_bytes:
         raise _too_large(url, hops, max_bytes, f"it says it is {int(length) / 2**20:.1f} MiB")
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in _DECOMPRESSORS:
+        raise FetchError(url, f"{_via(hops)}came compressed as {encoding!r}, which is not read here (gzip and deflate "
+                              "are); save the page from a browser and index the file")
+    decoder = _DECOMPRESSORS[encoding]()
     body = bytearray()
-    for piece in response.iter_bytes():  # decoded (gzip, br, ...) piece by piece: the limit is on the real size
-        body += piece
-        if len(body) > max_bytes:
-            raise _too_large(url, hops, max_bytes, "the download was stopped there")
-        if time.monotonic() > deadline:
-            raise _timeout(url, hops, settings)
+    try:
+        for piece in response.iter_raw():  # decompressed here, never beyond the limit: the limit is on the real size
+            body += decoder.decompress(piece, max_bytes + 1 - len(body)) if decoder else piece
+            if len(body) > max_bytes:
+                raise _too_large(url, hops, max_bytes, "the download was stopped there")
+            if time.monotonic() > deadline:
+                raise _timeout(url, hops, settings)
+        if decoder:
+            body += decoder.flush()
+    except zlib.error as exc:
+        raise FetchError(url, f"{_via(hops)}sent {encoding} data that cannot be decompressed ({exc})") from None
     if not content_type and not expect.sniff.match(bytes(body[:512])):
         raise FetchError(url, f"{_via(hops)}states no content type and does not look like {expect.what}; {expect.hint}")
     return Fetched(url, final, response.status_code, content_type, charset, bytes(body), **validators)

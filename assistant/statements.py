@@ -156,7 +156,9 @@ class _ArticleReader:
             cues = cues_of(s.doc)
             speaking = {cue.subject.i for cue in cues if cue.subject is not None}
             for cue in cues:
-                if any(c.dep_ == "dobj" and c.i in speaking for c in cue.token.children):
+                children = list(cue.token.children)
+                if any(c.dep_ == "dobj" and c.i in speaking for c in children) and \
+                        not any(c.dep_ in ("ccomp", "xcomp") for c in children):
                     continue  # "Woodward quoted an aide who said ...": the aide's statement, not a second one
                 statement = self._statement(s, cue, quotes)
                 if statement is None:

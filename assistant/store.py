@@ -57,6 +57,10 @@ class IndexBusy(RuntimeError):
     """Another indexer holds the write lock of this index for longer than the configured timeout."""
 
 
+class RefreshBusy(IndexBusy):
+    """Another refresh of this index's feeds holds its refresh lock for longer than the caller waits."""
+
+
 class IndexUnavailable(RuntimeError):
     """The Chroma server cannot be reached."""
 
@@ -249,10 +253,10 @@ class _ServerCollection:
 
 @contextmanager
 def _file_lock(lock_path: Path, timeout_s: float, who: str, doing: str,
-               on_wait: Callable[[str], None] | None) -> Iterator[None]:
+               on_wait: Callable[[str], None] | None, busy: type[IndexBusy] = IndexBusy) -> Iterator[None]:
     """An exclusive lock on `lock_path` (which records the holder's pid) between processes and threads: waits up to
     `timeout_s`, telling `on_wait` once ("waiting for another indexer (pid 12) to finish writing to this index..."),
-    then raises IndexBusy naming the holder ("another indexer (pid 12) is writing to this index; try again ...")."""
+    then raises `busy` (IndexBusy) naming the holder ("another indexer (pid 12) is writing to this index; try again ...")."""
     with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + timeout_s
         told = False
@@ -264,7 +268,7 @@ def _file_lock(lock_path: Path, timeout_s: float, who: str, doing: str,
                 handle.seek(0)
                 holder = handle.read().strip() or "unknown"
                 if time.monotonic() >= deadline:
-                    raise IndexBusy(f"{who} (pid {holder}) is {doing}; try again when it has finished") from None
+                    raise busy(f"{who} (pid {holder}) is {doing}; try again when it has finished") from None
                 if on_wait and not told:
                     on_wait(f"waiting for {who} (pid {holder}) to finish {doing}...")
                     told = True
@@ -496,10 +500,11 @@ class ArticleIndex:
                      ) -> Iterator[None]:
         """Serialise feed refreshes on this index (their own lock, not the write lock: a refresh fetches pages
         without blocking writers and takes the write lock only to commit). Waits up to `timeout_s` (default
-        `lock_timeout_s`; 0: not at all), then raises IndexBusy saying that another refresh is running."""
+        `lock_timeout_s`; 0: not at all), then raises RefreshBusy (an IndexBusy) saying that another refresh is
+        running."""
         timeout = self.settings.lock_timeout_s if timeout_s is None else timeout_s
         with _file_lock(self._lock_path("refresh"), timeout, "another process",
-                        "refreshing this index's feeds", on_wait):
+                        "refreshing this index's feeds", on_wait, RefreshBusy):
             yield
 
     def _next_state(self) -> dict[str, Any]:

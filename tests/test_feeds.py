@@ -363,3 +363,31 @@ def test_the_chat_refreshes_the_feeds_in_the_background(site: NewsSite, tmp_path
         assert wanted <= titles
         feed = client.predict(api_name="/feeds")[0]
         assert feed["last_fetch"] and feed["status"] in ("ok", "not modified") and feed["failed"] == []
+
+
+def test_a_failed_purge_keeps_the_feed_and_a_bad_entry_date_is_only_unread():
+    from assistant.feeds import feed_entries, parse_feed
+
+    body = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>
+<item><title>Year zero</title><link>http://127.0.0.1/a</link><pubDate>0001-01-01T00:00:00+14:00</pubDate></item>
+<item><title>Fine</title><link>http://127.0.0.1/b</link><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>
+</channel></rss>"""
+    entries = feed_entries(parse_feed("http://127.0.0.1/odd.xml", body), "http://127.0.0.1/", 10)
+    assert [(e.title, e.published_at[:10]) for e in entries] == [("Year zero", ""), ("Fine", "2024-01-01")]
+
+
+def test_removing_a_feed_whose_purge_fails_keeps_the_feed(site: NewsSite, web: Settings, monkeypatch):
+    index = ArticleIndex(web)
+    add_feed(index, site.url("/rss.xml"))
+    refresh_feeds(index)
+
+    def busy(ids):
+        raise IndexBusy("another indexer (pid 1) is writing to this index; try again when it has finished")
+
+    monkeypatch.setattr(index, "remove", busy)
+    with pytest.raises(IndexBusy):
+        remove_feed(index, "local-wire", purge=True)
+    assert [feed["name"] for feed in list_feeds(index)] == ["local-wire"]  # still there to remove again
+    monkeypatch.undo()
+    assert len(remove_feed(index, "local-wire", purge=True)["removed_articles"]) == len(RSS)
+    assert list_feeds(index) == []

@@ -205,3 +205,36 @@ def test_the_page_charset_is_respected(site: NewsSite, web: Settings):
     site.routes["/latin"] = Route(page.encode("cp1252"), content_type="text/html")  # the charset only in the page
     article = fetch_article(site.url("/latin"), web)
     assert "The café owner said the crème brûlée sold out" in article.body
+
+
+def test_compressed_pages_are_read_and_a_compression_bomb_stops_at_the_limit(site: NewsSite, web: Settings):
+    import gzip
+    import zlib
+
+    story = STORIES[0]
+    page = article_html(story).encode()
+    site.routes["/gzip"] = Route(gzip.compress(page), headers={"Content-Encoding": "gzip"})
+    site.routes["/deflate"] = Route(zlib.compress(page), headers={"Content-Encoding": "deflate"})
+    for path in ("/gzip", "/deflate"):
+        assert fetch_article(site.url(path), web).title == story.title
+    assert site.hits("/gzip")[-1].headers.get("Accept-Encoding") == "gzip, deflate"  # never br or zstd
+    # 30 MiB of HTML in 30 KB of gzip: decompressed piece by piece, stopped past 8 MiB of output
+    site.routes["/bomb"] = Route(gzip.compress(b"<html><body><p>" + b"a " * (15 * 2**20)), headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match="over the 8 MiB limit for a download"):
+        fetch_article(site.url("/bomb"), web)
+    site.routes["/brotli"] = Route(b"\x0b\x02\x80hello\x03", headers={"Content-Encoding": "br"})
+    with pytest.raises(FetchError, match="came compressed as 'br', which is not read here"):
+        fetch_article(site.url("/brotli"), web)
+    site.routes["/broken"] = Route(b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchError, match="cannot be decompressed"):
+        fetch_article(site.url("/broken"), web)
+
+
+def test_a_canonical_home_page_or_another_sites_page_does_not_name_an_article():
+    from assistant.articles import canonical_url
+
+    page = "https://news.example.com/2024/05/story?utm_source=x#top"
+    assert canonical_url("/", page) == "https://news.example.com/2024/05/story"  # many sites name "/" on every page
+    assert canonical_url("https://news.example.com/", "https://news.example.com/") == "https://news.example.com/"
+    assert canonical_url("https://other.example.org/x", page) == "https://news.example.com/2024/05/story"
+    assert canonical_url("/amp-free/story", page) == "https://news.example.com/amp-free/story"

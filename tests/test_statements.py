@@ -133,3 +133,8 @@ def test_odd_input_is_skipped_and_counted_never_raised():
     assert result.skipped_beyond_limit == 3 and [s.speaker for s in result.statements] == ["Russia"]
     far = extract_statements("long", "The council met again. " * 1500 + "\n\nRussia denied it.")  # 34,500 characters
     assert [(s.speaker, s.start) for s in far.statements] == [("Russia", 34_502)] and far.skipped_beyond_limit == 0
+
+
+def test_a_speaker_told_someone_who_spoke_too_keeps_both_statements():
+    found = extract_statements("told", "Smith told Jones, who said he disagreed, that the plan was final.").statements
+    assert [(s.speaker, s.statement) for s in found] == [("Smith", "the plan was final"), ("Jones", "he disagreed")]

@@ -15,7 +15,7 @@ import gradio as gr
 
 from ..feeds import FeedError, add_feed, last_refresh, list_feeds, refresh_feeds, remove_feed
 from ..fetch import FetchError
-from ..store import IndexBusy, IndexReport, IndexUnavailable
+from ..store import IndexBusy, IndexReport, IndexUnavailable, RefreshBusy
 from ..webpages import index_urls
 from .articles_panel import QUIET, ArticlesPanel, _skips
 from .context import PRIVATE, Context
@@ -102,12 +102,19 @@ class WebPanel:
 
     # --- views -----------------------------------------------------------------------------------------------
     def _refresh_line(self, message: str = "") -> str:
-        line = refresh_line(last_refresh(self.ctx.index), self.ctx.settings.feed_refresh_minutes)
+        try:
+            line = refresh_line(last_refresh(self.ctx.index), self.ctx.settings.feed_refresh_minutes)
+        except IndexUnavailable as exc:
+            line = f"The feeds cannot be read: {exc}."
         return note_html(f"{message} {line}".strip())
 
     def feed_views(self, message: str = "") -> tuple:
-        """(feeds table, feed picker, status line with `message` before the last refresh's summary)."""
-        feeds = list_feeds(self.ctx.index)
+        """(feeds table, feed picker, status line with `message` before the last refresh's summary); with the index
+        unreachable, the table and picker stay and the status line says why."""
+        try:
+            feeds = list_feeds(self.ctx.index)
+        except IndexUnavailable as exc:
+            return gr.skip(), gr.skip(), note_html(f"{message} The feeds cannot be read: {exc}.".strip())
         return (feed_rows(feeds), gr.Dropdown(choices=[feed["name"] for feed in feeds]), self._refresh_line(message))
 
     def _article_views(self, selected_sources: list[str] | None) -> tuple:
@@ -156,16 +163,16 @@ class WebPanel:
     def refresh_now(self, selected_sources: list[str] | None, progress=gr.Progress()) -> tuple:
         """Refresh every feed now, with the article being fetched or committed as progress; returns (*feed views,
         *article views). When another refresh is running it is not waited for."""
-        if not list_feeds(self.ctx.index):
-            return (*self.feed_views("Add a feed first."), *_skips(5))
         progress(0, desc="Refreshing the feeds…")
         try:
+            if not list_feeds(self.ctx.index):
+                return (*self.feed_views("Add a feed first."), *_skips(5))
             report = refresh_feeds(self.ctx.index, on_event=lambda message: progress(None, desc=message),
                                    lock_timeout_s=0)
-        except IndexBusy:
+        except RefreshBusy:
             return (*self.feed_views("A refresh is already running (in the background or in another process); its "
                                      "result shows here when it is done."), *_skips(5))
-        except (IndexUnavailable, FeedError) as exc:
+        except (IndexBusy, IndexUnavailable, FeedError) as exc:
             return (*self.feed_views(f"Refresh failed: {exc}."), *_skips(5))
         done = "Refreshed with failures (see the feeds table)." if report.failed else "Refreshed."
         return (*self.feed_views(done), *self._article_views(selected_sources))
