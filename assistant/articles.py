@@ -175,10 +175,10 @@ def slugify(text: str, limit: int = 48) -> str:
     return slug[:limit].rstrip("-") or "article"
 
 
-def article_id_for(path: Path, url: str = "") -> str:
+def article_id_for(path: Path | str, url: str = "") -> str:
     """A stable id: from the article's URL when known, else from the file's absolute path."""
-    key = url or str(path.resolve())
-    stem = slugify(url.rstrip("/").rsplit("/", 1)[-1] if url else path.stem)
+    key = url or str(Path(path).resolve())
+    stem = slugify(url.rstrip("/").rsplit("/", 1)[-1] if url else Path(path).stem)
     return f"{stem}-{hashlib.sha1(key.encode()).hexdigest()[:8]}"
 
 
@@ -197,7 +197,7 @@ def decode_text(data: bytes) -> str:
 
 
 # --- per-format loaders -----------------------------------------------------------------------
-def _article(path: Path, title: str, body: str, meta: dict[str, str], named_source: str = "") -> Article:
+def _article(path: Path | str, title: str, body: str, meta: dict[str, str], named_source: str = "") -> Article:
     body, boiler_source = strip_boilerplate(body)
     if not body.strip():
         raise ValueError("has no article text after removing boilerplate")
@@ -222,11 +222,17 @@ _HTML_MIN_WORDS = 12
 _HTML_MAX_BYTES = 8 * 2**20  # trafilatura took ~20 s and ~440 MB for a 16 MiB page, minutes and over 1 GB for 50 MiB
 
 
-def load_html(path: Path, html: str) -> Article:
-    """An .html page: the main article text and metadata, extracted by trafilatura."""
+def load_html(path: Path | str, html: str, url: str = "") -> Article:
+    """An HTML page: the main article text and metadata, extracted by trafilatura; for a file, `path` is the file; for
+    a fetched page it is the address asked for and `url` the address it was fetched from (after redirects).
+
+    The article's URL, which decides its id, is the page's canonical URL (<link rel=canonical> or og:url, read by
+    trafilatura), so one article reached through two addresses is one article. For a fetched page the canonical URL
+    counts only when it is on the same site as `url` (a page cannot claim another site's article), else `url` does."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_comments=False,
+                                      include_tables=False)
     text = (doc.text or "").strip() if doc is not None else ""
     if len(text.split()) < _HTML_MIN_WORDS:
         raise ValueError(f"has no article text that could be extracted (found {len(text.split())} words of "
@@ -235,8 +241,35 @@ def load_html(path: Path, html: str) -> Article:
     if title and text.split("\n", 1)[0].strip() == title.strip():
         text = text.split("\n", 1)[1] if "\n" in text else ""
     meta = {"title": title, "source": doc.sitename or doc.hostname or "", "published_at": doc.date or "",
-            "url": doc.url or "", "author": doc.author or ""}
+            "url": canonical_url(doc.url or "", url) if url else doc.url or "", "author": doc.author or ""}
     return _article(path, title, text, {k: v for k, v in meta.items() if v})
+
+
+def canonical_url(canonical: str, fetched: str) -> str:
+    """The URL that names a fetched article: its page's `canonical` URL (made absolute) when that is on the same site
+    as the address it was `fetched` from and not that site's home page (unless the page is the home page), else
+    `fetched`; without its #fragment and utm_* tracking parameters."""
+    from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+    chosen = urljoin(fetched, canonical) if canonical else fetched
+    if _site(urlsplit(chosen).hostname) != _site(urlsplit(fetched).hostname) or \
+            urlsplit(chosen).path.strip("/") == "" != urlsplit(fetched).path.strip("/"):
+        chosen = fetched  # another site's page, or the home page that many sites name on every article
+    parts = urlsplit(chosen)
+    query = urlencode([(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True)
+                       if not key.lower().startswith("utm_")])
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
+
+
+def _site(host: str | None) -> str:
+    """The part of a host name that names its site, for comparing hosts: www.bbc.co.uk and m.bbc.co.uk are both
+    bbc.co.uk (the last two labels, three when the second-last is a short one like co, com, org under a country)."""
+    host = (host or "").lower().rstrip(".")
+    if ":" in host or host.replace(".", "").isdigit():  # an IP address is its own site
+        return host
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -1,4 +1,5 @@
-"""The `assistant` command line: index, articles, remove (and the commands later stages add).
+"""The `assistant` command line: index (files and web pages), articles, remove, feeds, watch (and the commands later
+stages add).
 
 Exit codes: 0 success, 1 some input failed (the rest was done), 2 usage or setup error.
 """
@@ -29,15 +30,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from .articles import load_paths
+    from .fetch import is_url
     from .store import ArticleIndex, IndexReport
+    from .webpages import fetch_articles
 
     settings = _settings(args)
     report = IndexReport()
     index = ArticleIndex(settings)
     progress = tqdm(desc="indexing", unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr)
+    # web pages are fetched first, before the index's write lock is taken (index_articles takes it)
+    fetched = fetch_articles([p for p in args.paths if is_url(p)], settings, report,
+                             on_fetched=lambda url, status: progress.update(status != "fetched"))
 
     def articles():
-        for loaded in load_paths([Path(p) for p in args.paths], int(settings.max_file_mb * 2**20)):
+        yield from fetched
+        for loaded in load_paths([Path(p) for p in args.paths if not is_url(p)], int(settings.max_file_mb * 2**20)):
             for error in loaded.errors:
                 report.failed.append({"path": error.path, "error": f"{error.path} {error.error}"})
                 progress.update(1)
@@ -278,6 +285,149 @@ def print_statements(found) -> None:
         print()
 
 
+def _feed_line(feed: dict) -> str:
+    last = (f"last {feed['last_fetch'][:16].replace('T', ' ')}: {feed['status']}, {feed['new']} new, {feed['updated']} "
+            f"updated, {len(feed['failed'])} failed" if feed["last_fetch"] else "never refreshed")
+    return f"{feed['name']}\t{feed['url']}\t{feed['title'] or '-'}\t{last}"
+
+
+def cmd_feeds_add(args: argparse.Namespace) -> int:
+    from .feeds import FeedError, add_feed
+    from .fetch import FetchError
+    from .store import ArticleIndex
+
+    try:
+        feed = add_feed(ArticleIndex(_settings(args)), args.url, args.name)
+    except (FeedError, FetchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(feed)
+    else:
+        print(f"added the feed {feed['name']!r}: {feed['title'] or feed['url']} (`assistant feeds refresh {feed['name']}` indexes it)")
+    return 0
+
+
+def cmd_feeds_list(args: argparse.Namespace) -> int:
+    from .feeds import list_feeds
+    from .store import ArticleIndex
+
+    feeds = list_feeds(ArticleIndex(_settings(args)))
+    if args.json:
+        _print_json(feeds)
+        return 0
+    for feed in feeds:
+        print(_feed_line(feed))
+    print(f"{len(feeds)} feeds" if feeds else "no feeds (add one with `assistant feeds add URL`)")
+    return 0
+
+
+def cmd_feeds_remove(args: argparse.Namespace) -> int:
+    from .feeds import FeedError, remove_feed
+    from .store import ArticleIndex
+
+    try:
+        removed = remove_feed(ArticleIndex(_settings(args)), args.name, purge=args.purge)
+    except FeedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    kept = "" if args.purge else " (its articles stay indexed; --purge removes them)"
+    print(f"removed the feed {removed['name']!r} ({removed['url']}){kept}")
+    if args.purge:
+        print(f"removed {len(removed['removed_articles'])} of its articles")
+    return 0
+
+
+def cmd_feeds_refresh(args: argparse.Namespace) -> int:
+    from .feeds import FeedError, refresh_feeds
+    from .store import ArticleIndex
+
+    try:
+        report = refresh_feeds(ArticleIndex(_settings(args)), args.names or None,
+                               on_event=lambda message: print(message, file=sys.stderr, flush=True))
+    except FeedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        _print_refresh(report)
+    return 1 if report.failed else 0
+
+
+def _print_refresh(report) -> None:
+    for feed in report.feeds:
+        status = f"HTTP {feed.http_status}" if feed.http_status else "no answer"
+        print(f"{feed.name}: {status}, {feed.new} new, {feed.updated} updated, {feed.unchanged} unchanged, "
+              f"{len(feed.failed)} failed; {feed.chunks} chunks in {feed.seconds:.1f} s")
+        for failure in feed.failed:
+            print(f"  failed: {failure['error']}")
+    if not report.feeds:
+        print("no feeds to refresh (add one with `assistant feeds add URL`)")
+    print(f"{report.chunks} chunks written" + (" (interrupted)" if report.interrupted else ""))
+
+
+def cmd_feeds_import(args: argparse.Namespace) -> int:
+    from .feeds import import_feeds
+    from .opml import read_opml
+    from .store import ArticleIndex
+
+    try:
+        outlines = read_opml(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else exc
+        print(f"error: {args.file} {reason}", file=sys.stderr)
+        return 2
+    result = import_feeds(ArticleIndex(_settings(args)), outlines)
+    for feed in result["added"]:
+        print(f"added {feed['name']}\t{feed['url']}")
+    for skipped in result["skipped"]:
+        print(f"  skipped: {skipped['reason']}")
+    print(f"{len(result['added'])} feeds added, {len(result['skipped'])} skipped (`assistant feeds refresh` indexes them)")
+    return 1 if result["skipped"] and not result["added"] else 0
+
+
+def cmd_feeds_export(args: argparse.Namespace) -> int:
+    from .feeds import list_feeds
+    from .opml import export_opml
+    from .store import ArticleIndex
+
+    document = export_opml(list_feeds(ArticleIndex(_settings(args))))
+    if args.file and args.file != "-":
+        Path(args.file).write_text(document, encoding="utf-8")
+    else:
+        sys.stdout.write(document)
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import signal
+
+    from .store import ArticleIndex
+    from .watch import Watcher, parse_interval
+
+    try:
+        every = parse_interval(args.every)
+    except ValueError as exc:
+        print(f"error: --every {exc}", file=sys.stderr)
+        return 2
+    watcher = Watcher(ArticleIndex(_settings(args)), every, on_report=_print_refresh,
+                      on_event=lambda message: print(message, file=sys.stderr, flush=True))
+
+    def stop(signum, frame) -> None:
+        print("stopping after the current article...", file=sys.stderr, flush=True)
+        watcher.request_stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(f"refreshing every feed every {args.every}; Ctrl-C stops", file=sys.stderr, flush=True)
+    reports = watcher.run()
+    totals = {key: sum(getattr(feed, key) for report in reports for feed in report.feeds) for key in ("new", "updated")}
+    failed = sum(len(feed.failed) for report in reports for feed in report.feeds)
+    print(f"stopped after {len(reports)} refreshes: {totals['new']} new, {totals['updated']} updated, {failed} failed")
+    return 0
+
+
 def cmd_hash_password(args: argparse.Namespace) -> int:
     from .logins import hash_password
 
@@ -293,14 +443,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="Question answering over news articles, with checked citations.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, handler, help_text: str, parent=sub) -> argparse.ArgumentParser:
+        command = parent.add_parser(name, help=help_text, description=help_text)
         command.add_argument("--index-dir", help="index directory (default: $ASSISTANT_INDEX_DIR or index/)")
         command.set_defaults(handler=handler)
         return command
 
-    index = add("index", cmd_index, "Index articles from files or directories (.txt, .md, .html, .htm, .jsonl).")
-    index.add_argument("paths", nargs="+", metavar="PATH")
+    index = add("index", cmd_index, "Index articles from files or directories (.txt, .md, .html, .htm, .jsonl) and "
+                "article pages on the web (http:// or https:// URLs).")
+    index.add_argument("paths", nargs="+", metavar="PATH|URL")
     index.add_argument("--json", action="store_true", help="print a JSON summary")
 
     articles = add("articles", cmd_articles, "List the indexed articles.")
@@ -359,6 +510,35 @@ def build_parser() -> argparse.ArgumentParser:
     shown = statements.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="print a JSON list of statement objects")
     shown.add_argument("--csv", action="store_true", help="print the same rows as CSV")
+
+    feeds = sub.add_parser("feeds", help="RSS and Atom feeds whose articles are indexed: add, list, remove, refresh, "
+                           "import, export.", description="RSS and Atom feeds whose articles are indexed.")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True)
+
+    def add_feeds(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        return add(name, handler, help_text, parent=feeds_sub)
+
+    feeds_add = add_feeds("add", cmd_feeds_add, "Add a feed (it is fetched once to check it); `feeds refresh` indexes it.")
+    feeds_add.add_argument("url", metavar="URL")
+    feeds_add.add_argument("--name", help="the feed's name (default: a slug of its title)")
+    feeds_add.add_argument("--json", action="store_true", help="print the feed as JSON")
+    feeds_list = add_feeds("list", cmd_feeds_list, "List the feeds and their last refresh.")
+    feeds_list.add_argument("--json", action="store_true", help="print JSON")
+    feeds_remove = add_feeds("remove", cmd_feeds_remove, "Remove a feed; its articles stay indexed unless --purge.")
+    feeds_remove.add_argument("name", metavar="NAME")
+    feeds_remove.add_argument("--purge", action="store_true", help="also remove the feed's articles (those no other feed lists)")
+    feeds_refresh = add_feeds("refresh", cmd_feeds_refresh, "Fetch the feeds (all, or those named) and index their new "
+                              "and updated articles; exits 1 when anything failed.")
+    feeds_refresh.add_argument("names", nargs="*", metavar="NAME")
+    feeds_refresh.add_argument("--json", action="store_true", help="print a JSON summary")
+    feeds_import = add_feeds("import", cmd_feeds_import, "Add the feeds of an OPML file (as feed readers export them).")
+    feeds_import.add_argument("file", metavar="FILE.opml")
+    feeds_export = add_feeds("export", cmd_feeds_export, "Write the feeds as an OPML file (to stdout without FILE).")
+    feeds_export.add_argument("file", nargs="?", metavar="FILE.opml")
+
+    watch = add("watch", cmd_watch, "Refresh all feeds now and then on a schedule until stopped (Ctrl-C or SIGTERM "
+                "end it after the current article).")
+    watch.add_argument("--every", default="15m", help="how often: 90s, 15m, 1h (default 15m)")
 
     hashed = sub.add_parser("hash-password", help="Hash a password (read from stdin) for a line of ASSISTANT_AUTH_FILE.",
                             description="Read a password from stdin (one line) and print its pbkdf2_sha256 hash; put "

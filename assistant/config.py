@@ -32,6 +32,14 @@ class Settings(BaseSettings):
     # --- ingestion ---------------------------------------------------------------
     max_file_mb: float = Field(20.0, description="Files larger than this many MiB are rejected with an error.")
 
+    # --- the web: article URLs and feeds ------------------------------------------------
+    allow_private_urls: bool = Field(False, description="Allow fetching from private, loopback, link-local and other non-public addresses (checked on the resolved IP of every connection, redirects included); off by default so that a URL or feed cannot reach services inside your network.")
+    fetch_timeout_s: float = Field(20.0, gt=0, description="Seconds one web request may take in all (connecting, waiting and downloading) before it fails with a timeout.")
+    fetch_max_redirects: int = Field(5, ge=0, le=20, description="At most this many redirects are followed when fetching a page or feed.")
+    fetch_host_pause_s: float = Field(1.0, ge=0, description="Pause in seconds between two requests to the same host (requests to one host never run at once), to be polite to news sites.")
+    feed_max_entries: int = Field(50, ge=1, description="At most this many entries of a feed (the first ones, normally the newest) are read per refresh.")
+    feed_refresh_minutes: float = Field(0.0, ge=0, description="When above 0, the chat (`python app.py`) refreshes all feeds in the background every this many minutes; 0 turns that off (`assistant feeds refresh` and `assistant watch` work either way).")
+
     # --- chunking and embedding -------------------------------------------------
     chunk_tokens: int = Field(300, ge=32, le=2000, description="Target chunk size in cl100k_base tokens (chunks break on sentence boundaries).")
     chunk_overlap_tokens: int = Field(50, ge=0, description="Tokens of trailing sentences repeated at the start of the next chunk.")

@@ -2,7 +2,8 @@
 
 `extract_statements(article_id, body)` reads one article body and returns an `ExtractionResult`: its `Statement`s in
 body order and counts of what was read and skipped. It never raises on odd input: a sentence longer than
-`MAX_SENTENCE_CHARS`, or lying beyond the parser's `max_length`, is skipped and counted.
+`MAX_SENTENCE_CHARS`, or than the parser's `max_length`, is skipped and counted (sentences are parsed one by one,
+so a long article is read to its end).
 
 How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
 - the body is split into sentences exactly as the chunker splits it (`chunking.sentence_spans`); only sentences with
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from . import nlp as language
 from .chunking import sentence_spans
@@ -37,7 +38,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-2"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-3"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -75,7 +76,7 @@ class Statement:
 @dataclass(frozen=True)
 class ExtractionResult:
     """The statements of one article (body order) and what was read: `sentences` in the body, `parsed` (those with a
-    reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (past the parser's
+    reporting cue), `skipped_long` (over `MAX_SENTENCE_CHARS`), `skipped_beyond_limit` (longer than the parser's
     `max_length`)."""
 
     article_id: str
@@ -139,7 +140,7 @@ class _ArticleReader:
         for s in self.sentences:
             if wanted is not None and s.index not in wanted:
                 continue
-            if s.end > self.max_length:
+            if s.end - s.start > self.max_length:
                 self.skipped_beyond_limit += 1
             elif s.end - s.start > MAX_SENTENCE_CHARS:
                 self.skipped_long += 1
@@ -152,7 +153,13 @@ class _ArticleReader:
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            for cue in cues_of(s.doc):
+            cues = cues_of(s.doc)
+            speaking = {cue.subject.i for cue in cues if cue.subject is not None}
+            for cue in cues:
+                children = list(cue.token.children)
+                if any(c.dep_ == "dobj" and c.i in speaking for c in children) and \
+                        not any(c.dep_ in ("ccomp", "xcomp") for c in children):
+                    continue  # "Woodward quoted an aide who said ...": the aide's statement, not a second one
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
@@ -164,11 +171,39 @@ class _ArticleReader:
                         quoted_sources[s.index].append(statement)
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
-                    and s.end - s.start <= MAX_SENTENCE_CHARS and s.end <= self.max_length:
+                    and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
                 continued = self._continued(s, quoted_sources)
                 if continued is not None:
                     by_sentence.setdefault(s.index, []).insert(0, continued)
-        return [st for index in sorted(by_sentence) for st in by_sentence[index]]
+        return self._full_names([st for index in sorted(by_sentence) for st in by_sentence[index]])
+
+    def _full_names(self, found: list[Statement]) -> list[Statement]:
+        """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
+        article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
+        word precedes the surname get named entities for this); with two such names ("Will Smith", "Jada Pinkett
+        Smith") the surname stays."""
+        surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
+        if not surnames:
+            return found
+        fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
+        unread = [s for s in self.sentences if s.doc is None and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length)
+                  and fuller_mention.search(self.body[s.start:s.end])]
+        for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
+            s.doc = doc
+        names = {st.speaker for st in found if st.speaker_kind == "person"}
+        names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
+        fuller: dict[str, set[str]] = {}
+        for name in names:
+            words = name.removesuffix("’s").removesuffix("'s").split()
+            if len(words) >= 2 and all(word[:1].isupper() for word in words):
+                fuller.setdefault(words[-1], set()).add(" ".join(words))
+
+        def full(name: str) -> str:
+            options = fuller.get(name, set())
+            return next(iter(options)) if len(options) == 1 else name
+
+        return [replace(st, speaker=full(st.speaker), speakers=tuple(dict.fromkeys(full(n) for n in st.speakers)))
+                if st.speaker_kind == "person" and " " not in st.speaker else st for st in found]
 
     # speakers ------------------------------------------------------------------------------------------
     def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
@@ -181,6 +216,15 @@ class _ArticleReader:
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
+        if any(a <= s.start + p.idx < b for p in people for a, b in quotes) and \
+                (not in_quote or not all(p.pos_ == "PROPN" for p in people)):
+            # a quoted subject of an unquoted verb is quoted words ("“Outflows to insiders,” which suggested"); inside
+            # a quotation only a named speaker is reported ("President Trump has long said"), not the speaker's own
+            # narrative ("weak signals say", "device tracking does not share")
+            return None
+        if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
+               for a in [cue.token, *cue.token.ancestors]):
+            return None  # "if they verify your claims": a condition, not a statement
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
@@ -254,7 +298,7 @@ class _ArticleReader:
                         and len(st.speakers) == 1 and _could_be(st, need)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
-            if earlier.doc is None and earlier.end - earlier.start <= MAX_SENTENCE_CHARS and earlier.end <= self.max_length:
+            if earlier.doc is None and earlier.end - earlier.start <= min(MAX_SENTENCE_CHARS, self.max_length):
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue

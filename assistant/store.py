@@ -57,6 +57,10 @@ class IndexBusy(RuntimeError):
     """Another indexer holds the write lock of this index for longer than the configured timeout."""
 
 
+class RefreshBusy(IndexBusy):
+    """Another refresh of this index's feeds holds its refresh lock for longer than the caller waits."""
+
+
 class IndexUnavailable(RuntimeError):
     """The Chroma server cannot be reached."""
 
@@ -247,6 +251,38 @@ class _ServerCollection:
         return call
 
 
+@contextmanager
+def _file_lock(lock_path: Path, timeout_s: float, who: str, doing: str,
+               on_wait: Callable[[str], None] | None, busy: type[IndexBusy] = IndexBusy) -> Iterator[None]:
+    """An exclusive lock on `lock_path` (which records the holder's pid) between processes and threads: waits up to
+    `timeout_s`, telling `on_wait` once ("waiting for another indexer (pid 12) to finish writing to this index..."),
+    then raises `busy` (IndexBusy) naming the holder ("another indexer (pid 12) is writing to this index; try again ...")."""
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout_s
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    raise busy(f"{who} (pid {holder}) is {doing}; try again when it has finished") from None
+                if on_wait and not told:
+                    on_wait(f"waiting for {who} (pid {holder}) to finish {doing}...")
+                    told = True
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _placeholder_vector(article_id: str) -> list[float]:
     """Article records need a vector in Chroma; a fixed 2-d point derived from the id (never searched)."""
     digest = hashlib.sha1(article_id.encode()).digest()
@@ -290,6 +326,15 @@ class ArticleIndex:
             chunks, articles, statements = (_ServerCollection(collection, self.settings)
                                             for collection in (chunks, articles, statements))
         return client, chunks, articles, statements
+
+    def records_collection(self, suffix: str):
+        """Another collection of this index, `<prefix>_<suffix>`, on the same client, for records that live with the
+        index (the feeds' registry: `feed_store`); its records carry placeholder 2-d vectors and are never searched.
+        In server mode its calls raise IndexUnavailable when the server cannot be reached."""
+        with _opening(self.settings), _server_errors(self.settings):
+            collection = self.client.get_or_create_collection(f"{self.settings.collection_prefix}_{suffix}",
+                                                              embedding_function=None)
+        return _ServerCollection(collection, self.settings) if self.settings.chroma_host else collection
 
     def _reopen_and_load(self) -> None:
         """Open a fresh client, load its vector index (one query) and swap it in, unless this object has meanwhile
@@ -432,40 +477,35 @@ class ArticleIndex:
         return sum(1 for _ in self.committed_chunks(include=("metadatas",)))
 
     # --- writing ------------------------------------------------------------------------------
+    def _lock_path(self, kind: str) -> Path:
+        """The file of this index's `kind` lock: beside the index, or per machine in server mode."""
+        if self.settings.chroma_host:
+            lock_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
+            name = f"chroma-{self.settings.chroma_host}-{self.settings.chroma_port}-{self.settings.collection_prefix}"
+            lock_path = lock_dir / (f"{name}.lock" if kind == "write" else f"{name}.{kind}.lock")
+        else:
+            lock_path = self.settings.index_dir / f".{self.settings.collection_prefix}.{kind}.lock"
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        return lock_path
+
     @contextmanager
     def write_lock(self, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
         """Serialise writers on this index (a file lock beside the index; per machine in server mode)."""
-        if self.settings.chroma_host:
-            lock_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "assistant"
-            lock_path = lock_dir / f"chroma-{self.settings.chroma_host}-{self.settings.chroma_port}-{self.settings.collection_prefix}.lock"
-        else:
-            lock_dir = self.settings.index_dir
-            lock_path = lock_dir / f".{self.settings.collection_prefix}.write.lock"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(lock_path, "a+") as handle:
-            deadline = time.monotonic() + self.settings.lock_timeout_s
-            told = False
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    handle.seek(0)
-                    holder = handle.read().strip() or "unknown"
-                    if time.monotonic() > deadline:
-                        raise IndexBusy(f"another indexer (pid {holder}) is writing to this index; try again when it has finished") from None
-                    if on_wait and not told:
-                        on_wait(f"waiting for another indexer (pid {holder}) to finish writing to this index...")
-                        told = True
-                    time.sleep(0.2)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(str(os.getpid()))
-            handle.flush()
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with _file_lock(self._lock_path("write"), self.settings.lock_timeout_s, "another indexer", "writing to this index",
+                        on_wait):
+            yield
+
+    @contextmanager
+    def refresh_lock(self, on_wait: Callable[[str], None] | None = None, timeout_s: float | None = None
+                     ) -> Iterator[None]:
+        """Serialise feed refreshes on this index (their own lock, not the write lock: a refresh fetches pages
+        without blocking writers and takes the write lock only to commit). Waits up to `timeout_s` (default
+        `lock_timeout_s`; 0: not at all), then raises RefreshBusy (an IndexBusy) saying that another refresh is
+        running."""
+        timeout = self.settings.lock_timeout_s if timeout_s is None else timeout_s
+        with _file_lock(self._lock_path("refresh"), timeout, "another process",
+                        "refreshing this index's feeds", on_wait, RefreshBusy):
+            yield
 
     def _next_state(self) -> dict[str, Any]:
         """The state record's metadata for the next generation, with a new commit id; written in the same upsert as

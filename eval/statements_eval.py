@@ -26,12 +26,18 @@ SEED_ARTICLES = ROOT / "eval" / "seed" / "articles.jsonl"
 
 
 def normalise_speaker(name: str) -> list[str]:
-    """The words of a speaker's name, lower case, without a leading article or numeral and without possessives."""
+    """The words of a speaker's name, lower case, without a leading article, numeral or title ("President Trump" is
+    "trump", the end of "Donald Trump") and without possessives."""
     words = re.sub(r"[’']s\b", "", name.lower())
     words = re.findall(r"[a-z0-9]+", words)
     while words and words[0] in ("the", "a", "an", "one"):
         words = words[1:]
+    while len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
     return words
+
+
+_TITLES = frozenset("president former mr mrs ms dr sen senator rep gov governor".split())
 
 
 def same_speaker(a: str, b: str) -> bool:

@@ -7,8 +7,9 @@
   that are bare pronouns (must be 0) and the extraction time;
 - cost: on the first N articles, in this one process, alternating, the extraction time and the embedding floor (the
   project's embedding model encoding the same articles' chunk texts at its batch size, as `make bench` measures it);
-- `--sample-out`: 50 statements drawn with a fixed seed (`SAMPLE_SEED`) written as JSONL with an empty `verdict`, to
-  be checked by hand (`eval/statements/multihop-sample-50.jsonl` holds the checked copy).
+- `--sample-out`: 50 statements drawn with a fixed seed (`--sample-seed`, default `SAMPLE_SEED`) written as JSONL with an
+  empty `verdict`, to be checked by hand (`eval/statements/multihop-sample-50.jsonl` holds the checked copy of seed
+  13, drawn from extractor statements-2; `multihop-sample-50-seed14.jsonl` a fresh one drawn from statements-3).
 """
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=ARTICLES)
     parser.add_argument("--cost-articles", type=int, default=0, help="articles for the cost comparison (0: none)")
     parser.add_argument("--sample-out", type=Path)
+    parser.add_argument("--sample-seed", type=int, default=SAMPLE_SEED)
     args = parser.parse_args()
     from assistant.nlp import pipeline
 
@@ -92,7 +94,7 @@ def main() -> None:
               f"{(floor + extract_s) / floor:.2f}x the floor")
     if args.sample_out:
         bodies = {a["id"]: a["body"] for a in articles}
-        sample = random.Random(SAMPLE_SEED).sample(found, SAMPLE_SIZE)
+        sample = random.Random(args.sample_seed).sample(found, SAMPLE_SIZE)
         with args.sample_out.open("w", encoding="utf-8") as out:
             for s in sample:
                 row = {**s.as_dict(), "sentence": bodies[s.article_id][s.start:s.end], "verdict": None, "note": ""}

@@ -108,13 +108,13 @@ class ChatServer(LocalServer):
         return self
 
 
-def chat_server_fixture(name: str):
-    """A module-scoped fixture running the chat (`ChatServer`) on a fresh index, its log in ARTIFACTS/app-<name>.log;
-    assign it in a test module: `server = chat_server_fixture("chat-browser")`."""
+def chat_server_fixture(name: str, env: dict[str, str] | None = None):
+    """A module-scoped fixture running the chat (`ChatServer`, with `env`) on a fresh index, its log in
+    ARTIFACTS/app-<name>.log; assign it in a test module: `server = chat_server_fixture("chat-browser")`."""
 
     @pytest.fixture(scope="module")
     def server(tmp_path_factory):
-        with ChatServer(tmp_path_factory.mktemp(name) / "index", ARTIFACTS / f"app-{name}.log") as running:
+        with ChatServer(tmp_path_factory.mktemp(name) / "index", ARTIFACTS / f"app-{name}.log", env=env) as running:
             yield running
 
     return server

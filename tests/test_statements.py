@@ -72,11 +72,22 @@ def test_the_seed_refusals(seed: ExtractionResult):
 
 def test_resolved_and_continued_speakers(seed: ExtractionResult):
     untrue = _find(seed, "deny", "It’s all untrue")
-    assert untrue.speaker == "Peskov" and untrue.quote == "It’s all untrue."  # a quotation continued after "Peskov said"
+    assert untrue.speaker == "Dmitry Peskov" and untrue.quote == "It’s all untrue."  # continued after "Peskov said"
     aide = _find(seed, "say", "the aide said")
     assert aide.speaker == "unnamed Trump aide" and aide.speaker_as_written == "the aide"
     musk = _find(seed, "say", "he has suggested")
-    assert musk.speaker == "Musk" and musk.speaker_as_written == "he"
+    assert musk.speaker == "Elon Musk" and musk.speaker_as_written == "he"
+    # one person, one name: "Peskov said" is Dmitry Peskov, as the article named him first
+    assert {st.speaker for st in seed.statements if "Peskov" in st.speaker} == {"Dmitry Peskov"}
+    # "Woodward quoted an unnamed Trump aide who said ...": the aide's statement only
+    assert not [st for st in seed.statements if st.speaker == "Woodward"]
+
+
+def test_a_surname_shared_by_two_people_stays_a_surname():
+    body = ("Will Smith arrived first. Jada Pinkett Smith joined him later.\n\n"
+            "“We are doing fine,” Smith said. Dmitry Peskov was not there. “It is false,” Peskov said.")
+    speakers = [st.speaker for st in extract_statements("smiths", body).statements]
+    assert speakers == ["Smith", "Dmitry Peskov"]
 
 
 def test_gold_precision_and_recall(seed: ExtractionResult):
@@ -93,7 +104,7 @@ def test_speaker_normalisation():
 def test_statements_at_reads_only_the_asked_sentences():
     start = BODY.index("It’s all untrue")
     found = statements_at(SEED["id"], BODY, [(start, start + 5)])
-    assert [(s.speaker, s.stance) for s in found] == [("Peskov", "deny")]
+    assert [(s.speaker, s.stance) for s in found] == [("Dmitry Peskov", "deny")]  # named as extract_statements names him
 
 
 def test_unresolvable_pronoun_is_kept_but_never_shown_bare():
@@ -109,9 +120,9 @@ def test_odd_input_is_skipped_and_counted_never_raised():
     assert extract_statements("empty", "").statements == ()
     assert extract_statements("marks", "“”\"\" “ ” said said according to").sentences >= 1
 
-    class Tiny:  # a pipeline whose max_length is below the body's length: the rest is skipped, not parsed
+    class Tiny:  # a pipeline whose max_length is below a sentence's length: that sentence is skipped, not parsed
         def __init__(self, nlp):
-            self.nlp, self.max_length = nlp, 40
+            self.nlp, self.max_length = nlp, 20
 
         def pipe(self, texts, **kwargs):
             return self.nlp.pipe(texts, **kwargs)
@@ -119,4 +130,11 @@ def test_odd_input_is_skipped_and_counted_never_raised():
     from assistant.nlp import pipeline
 
     result = extract_statements("limit", "Russia denied it.\n\n" + "Peskov said the report was false. " * 3, Tiny(pipeline()))
-    assert result.skipped_beyond_limit >= 1 and [s.speaker for s in result.statements] == ["Russia"]
+    assert result.skipped_beyond_limit == 3 and [s.speaker for s in result.statements] == ["Russia"]
+    far = extract_statements("long", "The council met again. " * 1500 + "\n\nRussia denied it.")  # 34,500 characters
+    assert [(s.speaker, s.start) for s in far.statements] == [("Russia", 34_502)] and far.skipped_beyond_limit == 0
+
+
+def test_a_speaker_told_someone_who_spoke_too_keeps_both_statements():
+    found = extract_statements("told", "Smith told Jones, who said he disagreed, that the plan was final.").statements
+    assert [(s.speaker, s.statement) for s in found] == [("Smith", "the plan was final"), ("Jones", "he disagreed")]

@@ -24,7 +24,8 @@ def chat_server(tmp_path_factory):
     """The app with its index and Gradio's upload cache in one temporary folder (the index dir's parent)."""
     root = tmp_path_factory.mktemp("chat-api")
     server = ChatServer(root / "index", ARTIFACTS / "app-api.log",
-                        env={"ASSISTANT_MAX_FILE_MB": str(MAX_FILE_MB), "GRADIO_TEMP_DIR": str(root / "gradio")}).start()
+                        env={"ASSISTANT_MAX_FILE_MB": str(MAX_FILE_MB), "GRADIO_TEMP_DIR": str(root / "gradio"),
+                             "ASSISTANT_ALLOW_PRIVATE_URLS": "true", "ASSISTANT_FETCH_HOST_PAUSE_S": "0"}).start()
     yield server
     server.stop()
 
@@ -101,8 +102,9 @@ def test_ask_api_takes_the_history_of_follow_ups(client):
         client.predict(None, [], api_name="/ask")
 
 
-API_ENDPOINTS = {"/ask", "/index_text", "/articles", "/remove", "/statements", "/conversations", "/conversation",
-                 "/new_conversation", "/rename_conversation", "/delete_conversation"}
+API_ENDPOINTS = {"/ask", "/index_text", "/index_url", "/articles", "/remove", "/statements", "/feeds", "/add_feed",
+                 "/refresh_feeds", "/remove_feed", "/conversations", "/conversation", "/new_conversation",
+                 "/rename_conversation", "/delete_conversation"}
 
 
 @pytest.mark.slow
@@ -180,6 +182,42 @@ def test_api_indexes_lists_filters_and_removes_articles(client):
         client.predict("an-id", api_name="/remove")
     with pytest.raises(AppError, match="ids is empty"):
         client.predict(None, api_name="/remove")
+
+
+@pytest.mark.slow
+def test_api_indexes_a_url_and_follows_a_feed(client):
+    from gradio_client.exceptions import AppError
+
+    from bench.news_site import NewsSite, Route, article_html, stories
+
+    found = stories(3, start=40)
+    with NewsSite() as site:
+        site.publish(found, "Api Wire", in_feed=found[1:])
+        site.add_page(f"/amp/{found[0].slug}", article_html(found[0], canonical=site.url(f"/news/{found[0].slug}")))
+        site.routes["/missing"] = Route(b"not here", status=404)
+        one = client.predict(site.url(f"/news/{found[0].slug}"), api_name="/index_url")
+        assert (one["status"], one["added"]) == ("added", 1) and one["chunks"] > 0
+        # the same article through another address (its canonical link names the first): indexed once
+        again = client.predict(site.url(f"/amp/{found[0].slug}"), api_name="/index_url")
+        assert (again["status"], again["article_id"], again["chunks"]) == ("unchanged", one["article_id"], 0)
+        with pytest.raises(AppError, match="404"):
+            client.predict(site.url("/missing"), api_name="/index_url")
+        with pytest.raises(AppError, match="url"):
+            client.predict(None, api_name="/index_url")
+
+        feed = client.predict(site.url("/rss.xml"), None, api_name="/add_feed")
+        assert (feed["name"], feed["title"]) == ("api-wire", "Api Wire")
+        first = client.predict([], api_name="/refresh_feeds")
+        assert first["feeds"][0]["new"] == 2 and first["chunks"] > 0 and first["feeds"][0]["failed"] == []
+        assert client.predict([], api_name="/refresh_feeds")["chunks"] == 0  # the feed answers 304
+        assert [f["name"] for f in client.predict(api_name="/feeds")] == ["api-wire"]
+        assert {s.title for s in found} <= {a["title"] for a in client.predict(api_name="/articles")}
+        with pytest.raises(AppError, match="no feed named 'nope'"):
+            client.predict(["nope"], api_name="/refresh_feeds")
+        removed = client.predict("api-wire", True, api_name="/remove_feed")
+        assert len(removed["removed_articles"]) == 2 and client.predict(api_name="/feeds") == []
+        titles = {a["title"] for a in client.predict(api_name="/articles")}
+        assert found[0].title in titles and not {s.title for s in found[1:]} & titles
 
 
 @pytest.mark.slow
@@ -464,7 +502,7 @@ def test_terminal_chat_talks_to_a_running_server(chat_server, tmp_path):
         chat.send(SEED_QUESTION + "\n")
         assert "Peskov" in chat.expect(r"\n> ")
         chat.send("What did he call the report?\n")
-        assert "(interpreted as: What did Peskov call the report?)" in chat.expect(r"\n> ")
+        assert "(interpreted as: What did Dmitry Peskov call the report?)" in chat.expect(r"\n> ")
         chat.send("/quit\n")
         assert chat.process.wait(timeout=30) == 0
     finally:

@@ -25,6 +25,7 @@ def list_with(page, speaker: str = "", stance: str = "any", date_from: str = "")
     page.locator("#st-list").click()
     expect(status).not_to_have_text(before)
     status.get_by_text(re.compile(r"statements|No statement|Not listed")).wait_for()
+    expect(page.locator("#st-table")).not_to_contain_text("processing")  # the table is filled after the status
     return status.inner_text()
 
 

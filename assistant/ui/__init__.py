@@ -16,6 +16,8 @@ settings' filters (`assistant/filters.py`) and the plain-text, Markdown and JSON
   reload).
 - `articles_panel.py`: the Articles tab (upload, paste, indexing progress and results, the searchable table of
   indexed articles, the article view, removal after a confirmation) and its handlers.
+- `web_panel.py`: the Articles tab's "From the web" section (index a URL; add, refresh and remove feeds; the last
+  refresh) and its handlers.
 - `api.py`: the API: `/ask`, `/index_text`, `/articles`, `/remove` and the conversation endpoints.
 - `render.py`: data in, escaped HTML out (answers, errors, citation cards, the side panel; the articles tab's notes,
   article view, removal selection and question).

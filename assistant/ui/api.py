@@ -1,5 +1,6 @@
 """The app's API (the only endpoints it exposes; the page's own events are private): `/ask`, `/index_text`,
-`/articles`, `/remove`, `/statements`, `/conversations`, `/conversation`, `/new_conversation`, `/rename_conversation` and
+`/index_url`, `/articles`, `/remove`, `/statements`, `/feeds`, `/add_feed`, `/refresh_feeds`, `/remove_feed`,
+`/conversations`, `/conversation`, `/new_conversation`, `/rename_conversation` and
 `/delete_conversation`.
 
 Every endpoint is typed and documented (Gradio shows the docstrings on the page's "Use via API" panel and in
@@ -16,15 +17,18 @@ import gradio as gr
 
 from ..articles import load_file
 from ..conversations import ConversationNotFound, mark_stale_citations
+from ..feeds import add_feed, list_feeds, refresh_feeds, remove_feed
+from ..fetch import FetchError
 from ..followups import prior_turns
 from ..generators import BackendUnavailable
 from ..statement_index import DEFAULT_LIMIT, StatementQuery
 from ..store import IndexBusy, IndexUnavailable
+from ..webpages import index_urls
 from .context import Context, user_of
 from ..filters import make_filters
 from .uploads import date_problem, save_pasted_article
 
-_FAILURES = (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable, ConversationNotFound)
+_FAILURES = (ValueError, BackendUnavailable, IndexBusy, IndexUnavailable, ConversationNotFound, FetchError)
 
 
 def _fail(message: str) -> gr.Error:
@@ -136,6 +140,97 @@ class ApiEndpoints:
             raise _fail("; ".join(f["error"] for f in report.failed))
         status = "added" if report.added else "updated" if report.updated else "unchanged"
         return {"article_id": loaded.articles[0].id, "status": status, **report.as_dict()}
+
+    def index_url(self, url: str) -> dict:
+        """Fetch an article page and add (or update) it.
+
+        Args:
+            url: the page's http(s) address; its canonical address decides the article, so two addresses of one
+                article index it once.
+
+        Returns:
+            {"article_id", "status": "added" | "updated" | "unchanged", "chunks" written, "added", "updated",
+            "unchanged", "failed"}. A page that cannot be fetched or read is an error saying why (HTTP status, not
+            HTML, too large, timeout, refused address, no article text).
+        """
+        url = _text(url, "url")
+        settled: list[tuple[str, str]] = []
+        try:
+            report = index_urls(self.ctx.index, [url], on_article=lambda article, status: settled.append((article.id, status)))
+            self.ctx.assistant.retriever.lexical_index()
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+        if report.failed:
+            raise _fail("; ".join(f["error"] for f in report.failed))
+        article_id, status = settled[0] if settled else ("", "unchanged")
+        return {"article_id": article_id, "status": status, **report.as_dict()}
+
+    def feeds(self) -> list[dict]:
+        """The news feeds this index follows, with their last refresh.
+
+        Returns:
+            The objects of `assistant feeds list --json`: name, url, title, added_at, last_fetch, status,
+            http_status, new, updated, unchanged, chunks, seconds, error, failed ([{"url", "error"}]).
+        """
+        try:
+            return list_feeds(self.ctx.index)
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+
+    def add_feed(self, url: str, name: str | None = None) -> dict:
+        """Follow an RSS or Atom feed (fetched once to check it); `/refresh_feeds` indexes its articles.
+
+        Args:
+            url: the feed's http(s) address.
+            name: a short name (letters, digits, '-', '_', '.'); default: from the feed's title.
+
+        Returns:
+            The feed, as an item of `/feeds`.
+        """
+        url, name = _text(url, "url"), _text(name, "name", False)
+        try:
+            return add_feed(self.ctx.index, url, name or None)
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+
+    def refresh_feeds(self, names: list[str] | None = None) -> dict:
+        """Refresh feeds now: index new entries' articles, replace updated ones (a feed that has not changed costs
+        one request). Waits for a refresh already running.
+
+        Args:
+            names: the feeds to refresh (names as `/feeds` lists them); empty: all.
+
+        Returns:
+            The object of `assistant feeds refresh --json`: {"feeds": [{"name", "url", "http_status", "new",
+            "updated", "unchanged", "failed": [{"url", "error"}], "chunks", "seconds"}], "chunks": written}.
+        """
+        names = _names(names, "names")
+        try:
+            report = refresh_feeds(self.ctx.index, names or None)
+            self.ctx.assistant.retriever.lexical_index()
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+        return report.as_dict()
+
+    def remove_feed(self, name: str, purge: bool = False) -> dict:
+        """Stop following a feed.
+
+        Args:
+            name: the feed's name (see `/feeds`).
+            purge: also remove its articles (those no other feed lists); by default they stay indexed.
+
+        Returns:
+            {"name", "url", "removed_articles": [ids]}.
+        """
+        name = _text(name, "name")
+        if not isinstance(purge, bool):
+            raise _fail(f"purge must be true or false, not {purge!r}")
+        try:
+            removed = remove_feed(self.ctx.index, name, purge)
+            self.ctx.assistant.retriever.lexical_index()
+        except _FAILURES as exc:
+            raise _fail(str(exc)) from exc
+        return removed
 
     def articles(self) -> list[dict]:
         """The indexed articles.
@@ -278,8 +373,10 @@ class ApiEndpoints:
     def wire(self) -> None:
         """Register every endpoint under its name, documented by its whole docstring (Gradio would show the first
         paragraph only; the parameters' and return value's descriptions are in the rest)."""
-        for endpoint, name in ((self.ask_api, "ask"), (self.index_text, "index_text"), (self.articles, "articles"),
-                               (self.remove, "remove"), (self.statements, "statements"),
+        for endpoint, name in ((self.ask_api, "ask"), (self.index_text, "index_text"), (self.index_url, "index_url"),
+                               (self.articles, "articles"), (self.remove, "remove"), (self.statements, "statements"),
+                               (self.feeds, "feeds"), (self.add_feed, "add_feed"), (self.refresh_feeds, "refresh_feeds"),
+                               (self.remove_feed, "remove_feed"),
                                (self.conversations, "conversations"),
                                (self.conversation, "conversation"), (self.new_conversation, "new_conversation"),
                                (self.rename_conversation, "rename_conversation"),

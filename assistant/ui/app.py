@@ -17,6 +17,7 @@ from .context import Context
 from .conversations_panel import ConversationsPanel
 from .evaluation_panel import EvaluationPanel
 from .statements_panel import StatementsPanel
+from .web_panel import WebPanel
 
 
 def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
@@ -25,6 +26,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
     ctx = Context(settings, assistant)
     chat, articles, api = ChatPanel(ctx), ArticlesPanel(ctx), ApiEndpoints(ctx)
     conversations, evaluation, statements = ConversationsPanel(ctx, chat), EvaluationPanel(ctx), StatementsPanel(ctx)
+    web = WebPanel(ctx, articles)
     with gr.Blocks(title="News assistant") as demo:
         gr.Markdown("## News assistant\nAnswers come only from the indexed articles. "
                     "Every sentence cites its source: click a **[n]** to see the passage.")
@@ -33,6 +35,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
                 chat.build()
             with gr.Tab("Articles", id="articles"):
                 articles.build()
+                web.build()
             with gr.Tab("Statements", id="statements"):
                 statements.build()
             with gr.Tab("Evaluation", id="evaluation"):
@@ -41,6 +44,7 @@ def build_app(settings: Settings, assistant: Assistant) -> gr.Blocks:
         # Connect the events; only the endpoints of api.py are API endpoints, the UI's events are private.
         conversations.wire(demo, chat.wire(demo))
         articles.wire(demo, chat.sources)
+        web.wire(demo, chat.sources)
         statements.wire(demo)
         evaluation.wire(demo)
         api.wire()

@@ -1,5 +1,5 @@
 """What every tab shares: `Context` (the settings, the one Assistant and its index, the conversation store, the
-upload folder and limit, which generators can run here), `user_of` (whose request it is) and `PRIVATE`, the event
+upload folder and limit, which generators can run here, the feeds' background refresh), `user_of` (whose request it is) and `PRIVATE`, the event
 option that keeps the UI's events out of the API."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..config import Settings
 from ..conversations import LOCAL_USER, ConversationStore
 from ..generators import BACKENDS, BackendUnavailable, available_backends, generator
 from ..statement_index import StatementQuery, StoredStatement
+from ..watch import Watcher
 
 PRIVATE = {"api_visibility": "private"}  # only the endpoints of api.py are API endpoints
 
@@ -43,6 +44,9 @@ class Context:
         self.uploads = settings.index_dir / "uploads"
         self.backends = backend_status(settings)
         self.conversations = ConversationStore(settings.index_dir / "conversations.sqlite3")
+        # the background refresh of the feeds (`feed_refresh_minutes`), in a thread of this process
+        self.feed_watcher = Watcher(self.index, settings.feed_refresh_minutes * 60).start() \
+            if settings.feed_refresh_minutes else None
 
     def find_statements(self, query: StatementQuery) -> list[StoredStatement]:
         """The committed statements `query` selects (`StatementCollection.find`); ValueError for a bad field."""
