@@ -1,7 +1,7 @@
 """`python -m bench`: run the benchmark parts, write results.json, report.md and charts, print a summary.
 
 Environment: BENCH_QUICK=1 (40 articles, 50 questions, 2 scale points; results go to bench/results/tmp-quick),
-BENCH_BUDGET_S (seconds the whole run may take, default 3600: the scale part grows the index to 100x (577k chunks)
+BENCH_BUDGET_S (seconds the whole run may take, default 5400: the scale part grows the index to 100x (577k chunks)
 and measures freshness at every size, ~35 min here), BENCH_OUT (results folder),
 BENCH_TMP (parent of the scratch folder), BENCH_KEEP=1 (keep the scratch indexes).
 BENCH_PARTS=retrieval,scale (for example) re-runs only those parts and replaces them in the existing results;
@@ -50,7 +50,7 @@ def main() -> int:
     if partial:
         shutil.copytree(out, staging)
     staging.mkdir(parents=True, exist_ok=True)
-    cfg = Config(quick=quick, work=work, out=staging, budget_s=float(os.environ.get("BENCH_BUDGET_S", 3600)))
+    cfg = Config(quick=quick, work=work, out=staging, budget_s=float(os.environ.get("BENCH_BUDGET_S", 5400)))
     run_info = {"mode": "quick" if quick else "full", "started_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "budget_s": cfg.budget_s, "environment": environment()}
     if partial:  # replace some parts of an earlier run's results
