@@ -87,7 +87,9 @@ def test_upload_shows_progress_then_search_view_and_confirmed_removal(page, serv
     before_end = [text for text in texts if not PROGRESS.search(text) or PROGRESS.search(text).group(1) != "30"]
     assert len(before_end) >= 3, texts  # the text changed at least twice before all articles were settled
     assert texts[0].startswith("Reading 30 files"), texts
-    assert counts == sorted(counts) and counts[-1][:2] == (30, 30) and counts[-1][2] == counts[-1][3] >= 100, texts
+    # the counts only grow and reach every chunk embedded; the articles settle together at the batch's commit, right
+    # before "Done", so the poller may or may not see "30 / 30" (the Done line says it)
+    assert counts == sorted(counts) and counts[-1][1] == 30 and counts[-1][2] == counts[-1][3] >= 100, texts
     assert any(embedded < total for _, _, embedded, total in counts), texts  # embedding progress was seen moving
     page.screenshot(path=str(ARTIFACTS / "articles-indexed.png"), full_page=True)
 
