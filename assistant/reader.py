@@ -396,6 +396,13 @@ _KIND_ANSWERS = {"person": {"person", "anonymous", "unknown"}, "organization": {
                  "place": {"government"}}
 
 
+def _as_cited(name: str, sentence: str) -> str:
+    """A speaker's name as the cited sentence writes it: the article's fuller name ("Bob Woodward", one person one
+    name) when the sentence has it, else its surname ("Woodward quoted ..."), so the citation check finds it."""
+    surname = name.split()[-1] if name else name
+    return surname if name not in sentence and surname in sentence else name
+
+
 def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_text, stored_statements) -> Reading:
     family = plan.stance
     pool = _ranked(candidates, READ_SENTENCES)
@@ -442,7 +449,8 @@ def _attribution_answer(plan: QuestionPlan, candidates: list[Evidence], article_
     speakers: list[str] = []
     support: list[Evidence] = []
     for item, st in found:
-        new = [sp for sp in st.speakers if not any(_mentions(sp, known) or _mentions(known, sp) for known in speakers)]
+        new = [_as_cited(sp, item.quote) for sp in st.speakers
+               if not any(_mentions(sp, known) or _mentions(known, sp) for known in speakers)]
         if new:
             speakers += new
             if item not in support:

@@ -153,13 +153,7 @@ class _ArticleReader:
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            cues = cues_of(s.doc)
-            speaking = {cue.subject.i for cue in cues if cue.subject is not None}
-            for cue in cues:
-                children = list(cue.token.children)
-                if any(c.dep_ == "dobj" and c.i in speaking for c in children) and \
-                        not any(c.dep_ in ("ccomp", "xcomp") for c in children):
-                    continue  # "Woodward quoted an aide who said ...": the aide's statement, not a second one
+            for cue in cues_of(s.doc):
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue

@@ -72,7 +72,7 @@ def test_chat_holds_a_conversation_shows_sources_and_ctrl_c_cancels_an_answer(se
         assert "Peskov" in first and "Sources:" in first
         chat.send("What did he call the report?\n")
         follow_up = chat.expect(r"\n> ")
-        assert "(interpreted as: What did Dmitry Peskov call the report?)" in follow_up
+        assert "(interpreted as: What did Peskov call the report?)" in follow_up
         assert "“absolutely false information”  (quote)" in follow_up
         chat.send("/sources\n")
         assert "[1] Elon Musk has been in regular contact" in chat.expect(r"\n> ")
