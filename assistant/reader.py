@@ -22,6 +22,7 @@ cites (short-answer support first) and, for yes/no, the check of every part.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -256,17 +257,29 @@ def about_the_names(plan: QuestionPlan, candidates: list[Evidence]) -> list[Evid
 # --- entity answers ---------------------------------------------------------------------------------
 @dataclass
 class _Candidate:
-    forms: dict[str, int] = field(default_factory=dict)
-    labels: dict[str, int] = field(default_factory=dict)
+    """One thing named in the evidence: its written forms (each with the named-entity labels of its mentions) and
+    its best-scoring sentence per article."""
+    forms: dict[str, Counter] = field(default_factory=dict)
     by_article: dict[str, tuple[float, Evidence]] = field(default_factory=dict)
     sources: set[str] = field(default_factory=set)
 
     @property
-    def display(self) -> str:
-        return max(self.forms, key=lambda f: (len(f.split()), self.forms[f], len(f)))
+    def labels(self) -> Counter:
+        """The labels of all its mentions ("PROPN" for a run of proper nouns the model left unlabelled)."""
+        return sum(self.forms.values(), Counter())
 
-    def words(self) -> list[set[str]]:
-        return [set(_norm(f).replace("-", " ").split()) for f in self.forms]
+    def name(self, wanted: frozenset[str]) -> str:
+        """The name to answer with, among the forms read at least once as the wanted kind of thing (all forms when none
+        was): the form mentioned most often, counting the mentions of the shorter forms it completes, so the full name
+        wins over its surname ("Sam Bankman-Fried", once, over "Bankman-Fried", 20 times) and over a stray span that
+        also ends with it ("Manchester United", 7 times, over "Games Man United", once, both completing "United")."""
+        fitting = [f for f, labels in self.forms.items() if any(label in wanted for label in labels)] or list(self.forms)
+
+        def mentions(form: str) -> int:  # of the form and of the shorter forms it completes ("Bankman-Fried", "HSF")
+            return sum(sum(labels.values()) for other, labels in self.forms.items()
+                       if _tail(other, form) or _acronym(other, form))
+
+        return max(fitting, key=lambda f: (mentions(f), len(f.split()), len(f)))
 
     def score(self, plan: QuestionPlan, wanted: frozenset[str]) -> float:
         """Independent support: the best sentence of every article mentioning it, a bonus for every source the question
@@ -279,7 +292,7 @@ class _Candidate:
         return (support + 0.5 * named) * fit
 
 
-def _initials(words: set[str], form: str) -> str:
+def _initials(form: str) -> str:
     return "".join(w[0] for w in _norm(form).replace("-", " ").split())
 
 
@@ -290,16 +303,15 @@ def _tail(short: str, long: str) -> bool:
     return 0 < len(a) <= len(b) and b[-len(a):] == a and "’s" not in long and "'s" not in long
 
 
-def _same_thing(words: set[str], form: str, group: _Candidate) -> bool:
+def _acronym(short: str, long: str) -> bool:
+    """Whether `short` is the acronym of the name `long` ("SBF" of "Sam Bankman-Fried")."""
+    return short.isupper() and 2 <= len(short) <= 5 and short.lower() == _initials(long)
+
+
+def _same_thing(form: str, group: _Candidate) -> bool:
     """Whether a mention names the group's thing: the same name, the end of it (a surname), or its acronym ("SBF")."""
-    for known, other in zip(group.words(), group.forms):
-        if _tail(form, other) or _tail(other, form):
-            return True
-        if form.isupper() and 2 <= len(form) <= 5 and form.lower() == _initials(known, other):
-            return True
-        if other.isupper() and 2 <= len(other) <= 5 and other.lower() == _initials(words, form):
-            return True
-    return False
+    return any(_tail(form, other) or _tail(other, form) or _acronym(form, other) or _acronym(other, form)
+               for other in group.forms)
 
 
 def entity_mentions(items: list[Evidence], labels: frozenset[str] | None = None, near: set[str] = frozenset()
@@ -311,11 +323,38 @@ def entity_mentions(items: list[Evidence], labels: frozenset[str] | None = None,
     for item, doc in zip(items, _docs(items)):
         for span in named_spans(doc):
             label = span.label_ or "PROPN"
-            if labels is None or label in labels:
-                window = doc[max(0, span.start - 2):span.end + 2]
-                adjacent = any(t.lemma_.lower() in near for t in window if t.i < span.start or t.i >= span.end)
-                found.append((span.text.removesuffix("’s").removesuffix("'s").strip(), label, item, adjacent))
+            if labels is not None and label not in labels:
+                continue
+            for name in _name_parts(span):
+                window = doc[max(0, name.start - 2):name.end + 2]
+                adjacent = any(t.lemma_.lower() in near for t in window if t.i < name.start or t.i >= name.end)
+                found.append((name.text.removesuffix("’s").removesuffix("'s").strip(), label, item, adjacent))
     return found
+
+
+_NOT_NAME_POS = frozenset("DET AUX VERB PRON ADV ADP CCONJ SCONJ PART PUNCT INTJ".split())
+_NAME_JOINERS = frozenset("of the and for de da del la le van von der & -".split())  # inside a name only
+
+
+def _name_parts(span) -> list:
+    """The names inside a named span: its runs of proper nouns and capitalised words (joiners such as "of" inside a run, as in "Bank
+    of America"), each without edge words that are not part of a name ("Are Uber" of a headline, "Alphabet of"). A
+    headline read as one span ("Why We Desperately Need a New (and Better) Google") gives "Google" among its parts,
+    "Caesars Sportsbook: Caesars" gives "Caesars Sportsbook" and "Caesars"."""
+    parts, run = [], []
+    for token in [*span, None]:
+        if token is not None and (token.pos_ == "PROPN" or token.text[:1].isupper() or token.text[:1].isdigit()
+                                  or token.tag_ == "POS" or run and token.lower_ in _NAME_JOINERS):
+            run.append(token)
+            continue
+        while run and (run[-1].pos_ in _NOT_NAME_POS and run[-1].tag_ != "POS" or run[-1].lower_ in _NAME_JOINERS):
+            run.pop()
+        while run and run[0].pos_ in _NOT_NAME_POS:
+            run.pop(0)
+        if run:
+            parts.append(span.doc[run[0].i:run[-1].i + 1])
+        run = []
+    return parts
 
 
 def _entity_answer(plan: QuestionPlan, candidates: list[Evidence], known_sources: tuple[str, ...] = ()) -> Reading:
@@ -328,13 +367,11 @@ def _entity_answer(plan: QuestionPlan, candidates: list[Evidence], known_sources
     for text, label, item, adjacent in entity_mentions(pool, near=near):
         if label in NUMERIC_LABELS or len(_norm(text)) < 2 or _is_question_name(text, plan) or _norm(text) in publishers:
             continue
-        words = set(_norm(text).replace("-", " ").split())
-        group = next((g for g in groups if _same_thing(words, text, g)), None)
+        group = next((g for g in groups if _same_thing(text, g)), None)
         if group is None:
             group = _Candidate()
             groups.append(group)
-        group.forms[text] = group.forms.get(text, 0) + 1
-        group.labels[label] = group.labels.get(label, 0) + 1  # every mention votes on what kind of thing it is
+        group.forms.setdefault(text, Counter())[label] += 1  # every mention votes on what kind of thing it is
         if item.score < floor:
             continue  # ... but only relevant sentences count as support
         article = item.passage.article_id
@@ -350,7 +387,8 @@ def _entity_answer(plan: QuestionPlan, candidates: list[Evidence], known_sources
         return Reading(plan.answer_type, None, [], abstain_reason=f"no {plan.answer_type} in the evidence fits {what}")
     best = max(fitting, key=lambda g: g.score(plan, wanted))
     support = [item for _, item in sorted(best.by_article.values(), key=lambda pair: -pair[0])][:3]
-    return Reading(plan.answer_type, best.display, support, short_support=len(support), statement=f"{best.display}.")
+    name = best.name(wanted)
+    return Reading(plan.answer_type, name, support, short_support=len(support), statement=f"{name}.")
 
 
 # --- attribution -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
@@ -13,7 +14,7 @@ from assistant.articles import load_file
 from assistant.chain import Assistant
 from assistant.config import Settings
 from assistant.questions import analyse
-from assistant.reader import indirect_question, normalise_date, polarity_conflict
+from assistant.reader import _Candidate, _name_parts, indirect_question, normalise_date, polarity_conflict
 from assistant.store import ArticleIndex
 from conftest import FIXTURES, ROOT
 
@@ -225,6 +226,30 @@ def test_polarity_conflict_needs_the_same_predicate_about_the_same_thing():
     assert "approve" in polarity_conflict(docs[0], docs[1])
     assert polarity_conflict(docs[2], docs[1]) is None  # another thing was not approved
     assert polarity_conflict(docs[3], docs[1]) is None
+
+
+def test_names_inside_a_named_span_are_its_capitalised_runs():
+    headline, sportsbook, uber, bank = nlp.parse([
+        "Why We Desperately Need a New (and Better) Google", "Caesars Sportsbook: Caesars knows betting.",
+        "Are Uber drivers checked?", "The Bank of America said so."])
+    # spans as the model sometimes reads them: a whole headline, two names around a colon, a verb before a name
+    assert [p.text for p in _name_parts(headline[:])][-1] == "Google"
+    assert [p.text for p in _name_parts(sportsbook[0:4])] == ["Caesars Sportsbook", "Caesars"]
+    assert [p.text for p in _name_parts(uber[0:2])] == ["Uber"]
+    assert [p.text for p in _name_parts(bank[0:4])] == ["Bank of America"]
+
+
+def test_an_entity_answer_names_the_thing_by_its_fullest_well_attested_form():
+    person, team = frozenset({"PERSON"}), frozenset({"ORG", "PERSON"})
+    fraud = _Candidate(forms={"Bankman-Fried": Counter(ORG=19), "Sam Bankman-Fried": Counter(PERSON=1)})
+    assert fraud.name(person) == "Sam Bankman-Fried"  # the full name, read once, over the surname read 19 times
+    club = _Candidate(forms={"Manchester United": Counter(PERSON=7), "United": Counter(ORG=9),
+                             "Man United": Counter(PROPN=1), "Games Man United": Counter(PERSON=1)})
+    assert club.name(team) == "Manchester United"  # not the stray longer span that also ends with "United"
+    fund = _Candidate(forms={"Hipgnosis Songs Fund": Counter(ORG=7), "HSF": Counter(ORG=23)})
+    assert fund.name(frozenset({"ORG"})) == "Hipgnosis Songs Fund"  # the name, not its acronym
+    search = _Candidate(forms={"Google": Counter(ORG=21), "Google Search Central": Counter(WORK_OF_ART=1)})
+    assert search.name(frozenset({"ORG"})) == "Google"  # a form never read as the wanted kind does not name it
 
 
 def test_different_claims_each_found_in_their_source_answer_yes(both: Assistant):
