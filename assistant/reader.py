@@ -44,6 +44,7 @@ SUPPORT_MIN = 0.3  # a part is supported when its best sentence scores at least 
 PART_COVERAGE_MIN = 0.2  # ... and its best article's best sentences hold this share of the part's content words
 PART_MIN_WORDS = 3  # a part with no more content words than this ("the TechCrunch article") needs only a passage
 PART_SENTENCES = 4  # ... counting this many of them
+PART_ARTICLES = 3  # ... in the one of this many best-matching articles that holds the most
 ENTITY_MIN = 0.2  # an entity answer counts mentions in sentences scoring at least this
 ENTITY_RELATIVE = 0.4  # ... and at least this share of the best sentence's score
 ADJACENT_BONUS = 1.5  # a mention within two words of a word of the question ("chief executive Lena Okafor") counts more
@@ -721,13 +722,27 @@ def check_part(part: Part, candidates: list[Evidence], part_scores: np.ndarray) 
     if not indexes:
         return PartCheck(part, "missing", f"none of {where} was retrieved for it")
     order = sorted(indexes, key=lambda i: -part_scores[i])
+    claim_words = set(tokenize([part.text])[0]) - set(tokenize([" ".join(part.sources)])[0])
+
+    def coverage_of(article: str) -> float:  # the words may be spread over the article's best sentences
+        same_article = [candidates[i] for i in order if candidates[i].passage.article_id == article][:PART_SENTENCES]
+        seen = set(tokenize([" ".join(f"{c.quote} {c.passage.title}" for c in same_article)])[0])
+        return len(claim_words & seen) / len(claim_words) if claim_words else 1.0
+
+    # the article that says it: of the few best-matching articles (best sentence first), the one matching well enough
+    # that holds most of the claim's words
+    first_sentence = {}
+    for i in order:
+        first_sentence.setdefault(candidates[i].passage.article_id, i)
+    articles = list(first_sentence)[:PART_ARTICLES]
+    coverage_by_article = {a: coverage_of(a) for a in articles}
+    article = max(articles, key=lambda a: (part_scores[first_sentence[a]] >= SUPPORT_MIN, coverage_by_article[a],
+                                           -articles.index(a)))
+    coverage = coverage_by_article[article]
+    order = [i for i in order if candidates[i].passage.article_id == article] + \
+        [i for i in order if candidates[i].passage.article_id != article]
     best = [candidates[i] for i in order[:2]]
     score = float(part_scores[order[0]])
-    claim_words = set(tokenize([part.text])[0]) - set(tokenize([" ".join(part.sources)])[0])
-    article = best[0].passage.article_id  # the words may be spread over the best article's sentences
-    same_article = [candidates[i] for i in order if candidates[i].passage.article_id == article][:PART_SENTENCES]
-    seen = set(tokenize([" ".join(f"{c.quote} {c.passage.title}" for c in same_article)])[0])
-    coverage = len(claim_words & seen) / len(claim_words) if claim_words else 1.0
     if len(claim_words) > PART_MIN_WORDS and (score < SUPPORT_MIN or coverage < PART_COVERAGE_MIN):
         return PartCheck(part, "missing", f"none of {where} says that (best match {score:.2f}, "
                                           f"{coverage:.0%} of its words)", best[:1], score)
