@@ -28,7 +28,7 @@ reading, parsing only those sentences and their paragraphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
 from . import nlp as language
@@ -38,7 +38,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-3"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-4"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -243,6 +243,10 @@ class _ArticleReader:
         if quote is not None and not inside:
             statement_start, statement_end = quote  # “...,” Peskov said: what was said is the quotation
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+        # "issuing a warning", "block denies Garnacho", "told People": one word is not what was said ("Russia denied
+        # it" is a denial, though)
+        if quote is None and len(statement.split()) < 2 and not is_pronoun(statement):
+            return None
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], cue.stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, s.start, s.end,
                          quote[0] if quote else None, quote[1] if quote else None)
@@ -264,6 +268,9 @@ class _ArticleReader:
         person = _person_named(token)
         if person is not None:
             return person.text.removesuffix("’s").removesuffix("'s"), "person", True
+        titled = _titled_name(token)
+        if titled is not None:
+            return titled, "person", True
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         name = without_article(phrase(token))
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
@@ -286,7 +293,7 @@ class _ArticleReader:
         unlabelled = None
         # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
-        for back in range(s.index, max(-1, s.index - 1 - _LOOKBACK), -1):
+        for back in self._looking_back(s.index):
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
                         and len(st.speakers) == 1 and _could_be(st, need)]
@@ -305,6 +312,22 @@ class _ArticleReader:
                 return _span_speaker(labelled, need)
             unlabelled = unlabelled or (spans[-1:] or None)
         return _span_speaker(unlabelled, need) if unlabelled else None
+
+    def _looking_back(self, index: int) -> Iterator[int]:
+        """Sentence `index`, then the `_LOOKBACK` sentences before it that are not wholly quoted: names inside
+        quotations are never antecedents, so a speaker's quoted paragraphs do not hide the speaker named before them
+        ("Pep Guardiola said ... / “...” / “...” / He described ...")."""
+        yield index
+        counted = 0
+        for back in range(index - 1, -1, -1):
+            if counted == _LOOKBACK:
+                return
+            earlier = self.sentences[back]
+            text = self.body[earlier.start:earlier.end]
+            if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)):
+                continue
+            counted += 1
+            yield back
 
     def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
@@ -348,6 +371,19 @@ def _person_named(token):
     return None
 
 
+def _titled_name(token) -> str | None:
+    """The proper name after a person's role among a subject's compound words ("City coach Pep Guardiola" -> "Pep
+    Guardiola", which the small model may label an organisation), or None."""
+    if token.pos_ != "PROPN":
+        return None
+    roles = [c.i for c in token.children if c.dep_ == "compound" and c.i < token.i
+             and (NOUN_TYPES.get(c.lemma_.lower()) == "person" or c.lemma_.lower() in PERSON_ROLES)]
+    if not roles:
+        return None
+    name = token.doc[max(roles) + 1:token.i + 1]
+    return name.text.removesuffix("’s").removesuffix("'s") if all(t.pos_ == "PROPN" for t in name) else None
+
+
 def _could_be(statement: Statement, need: str) -> bool:
     """Whether an earlier speaker can be what "he / she" ("PERSON") or "they / it" ("GROUP") refers to. The small
     model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no organisation
@@ -382,6 +418,16 @@ def _kind_of_words(text: str) -> str:
     if words & GROUP_ROLES:
         return "organization"
     return "unknown"
+
+
+def _wholly_quoted(text: str, quotes: list[tuple[int, int]]) -> bool:
+    """Whether no word of `text` stands outside its quotations `quotes`."""
+    outside, position = [], 0
+    for a, b in quotes:
+        outside.append(text[position:a])
+        position = max(position, b)
+    outside.append(text[position:])
+    return not re.search(r"\w", "".join(outside))
 
 
 def _kind(token, entity, name: str) -> str:

@@ -139,3 +139,19 @@ def test_odd_input_is_skipped_and_counted_never_raised():
 def test_a_speaker_told_someone_who_spoke_too_keeps_both_statements():
     found = extract_statements("told", "Smith told Jones, who said he disagreed, that the plan was final.").statements
     assert [(s.speaker, s.statement) for s in found] == [("Smith", "the plan was final"), ("Jones", "he disagreed")]
+
+
+def test_a_coach_quoted_at_length_is_still_he_and_a_word_is_no_statement():
+    body = ("Chelsea boss Mauricio Pochettino said: “We were not good enough.”\n\n"
+            "City coach Pep Guardiola said the scoreline was a fair reflection of the game.\n\n"
+            "“The Premier League has quality players. I’m happy for the result. We were close.\n\n"
+            "“I always have to think about what we can do to get better. We have no complaints.”\n\n"
+            "He described the midfield battle as “like chess.”\n\n"
+            "In the 74th minute, an insane recovery run and block denies Garnacho.")
+    found = extract_statements("match", body).statements
+    described = [s for s in found if s.verb == "described"]
+    # the role among the name's compounds makes a person even when the model labels the surname an organisation,
+    # and the quoted paragraphs between the name and "He" do not count as sentences to look back over
+    assert [(s.speaker, s.speaker_kind) for s in found if s.verb == "said"][1] == ("Pep Guardiola", "person")
+    assert [(s.speaker, s.speaker_resolved) for s in described] == [("Pep Guardiola", True)]
+    assert not [s for s in found if s.verb == "denies"]  # "denies Garnacho": no one denied anything
