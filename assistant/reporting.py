@@ -139,9 +139,9 @@ def conjuncts(token) -> list:
 def phrase(token) -> str:
     """A subject's phrase: its words up to the first comma after it, without its conjuncts, relative clauses and
     prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
-    the situation"; "a spokesman for Altamira" keeps "for")."""
+    the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from")."""
     skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
-                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at"))
+                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at", "from"))
             for t in c.subtree}
     skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
     comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
@@ -151,11 +151,15 @@ def phrase(token) -> str:
 
 
 def definite_role(token) -> bool:
-    """"the spokesman", "the company": a role noun that points back to someone named before (not "a spokesman for
-    Altamira", not "the Trump campaign")."""
-    return token.lemma_.lower() in PERSON_ROLES | GROUP_ROLES and \
-        all(c.dep_ in ("det", "punct") for c in token.children) and \
-        any(c.lower_ in ("the", "this", "that") for c in token.children)
+    """"the spokesman", "the judge", "the departing All Blacks coach", "the company": a role noun that points back to
+    someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no modifier, a
+    person's role no name)."""
+    if not any(c.lower_ in ("the", "this", "that") for c in token.children):
+        return False
+    if is_role(token):
+        return all(c.dep_ in ("det", "punct", "amod") or c.dep_ == "compound" and c.ent_type_ != "PERSON"
+                   for c in token.children)
+    return token.lemma_.lower() in GROUP_ROLES and all(c.dep_ in ("det", "punct") for c in token.children)
 
 
 def fits(span, kind: str) -> bool:
@@ -176,7 +180,7 @@ def pronoun_kind(token) -> str | None:
     if is_pronoun(token.text):
         return PRONOUNS[token.lower_]
     if definite_role(token):
-        return "PERSON" if token.lemma_.lower() in PERSON_ROLES else "GROUP"
+        return "PERSON" if is_role(token) else "GROUP"
     return None
 
 

@@ -38,7 +38,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-4"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-5"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -163,6 +163,8 @@ class _ArticleReader:
                     quoted_sources.setdefault(s.index, [])
                     if statement.quote is not None:
                         quoted_sources[s.index].append(statement)
+                    if statement.start < s.start:  # its quotation is the sentence before: attributed, not continued
+                        quoted_sources.setdefault(s.index - 1, [])
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
                     and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
@@ -240,16 +242,33 @@ class _ArticleReader:
         inside = [q for q in quotes if q[0] < statement_end and q[1] > statement_start]
         outside_quote = [q for q in quotes if not (q[0] <= s.start + cue.token.idx < q[1])]
         quote = max(inside or ([] if content else outside_quote), key=lambda q: q[1] - q[0], default=None)
+        sentence_start = s.start
+        if quote is None and not content:
+            quote = self._quotation_before(s)  # “... all this time?’” / Sinha said.
+            if quote is not None:
+                sentence_start = self.sentences[s.index - 1].start
         if quote is not None and not inside:
             statement_start, statement_end = quote  # “...,” Peskov said: what was said is the quotation
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
-        # "issuing a warning", "block denies Garnacho", "told People": one word is not what was said ("Russia denied
-        # it" is a denial, though)
-        if quote is None and len(statement.split()) < 2 and not is_pronoun(statement):
+        # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
+        # ("Russia denied it" is a denial, though)
+        if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
             return None
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], cue.stance,
-                         cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, s.start, s.end,
-                         quote[0] if quote else None, quote[1] if quote else None)
+                         cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
+                         s.end, quote[0] if quote else None, quote[1] if quote else None)
+
+    def _quotation_before(self, s: _Sentence) -> tuple[int, int] | None:
+        """The quotation that ends the sentence before `s` in its paragraph, when the sentence splitter cut a
+        quotation from its attribution ("“... all this time?’” Sinha said." reads as two sentences)."""
+        if s.index == 0 or s.opens_paragraph:
+            return None
+        before = self.sentences[s.index - 1]
+        text = self.body[before.start:before.end]
+        quotes = quoted_spans(text, before.open_at_start)
+        if not quotes or not text.rstrip().endswith(("”", '"')) or quotes[-1][1] < len(text.rstrip()) - 1:
+            return None
+        return before.start + quotes[-1][0], before.start + quotes[-1][1]
 
     def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool]:
         """(name, kind, resolved) of one subject token."""
@@ -353,6 +372,7 @@ class _ArticleReader:
                          text[a:b], s.start, s.end, s.start + a, s.start + b)
 
 
+_SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 

@@ -155,3 +155,21 @@ def test_a_coach_quoted_at_length_is_still_he_and_a_word_is_no_statement():
     assert [(s.speaker, s.speaker_kind) for s in found if s.verb == "said"][1] == ("Pep Guardiola", "person")
     assert [(s.speaker, s.speaker_resolved) for s in described] == [("Pep Guardiola", True)]
     assert not [s for s in found if s.verb == "denies"]  # "denies Garnacho": no one denied anything
+
+
+def test_role_nouns_point_back_and_a_quotation_cut_from_its_attribution_is_joined():
+    body = ("Judge Arthur Engoron ruled on Tuesday that the company had inflated its assets.\n\n"
+            "The judge said the disclaimer “makes abundantly clear that Mr. Trump was fully responsible.”\n\n"
+            "In a statement to the outlet, a spokesperson from Roblox confirmed the game existed. “The video was never "
+            "on our platform,” the spokesperson said.\n\n"
+            "He studied the tweets. “There was this moment of ‘wow, this has been happening all this time?’” Sinha "
+            "said. “She says that she wants me raped,” Sinha told me.")
+    found = extract_statements("roles", body).statements
+    judge = [s for s in found if "disclaimer" in body[s.start:s.end]]
+    assert [(s.speaker, s.speaker_resolved) for s in judge] == [("Arthur Engoron", True)]
+    assert {s.speaker for s in found if "never on our platform" in (s.quote or "")} == {"spokesperson from Roblox"}
+    joined = [s for s in found if s.verb == "said" and s.speaker == "Sinha"]
+    assert [body[s.start:s.end] for s in joined] == [
+        "“There was this moment of ‘wow, this has been happening all this time?’” Sinha said."]
+    assert joined[0].quote.startswith("There was this moment") and body[joined[0].quote_start:joined[0].quote_end] == joined[0].quote
+    assert all(s.statement != "me" for s in found)  # "told me": the writer was told, that is not what was said
