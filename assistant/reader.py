@@ -317,9 +317,10 @@ def _same_thing(form: str, group: _Candidate) -> bool:
 
 def entity_mentions(items: list[Evidence], labels: frozenset[str] | None = None, near: set[str] = frozenset()
                     ) -> list[tuple[str, str, Evidence, bool]]:
-    """(text, label, evidence, next to a word of `near`) for each named entity in the items' sentences (with their
-    speaker context); `labels` restricts the labels. Runs of proper nouns the model left unlabelled count as label
-    "PROPN". "Next to" is within two words ("Nordwind chief executive Lena Okafor" for "chief executive")."""
+    """(text, label, evidence, next to a word of `near`) for each name in the named entities of the items' sentences
+    (with their speaker context; a span holding several names gives each, see `_name_parts`); `labels` restricts the
+    labels. Runs of proper nouns the model left unlabelled count as label "PROPN". "Next to" is within two words
+    ("Nordwind chief executive Lena Okafor" for "chief executive")."""
     found = []
     for item, doc in zip(items, _docs(items)):
         for span in named_spans(doc):
@@ -338,10 +339,10 @@ _NAME_JOINERS = frozenset("of the and for de da del la le van von der & -".split
 
 
 def _name_parts(span) -> list:
-    """The names inside a named span: its runs of proper nouns and capitalised words (joiners such as "of" inside a run, as in "Bank
-    of America"), each without edge words that are not part of a name ("Are Uber" of a headline, "Alphabet of"). A
-    headline read as one span ("Why We Desperately Need a New (and Better) Google") gives "Google" among its parts,
-    "Caesars Sportsbook: Caesars" gives "Caesars Sportsbook" and "Caesars"."""
+    """The names inside a named span: its runs of proper nouns and capitalised words (with joiners such as "of" inside
+    a run: "Bank of America"), each without edge words that are not part of a name ("Are Uber" of a headline,
+    "Alphabet of"). A headline read as one span ("Why We Desperately Need a New (and Better) Google") gives "Google"
+    among its parts; "Caesars Sportsbook: Caesars" gives "Caesars Sportsbook" and "Caesars"."""
     parts, run = [], []
     for token in [*span, None]:
         if token is not None and (token.pos_ == "PROPN" or token.text[:1].isupper() or token.text[:1].isdigit()
