@@ -106,8 +106,10 @@ def _antecedents(turn: PriorTurn) -> list[_Antecedent]:
 
     def add_names(doc, only=lambda span: True) -> None:
         for span in named_spans(doc):
-            if only(span):  # a run of proper nouns the model did not label is most often a person's name
-                add(_full_name(span).text, {getattr(span, "label_", "") or "PERSON"})
+            if only(span):  # a run of proper nouns the model did not label is most often a person's name, and so is
+                full = _full_name(span)  # one whose label covers only part of it ("Lima", a place, of "Ana Lima")
+                label = getattr(span, "label_", "") if (full.start, full.end) == (span.start, span.end) else ""
+                add(full.text, {label or "PERSON"})
 
     def add_pairs(doc) -> None:
         for token in doc:

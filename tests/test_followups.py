@@ -91,3 +91,10 @@ def test_a_speaker_mislabelled_in_a_joint_short_answer_is_still_the_person_he_re
              "answer": "Russia and Peskov. [1][2] “After that, Musk had no contacts with Putin,” Peskov said. [2]"}
     assert standalone_question("What did he call the report?", [joint]) == "What did Peskov call the report?"
     assert standalone_question("What did they deny?", [joint]) == "What did Russia and Peskov deny?"
+
+
+def test_a_person_whose_surname_the_model_reads_as_a_place_is_not_them():
+    # "Ana Lima." gives the entity "Lima" (GPE): the label covers part of the name only, so "them" is the team
+    scorer = {"question": "Who scored twice for the Riverside Hawks?", "answer": "Ana Lima.", "short_answer": "Ana Lima"}
+    assert standalone_question("Who coaches them?", [scorer]) == "Who coaches the Riverside Hawks?"
+    assert standalone_question("How old is she?", [scorer]) == "How old is Ana Lima?"
