@@ -342,7 +342,9 @@ def _name_parts(span) -> list:
     """The names inside a named span: its runs of proper nouns and capitalised words (with joiners such as "of" inside
     a run: "Bank of America"), each without edge words that are not part of a name ("Are Uber" of a headline,
     "Alphabet of"). A headline read as one span ("Why We Desperately Need a New (and Better) Google") gives "Google"
-    among its parts; "Caesars Sportsbook: Caesars" gives "Caesars Sportsbook" and "Caesars"."""
+    among its parts; "Caesars Sportsbook: Caesars" gives "Caesars Sportsbook" and "Caesars". A common word that is
+    capitalised only because it opens the sentence ("Turnout in Fenwick County ...", which the model labels a person) is
+    no name."""
     parts, run = [], []
     for token in [*span, None]:
         if token is not None and (token.pos_ == "PROPN" or token.text[:1].isupper() or token.text[:1].isdigit()
@@ -353,7 +355,7 @@ def _name_parts(span) -> list:
             run.pop()
         while run and run[0].pos_ in _NOT_NAME_POS:
             run.pop(0)
-        if run:
+        if run and not (run[0].is_sent_start and all(t.pos_ != "PROPN" for t in run)):
             parts.append(span.doc[run[0].i:run[-1].i + 1])
         run = []
     return parts

@@ -237,6 +237,9 @@ def test_names_inside_a_named_span_are_its_capitalised_runs():
     assert [p.text for p in _name_parts(sportsbook[0:4])] == ["Caesars Sportsbook", "Caesars"]
     assert [p.text for p in _name_parts(uber[0:2])] == ["Uber"]
     assert [p.text for p in _name_parts(bank[0:4])] == ["Bank of America"]
+    turnout = nlp.parse(["Turnout in Fenwick County's primary election reached 58 percent, county clerk Ruth Abara said."])[0]
+    assert [p.text for ent in turnout.ents for p in _name_parts(ent)
+            if ent.label_ == "PERSON"] == ["Ruth Abara"]  # the model calls "Turnout" a person
 
 
 def test_an_entity_answer_names_the_thing_by_its_fullest_well_attested_form():
