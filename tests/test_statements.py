@@ -173,3 +173,11 @@ def test_role_nouns_point_back_and_a_quotation_cut_from_its_attribution_is_joine
         "“There was this moment of ‘wow, this has been happening all this time?’” Sinha said."]
     assert joined[0].quote.startswith("There was this moment") and body[joined[0].quote_start:joined[0].quote_end] == joined[0].quote
     assert all(s.statement != "me" for s in found)  # "told me": the writer was told, that is not what was said
+
+
+def test_according_to_a_person_is_said_and_the_said_figure_is_no_statement():
+    body = ("According to professor Alex Sinha, the platform ignored her complaints.\n\n"
+            "According to Reuters, the platform has 40 million users.\n\n"
+            "The said operative NAV was calculated by an independent valuer.")
+    found = extract_statements("according", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Alex Sinha", "say"), ("Reuters", "report")]
