@@ -186,7 +186,12 @@ def pronoun_kind(token) -> str | None:
 
 def is_role(token) -> bool:
     """A common noun naming what someone is ("spokesperson", "advisor"), not who."""
-    return token.pos_ == "NOUN" and (token.lemma_.lower() in PERSON_ROLES or NOUN_TYPES.get(token.lemma_.lower()) == "person")
+    return token.pos_ == "NOUN" and is_role_word(token.lemma_.lower())
+
+
+def is_role_word(lemma: str) -> bool:
+    """Whether a lemma names what a person is ("spokesperson", "coach")."""
+    return lemma in PERSON_ROLES or NOUN_TYPES.get(lemma) == "person"
 
 
 def is_negated(token) -> bool:

@@ -36,7 +36,7 @@ from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
 from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
-                        is_pronoun, is_role, phrase, pronoun_kind, quoted_spans, without_article)
+                        is_pronoun, is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
 EXTRACTOR_VERSION = "statements-6"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
@@ -398,8 +398,7 @@ def _titled_name(token) -> str | None:
     Guardiola", which the small model may label an organisation), or None."""
     if token.pos_ != "PROPN":
         return None
-    roles = [c.i for c in token.children if c.dep_ == "compound" and c.i < token.i
-             and (NOUN_TYPES.get(c.lemma_.lower()) == "person" or c.lemma_.lower() in PERSON_ROLES)]
+    roles = [c.i for c in token.children if c.dep_ == "compound" and c.i < token.i and is_role_word(c.lemma_.lower())]
     if not roles:
         return None
     name = token.doc[max(roles) + 1:token.i + 1]
