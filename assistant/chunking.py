@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import blingfire
 
@@ -31,8 +32,10 @@ class Chunk:
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) character spans of the sentences of `text`; a line break always ends a sentence."""
+@lru_cache(maxsize=256)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character spans of the sentences of `text`; a line break always ends a sentence. Cached: the
+    chunker and the statement extractor split the same bodies while indexing."""
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
         line = paragraph.group()
@@ -47,7 +50,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
                 end -= 1
             if end > start:
                 spans.append((paragraph.start() + start, paragraph.start() + end))
-    return spans
+    return tuple(spans)
 
 
 def _token_pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int, int]]:

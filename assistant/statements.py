@@ -7,7 +7,8 @@ so a long article is read to its end).
 
 How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
 - the body is split into sentences exactly as the chunker splits it (`chunking.sentence_spans`); only sentences with
-  a reporting cue (a word form of the stance lexicon, "according to", a negated comment) are parsed, in batches;
+  a reporting cue (a word form of the stance lexicon, "according to", a negated comment) are parsed, in batches,
+  and only those where the parse finds a reporting word get named entities (about half the pipeline's time);
 - in a parsed sentence a statement is a reporting word with a speaker: the subject of a reporting verb ("Russia has
   denied ..."; "..., said Bradley Bowman"; "X told Y that ..."; "an aide who said ..."), the object of "according to",
   the subject of a negated comment ("had no comment", "didn't respond", "not aware", "refrain from commenting",
@@ -97,7 +98,7 @@ class _Sentence:
     quoted: bool  # the sentence begins inside a quotation or with a quote mark (it may continue someone's words)
     opens_paragraph: bool
     open_at_start: bool  # a quotation opened in an earlier sentence of the paragraph is still open
-    doc: object = None  # the full parse (sentences with a cue) or named entities only (context)
+    doc: object = None  # the parse (sentences with a cue; names added when needed) or named entities only (context)
 
 
 def _sentences(body: str) -> list[_Sentence]:
@@ -119,15 +120,19 @@ def _sentences(body: str) -> list[_Sentence]:
 
 
 class _ArticleReader:
-    """The statements of one body; parses what it needs through `full` (whole pipeline) and `entities` (named
-    entities only), both taking and returning lists."""
+    """The statements of one body; parses what it needs through `syntax` (the pipeline without named entities: texts
+    in, docs out), `name` (adds named entities to docs, in place) and `entities` (named entities without the
+    dependency parse: texts in, docs out). Sentences with a reporting cue get the syntax; those where a cue was found,
+    and those a speaker's name is looked up in, get names."""
 
     def __init__(self, article_id: str, body: str, nlp):
         self.article_id, self.body = article_id, body
         if nlp is None:
-            self.full, self.entities, self.max_length = language.parse, language.entities, language.MAX_CHARACTERS
+            self.syntax = lambda texts: language.parse(texts, entities=False)
+            self.name, self.entities, self.max_length = language.add_entities, language.entities, language.MAX_CHARACTERS
         else:
-            self.full = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE))
+            self.syntax = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["ner"]))
+            self.name = lambda docs: list(nlp.get_pipe("ner").pipe([d for d in docs if not language.has_entities(d)]))
             self.entities = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["parser", "lemmatizer"]))
             self.max_length = nlp.max_length
         self.sentences = _sentences(body)
@@ -146,14 +151,16 @@ class _ArticleReader:
                 self.skipped_long += 1
             elif has_reporting_cue(self.body[s.start:s.end]):
                 cue_sentences.append(s)
-        for s, doc in zip(cue_sentences, self.full([self.body[s.start:s.end] for s in cue_sentences])):
+        for s, doc in zip(cue_sentences, self.syntax([self.body[s.start:s.end] for s in cue_sentences])):
             s.doc = doc
         self.parsed = len(cue_sentences)
+        cues = {s.index: cues_of(s.doc) for s in cue_sentences}
+        self.name([s.doc for s in cue_sentences if cues[s.index]])  # names only where a statement can be
         by_sentence: dict[int, list[Statement]] = {}
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            for cue in cues_of(s.doc):
+            for cue in cues[s.index]:
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
@@ -182,10 +189,12 @@ class _ArticleReader:
         if not surnames:
             return found
         fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
-        unread = [s for s in self.sentences if s.doc is None and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length)
-                  and fuller_mention.search(self.body[s.start:s.end])]
+        mentioning = [s for s in self.sentences if s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length)
+                      and fuller_mention.search(self.body[s.start:s.end])]
+        unread = [s for s in mentioning if s.doc is None]
         for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
             s.doc = doc
+        self.name([s.doc for s in mentioning])
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
         fuller: dict[str, set[str]] = {}
@@ -324,6 +333,7 @@ class _ArticleReader:
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue
+            self.name([earlier.doc])
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)

@@ -106,6 +106,19 @@ def test_parse_is_cached_and_thread_safe():
     assert nlp.parse(["Russia has denied the conversations took place."])[0] is first
 
 
+
+def test_a_parse_without_entities_gets_the_same_entities_later():
+    """Indexing parses cue sentences without the entity recogniser and names only those where a statement can be:
+    the names it adds are the full pipeline's."""
+    texts = ["Kremlin spokesman Dmitry Peskov told reporters in Moscow on Tuesday that it was untrue.",
+             "Ana Lima, who coaches Benfica, said the club had not been approached."]
+    bare = nlp.parse(texts, entities=False)
+    assert not any(nlp.has_entities(doc) or doc.ents for doc in bare)
+    nlp.add_entities(bare)
+    full = list(nlp.pipeline().pipe(texts))
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in bare] == [[(e.text, e.label_) for e in doc.ents] for doc in full]
+    assert nlp.parse(texts)[0] is bare[0] and nlp.has_entities(bare[0])  # the cached doc, named once
+
 # --- the seed article: the examples of the issue ------------------------------------------------------
 def test_who_denied_names_both_speakers_and_leaves_out_the_other_denial(both: Assistant):
     answer = both.ask("Who denied that Musk and Putin had been in contact?")

@@ -119,6 +119,26 @@ def test_a_changed_article_replaces_its_statements_and_removal_deletes_them(tmp_
     assert find(index) == [] and index.statements.collection.count() == 0
 
 
+def test_a_failing_extraction_never_fails_indexing_and_is_tried_again(tmp_path, monkeypatch):
+    """Extraction runs in a thread beside the embedding: its error is logged, the article is committed with its chunks
+    and no extractor, and the next run extracts it."""
+    import assistant.store
+
+    index = ArticleIndex(Settings(index_dir=tmp_path / "index"))
+    article = load_file(SEED_ARTICLES, 2**22).articles[0]
+
+    def broken(article_id, body):
+        raise MemoryError("parser ran out of memory")
+
+    monkeypatch.setattr(assistant.store, "extract_statements", broken)
+    report = index.index_articles([article])
+    assert (report.added, report.statements, report.failed) == (1, 0, [])
+    assert report.chunks > 0 and index.committed_statement_versions()[article.id][1] == ""
+    monkeypatch.undo()
+    again = index.index_articles([article])
+    assert (again.unchanged, again.reextracted, again.chunks) == (1, 1, 0) and again.statements > 5
+
+
 def test_statements_written_before_a_crash_stay_invisible_and_repair_deletes_them(tmp_path):
     index = ArticleIndex(Settings(index_dir=tmp_path / "index"))
     article = load_file(SEED_ARTICLES, 2**22).articles[0]

@@ -128,6 +128,9 @@ def test_odd_input_is_skipped_and_counted_never_raised():
         def pipe(self, texts, **kwargs):
             return self.nlp.pipe(texts, **kwargs)
 
+        def get_pipe(self, name):
+            return self.nlp.get_pipe(name)
+
     from assistant.nlp import pipeline
 
     result = extract_statements("limit", "Russia denied it.\n\n" + "Peskov said the report was false. " * 3, Tiny(pipeline()))
