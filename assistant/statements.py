@@ -189,12 +189,7 @@ class _ArticleReader:
         if not surnames:
             return found
         fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
-        mentioning = [s for s in self.sentences if s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length)
-                      and fuller_mention.search(self.body[s.start:s.end])]
-        unread = [s for s in mentioning if s.doc is None]
-        for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
-            s.doc = doc
-        self.name([s.doc for s in mentioning])
+        self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
         fuller: dict[str, set[str]] = {}
@@ -329,11 +324,9 @@ class _ArticleReader:
                         and len(st.speakers) == 1 and _could_be(st, need)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
-            if earlier.doc is None and earlier.end - earlier.start <= min(MAX_SENTENCE_CHARS, self.max_length):
-                earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
+            self._read_names({back})
             if earlier.doc is None:
                 continue
-            self.name([earlier.doc])
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)
@@ -343,6 +336,16 @@ class _ArticleReader:
                 return _span_speaker(labelled, need)
             unlabelled = unlabelled or (spans[-1:] or None)
         return _span_speaker(unlabelled, need) if unlabelled else None
+
+    def _read_names(self, indices: set[int]) -> None:
+        """Give the sentences at `indices` their named entities (a sentence never parsed gets tags and names only);
+        over-long sentences stay unread."""
+        readable = [self.sentences[i] for i in sorted(indices)
+                    if self.sentences[i].end - self.sentences[i].start <= min(MAX_SENTENCE_CHARS, self.max_length)]
+        unread = [s for s in readable if s.doc is None]
+        for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
+            s.doc = doc
+        self.name([s.doc for s in readable])
 
     def _looking_back(self, index: int) -> Iterator[int]:
         """Sentence `index`, then the `_LOOKBACK` sentences before it that are not wholly quoted: names inside
