@@ -212,6 +212,7 @@ class Cue:
     stance: str
     subject: object | None  # the subject token (None: the speaker comes from "with / from X", see expletive_source)
     content: tuple[int, int] | None  # token range (start, end) of what was said
+    topic_only: bool = False  # the content is only a noun phrase object ("announcing the shake-up"): the topic
 
 
 def _complement(token):
@@ -219,7 +220,11 @@ def _complement(token):
     or "of ..." for an accusation."""
     children = list(token.children)
     for dep in ("ccomp", "xcomp"):
-        found = next((c for c in children if c.dep_ == dep), None)
+        clauses = [c for c in children if c.dep_ == dep]
+        # "While X may seem safer, Johnson warned that ...": the small model may hang the author's lead-in on the verb
+        # as a second clause; with a clause after the verb, that one is what was said
+        found = next((c for c in clauses if c.i > token.i), None) if len(clauses) > 1 else None
+        found = found or (clauses[0] if clauses else None)
         if found is not None:
             return found.left_edge.i, found.right_edge.i + 1
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
@@ -275,7 +280,17 @@ def _verb_cue(token) -> Cue | None:
     if stance == "say" and lemma in ("call", "describe") and content is not None and \
             any(t.lower_ in FALSE_WORDS for t in token.doc[content[0]:content[1]]):
         stance = "deny"  # "called the report false"
-    return Cue(token, token, stance, subject_of(token), content)
+    # "announcing the executive shake-up", "reports reveal the salaries of ...", "acknowledged the banter": with no
+    # clause and no "as / of" phrase, the object is what was spoken about, not what was said; a denial of a noun
+    # phrase ("Russia denied the claims") and an accusation still say something ("quoted an aide who said" names a
+    # source, which the seed questions ask about)
+    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and not deps & {"ccomp", "xcomp", "oprd"} and \
+        any(c.dep_ in ("dobj", "attr") for c in token.children) and \
+        not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children)
+    return Cue(token, token, stance, subject_of(token), content, topic_only)
+
+
+_TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
 
 
 def _next_to_quote(token) -> bool:

@@ -38,7 +38,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-6"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-7"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -254,6 +254,8 @@ class _ArticleReader:
         # ("Russia denied it" is a denial, though)
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
             return None
+        if cue.topic_only and not inside:
+            return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
         # "according to" a publication or a document reports; according to a person, that person said it
         stance = "say" if cue.token.lower_ == "according" and kinds[0] == "person" else cue.stance
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,

@@ -181,3 +181,22 @@ def test_according_to_a_person_is_said_and_the_said_figure_is_no_statement():
             "The said operative NAV was calculated by an independent valuer.")
     found = extract_statements("according", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Alex Sinha", "say"), ("Reuters", "report")]
+
+
+def test_the_clause_after_the_verb_is_what_was_said_not_the_authors_lead_in():
+    body = ("While small doses may seem safer than the larger doses given via IV, Johnson warned that when this drug is "
+            "self-administered, there is a danger of exceeding safe limits.\n\n"
+            "More convenience is coming, too, as it adds more tests, too: Daye says HPV is next on its list.")
+    found = extract_statements("lead-in", body).statements
+    assert [(s.speaker, s.statement) for s in found] == [
+        ("Johnson", "when this drug is self-administered, there is a danger of exceeding safe limits"),
+        ("Daye", "HPV is next on its list")]
+
+
+def test_a_noun_phrase_object_is_the_topic_not_a_statement_but_a_denied_one_is_denied():
+    body = ("OpenAI published a post on its blog announcing the executive shake-up.\n\n"
+            "U.S. Soccer’s annual financial reports reveal the salaries of their head coaches.\n\n"
+            "Kelce even acknowledged the tongue-in-cheek banter on Instagram.\n\n"
+            "Russia denied the claims on Monday.")
+    found = extract_statements("topics", body).statements
+    assert [(s.speaker, s.stance, s.statement) for s in found] == [("Russia", "deny", "the claims")]
