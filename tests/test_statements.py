@@ -200,3 +200,25 @@ def test_a_noun_phrase_object_is_the_topic_not_a_statement_but_a_denied_one_is_d
             "Russia denied the claims on Monday.")
     found = extract_statements("topics", body).statements
     assert [(s.speaker, s.stance, s.statement) for s in found] == [("Russia", "deny", "the claims")]
+
+
+def test_she_is_not_an_organisation_he_is_not_a_woman_and_a_pronoun_is_not_its_own_object():
+    body = ("Attorney Rachel Abrams represents the women. Uber didn’t respond to TechCrunch’s request for comment.\n\n"
+            "Abrams has her own theory as to why Uber has been slow.\n\n“Cost isn’t the issue,” she said.\n\n"
+            "Jada Pinkett Smith took to Facebook to address the rumours.\n\n"
+            "Will addresses persistent rumours about the pair.\n\n"
+            "“Jada and I are NOT GETTING A DIVORCE,” he wrote on Facebook.\n\n"
+            "Owen Teale said he had been suspended from college.\n\n"
+            "Then a kindly teacher intervened. He suggested Teale might find work at the fairground.")
+    found = {s.statement[:12]: s for s in extract_statements("agree", body).statements}
+    assert found["Cost isn’t t"].speaker == "Rachel Abrams"  # not Uber: a lone organisation word is no "she"
+    assert found["Jada and I a"].speaker != "Jada Pinkett Smith"  # "he" is not Jada
+    assert found["Teale might "].speaker != "Owen Teale"  # "He suggested Teale ...": Teale is not "he"
+
+
+def test_first_name_gender_reads_titles_and_the_name_lists():
+    from assistant.statements import first_name_gender
+
+    assert first_name_gender("Jada Pinkett Smith") == "female" and first_name_gender("Donald Trump") == "male"
+    assert first_name_gender("Mr Davies") == "male" and first_name_gender("Al Saadi") is None
+    assert first_name_gender("Pep Guardiola") is None
