@@ -215,10 +215,18 @@ class Cue:
     topic_only: bool = False  # the content is only a noun phrase object ("announcing the shake-up"): the topic
 
 
+def _lead_in(clause) -> bool:
+    """A clause before its reporting verb that ends with a colon ("Cameras are getting discounts: the doorbell ... add
+    radar"; "More is coming: Daye says ..."): the author's lead-in, not the speaker's words."""
+    doc = clause.doc
+    end = clause.right_edge.i
+    return clause.i < clause.head.i and (doc[end].text == ":" or end + 1 < len(doc) and doc[end + 1].text == ":")
+
+
 def _complement(token):
     """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
     or "of ..." for an accusation."""
-    children = list(token.children)
+    children = [c for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))]
     for dep in ("ccomp", "xcomp"):
         clauses = [c for c in children if c.dep_ == dep]
         # "While X may seem safer, Johnson warned that ...": the small model may hang the author's lead-in on the verb
@@ -247,7 +255,9 @@ def _verb_cue(token) -> Cue | None:
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)
     if any(c.tag_ == "TO" for c in token.children):
         return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
-    deps = {c.dep_ for c in token.children}
+    deps = {c.dep_ for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))}
+    if token.dep_ == "ROOT" and token.tag_ == "VBG" and not deps & {"aux", "auxpass"}:
+        return None  # "Imagine saying back in the summer that ...": a verbless fragment reports nothing
     # (an agentless passive names no speaker, except "could not be reached for comment", a refusal handled below)
     if "auxpass" in deps and "agent" not in deps and lemma != "reach" or lemma in ("say", "report") and \
             any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):

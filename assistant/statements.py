@@ -210,6 +210,9 @@ class _ArticleReader:
         people = [p for p in conjuncts(subject) if not (p.pos_ == "PRON" and p.lower_ in ("who", "that", "which"))]
         if people and people[0].pos_ == "PROPN":  # "Fernand Tchouameni, spokesperson and investment advisor": one
             people = people[:1] + [p for p in people[1:] if not is_role(p)]
+        elif people and is_role(people[0]) and any(p.ent_type_ == "PERSON" for p in people[1:]):
+            # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
+            people = [p for p in people if not is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
@@ -340,6 +343,10 @@ class _ArticleReader:
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue
+            introduced = self._introduced(token, earlier, back == s.index) if need == "PERSON" and \
+                not is_pronoun(token.text) else None
+            if introduced is not None:
+                return introduced, "person", True
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)
@@ -372,6 +379,23 @@ class _ArticleReader:
                 continue
             counted += 1
             yield back
+
+    def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
+        """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
+        told CNBC ..."): the person named right after it ("coach Ian Foster") or the role with the names before it
+        ("Binance spokesperson"); None when the sentence does not mention the role with a name."""
+        role = token.lower_
+        doc = earlier.doc
+        for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
+            after = next((e for e in doc.ents if e.start == word.i + 1 and e.label_ == "PERSON"), None)
+            if after is not None:
+                return after.text.removesuffix("’s").removesuffix("'s")
+            start = word.i
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in STOP_WORDS:
+                start -= 1
+            if start < word.i:
+                return doc[start:word.i + 1].text
+        return None
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""

@@ -222,3 +222,21 @@ def test_first_name_gender_reads_titles_and_the_name_lists():
     assert first_name_gender("Jada Pinkett Smith") == "female" and first_name_gender("Donald Trump") == "male"
     assert first_name_gender("Mr Davies") == "male" and first_name_gender("Al Saadi") is None
     assert first_name_gender("Pep Guardiola") is None
+
+
+def test_a_lead_in_before_a_colon_and_a_verbless_fragment_are_no_statements():
+    body = ("The higher-end Ring smart security cameras are also getting deep discounts: the Ring Pro 2 video doorbell "
+            "and Ring Floodlight Cam Wired Pro add radar motion detection and better video quality.\n\n"
+            "Imagine saying back in the summer that the Minshew-Pittman stack would be one of the best in fantasy.")
+    assert extract_statements("fragments", body).statements == ()
+
+
+def test_roles_coordinated_with_a_name_are_that_person_and_a_role_noun_points_to_its_introduction():
+    body = ("Her portraits skewer their subjects, with what fellow artist and collaborator Tony Albert describes as "
+            "“guerilla humour”.\n\n"
+            "Customers pulled more than $1 billion, according to data provider Kaiko. A Binance spokesperson told CNBC in "
+            "a statement that Changpeng Zhao appeared in court “to protect our users.” \"Binance's resilience has been "
+            "tested unlike any other exchange around today,\" the spokesperson said.")
+    found = extract_statements("roles", body).statements
+    assert [s.speakers for s in found if s.verb == "describes"] == [("Tony Albert",)]
+    assert [s.speaker for s in found if "resilience" in s.statement] == ["Binance spokesperson"]
