@@ -357,7 +357,7 @@ class _ArticleReader:
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
             matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
-            if matching and (not labelled or labelled[0].text not in people and self._lone_word(labelled[0].text)):
+            if matching and (not labelled or self._lone_word(labelled[0].text)):
                 return _span_speaker(matching, need)
             if labelled:
                 return _span_speaker(labelled, need)
@@ -407,9 +407,9 @@ class _ArticleReader:
         (the sentences around them may not be parsed)."""
         cache = self.__dict__.setdefault("_first_name_cache", {})
         if last not in cache:
-            found = set(re.findall(rf"\b([A-Z][a-z]+) {re.escape(last)}\b", self.body))
-            cache[last] = {f"{first} {last}" for first in found
-                           if first.lower() not in STOP_WORDS and _name_gender(first) != "unknown"}  # not "The Epstein"
+            found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) {re.escape(last)}\b", self.body))
+            cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", not "The Epstein"
+                           if first.lower() not in STOP_WORDS and _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
 
     def _could_be(self, name: str, kind: str, need: str, gender: str | None) -> bool:
@@ -434,6 +434,9 @@ class _ArticleReader:
                 return False
         if gender is None:
             return True
+        if kind == "person" and self._lone_word(name) and not any(
+                w[:1].isupper() and _name_gender(w) != "unknown" for w in name.split()):
+            return False  # "Uber", labelled a person in one sentence, with no person's name of the article ending with it
         known = self._genders(name, fuller)
         return not known or gender in known
 

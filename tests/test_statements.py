@@ -240,3 +240,13 @@ def test_roles_coordinated_with_a_name_are_that_person_and_a_role_noun_points_to
     found = extract_statements("roles", body).statements
     assert [s.speakers for s in found if s.verb == "describes"] == [("Tony Albert",)]
     assert [s.speaker for s in found if "resilience" in s.statement] == ["Binance spokesperson"]
+
+
+def test_a_lone_word_labelled_a_person_is_no_he_or_she_unless_a_persons_name_ends_with_it():
+    from assistant.statements import _ArticleReader
+
+    reader = _ArticleReader("lone", "Uber did not respond. Jo-Wilfried Tsonga and Rachel Abrams spoke. Will spoke.", None)
+    assert not reader._could_be("Uber", "person", "PERSON", "female")
+    assert reader._could_be("Tsonga", "person", "PERSON", "male") and reader._could_be("Will", "person", "PERSON", "male")
+    assert reader._could_be("Abrams", "organization", "PERSON", "female")  # the small model's ORG surname
+    assert not reader._could_be("Abrams", "organization", "PERSON", "male")
