@@ -407,8 +407,8 @@ class _ArticleReader:
         (the sentences around them may not be parsed)."""
         cache = self.__dict__.setdefault("_first_name_cache", {})
         if last not in cache:
-            found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) {re.escape(last)}\b", self.body))
-            cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", not "The Epstein"
+            found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b", self.body))
+            cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
                            if first.lower() not in STOP_WORDS and _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
 

@@ -245,8 +245,10 @@ def test_roles_coordinated_with_a_name_are_that_person_and_a_role_noun_points_to
 def test_a_lone_word_labelled_a_person_is_no_he_or_she_unless_a_persons_name_ends_with_it():
     from assistant.statements import _ArticleReader
 
-    reader = _ArticleReader("lone", "Uber did not respond. Jo-Wilfried Tsonga and Rachel Abrams spoke. Will spoke.", None)
+    reader = _ArticleReader("lone", "Uber did not respond. Jo-Wilfried Tsonga, Rachel Abrams and Karl E. Jandrey spoke. Will "
+                                     "spoke.", None)
     assert not reader._could_be("Uber", "person", "PERSON", "female")
     assert reader._could_be("Tsonga", "person", "PERSON", "male") and reader._could_be("Will", "person", "PERSON", "male")
     assert reader._could_be("Abrams", "organization", "PERSON", "female")  # the small model's ORG surname
     assert not reader._could_be("Abrams", "organization", "PERSON", "male")
+    assert reader._could_be("Jandrey", "person", "PERSON", "male")
