@@ -263,6 +263,9 @@ def _verb_cue(token) -> Cue | None:
             any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
         return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
     quoted = _next_to_quote(token)
+    opening = token.i == 0 or all(t.is_punct and not t.is_quote for t in token.doc[:token.i])
+    if opening and not quoted and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children):
+        return None  # "Confirmed on August 10 that ...", "(Said ‘operative NAV’ was ...": a headline-style fragment
     if stance == "decline":
         withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
                     for g in ([c] if c.dep_ == "xcomp" else [x for x in c.children if x.dep_ == "pcomp"])]
@@ -274,6 +277,8 @@ def _verb_cue(token) -> Cue | None:
         if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
             return None
         withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
+        if lemma == "say" and withheld in ("it", "this", "that", "so"):
+            return None  # "Bellshaw never quite said it": the author's narration, no refusal
         if lemma in _WITHHELD and withheld not in _WITHHELD[lemma]:
             return None  # "do not provide interest payments" is no refusal; "didn't provide details" is
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"

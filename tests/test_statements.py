@@ -252,3 +252,12 @@ def test_a_lone_word_labelled_a_person_is_no_he_or_she_unless_a_persons_name_end
     assert reader._could_be("Abrams", "organization", "PERSON", "female")  # the small model's ORG surname
     assert not reader._could_be("Abrams", "organization", "PERSON", "male")
     assert reader._could_be("Jandrey", "person", "PERSON", "male")
+
+
+def test_a_sentence_opened_by_its_reporting_verb_and_a_not_said_it_are_no_statements():
+    body = ("Confirmed on August 10 that it is making more layoffs, its second round of layoffs in six months.\n\n"
+            "Announced on February 20, the African cross-border payments platform conducted a second round of layoffs.\n\n"
+            "Bellshaw never quite said it, but the implication seemed clear.\n\n"
+            "“We will win,” said Bradley Bowman, a director.")
+    found = extract_statements("openers", body).statements
+    assert [(s.speaker, s.statement) for s in found] == [("Bradley Bowman", "We will win")]
