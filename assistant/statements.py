@@ -312,7 +312,9 @@ class _ArticleReader:
         with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
         before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
         fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
-        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window."""
+        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window. A role
+        noun takes the sentence that introduced it ("A Binance spokesperson told ..."); every candidate must agree
+        with the pronoun (`_could_be`: kind and gender) and not be its verb's object or its clause's subject."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
@@ -343,11 +345,11 @@ class _ArticleReader:
                 earlier.doc = self.entities([self.body[earlier.start:earlier.end]])[0]
             if earlier.doc is None:
                 continue
+            quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             introduced = self._introduced(token, earlier, back == s.index) if need == "PERSON" and \
                 not is_pronoun(token.text) else None
             if introduced is not None:
                 return introduced, "person", True
-            quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
