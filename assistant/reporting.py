@@ -212,14 +212,27 @@ class Cue:
     stance: str
     subject: object | None  # the subject token (None: the speaker comes from "with / from X", see expletive_source)
     content: tuple[int, int] | None  # token range (start, end) of what was said
+    topic_only: bool = False  # the content is only a noun phrase object ("announcing the shake-up"): the topic
+
+
+def _lead_in(clause) -> bool:
+    """A clause before its reporting verb that ends with a colon ("Cameras are getting discounts: the doorbell ... add
+    radar"; "More is coming: Daye says ..."): the author's lead-in, not the speaker's words."""
+    doc = clause.doc
+    end = clause.right_edge.i
+    return clause.i < clause.head.i and (doc[end].text == ":" or end + 1 < len(doc) and doc[end + 1].text == ":")
 
 
 def _complement(token):
     """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
     or "of ..." for an accusation."""
-    children = list(token.children)
+    children = [c for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))]
     for dep in ("ccomp", "xcomp"):
-        found = next((c for c in children if c.dep_ == dep), None)
+        clauses = [c for c in children if c.dep_ == dep]
+        # "While X may seem safer, Johnson warned that ...": the small model may hang the author's lead-in on the verb
+        # as a second clause; with a clause after the verb, that one is what was said
+        found = next((c for c in clauses if c.i > token.i), None) if len(clauses) > 1 else None
+        found = found or (clauses[0] if clauses else None)
         if found is not None:
             return found.left_edge.i, found.right_edge.i + 1
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
@@ -242,12 +255,17 @@ def _verb_cue(token) -> Cue | None:
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)
     if any(c.tag_ == "TO" for c in token.children):
         return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
-    deps = {c.dep_ for c in token.children}
+    deps = {c.dep_ for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))}
+    if token.dep_ == "ROOT" and token.tag_ == "VBG" and not deps & {"aux", "auxpass"}:
+        return None  # "Imagine saying back in the summer that ...": a verbless fragment reports nothing
     # (an agentless passive names no speaker, except "could not be reached for comment", a refusal handled below)
     if "auxpass" in deps and "agent" not in deps and lemma != "reach" or lemma in ("say", "report") and \
             any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
         return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
     quoted = _next_to_quote(token)
+    opening = token.i == 0 or all(t.is_punct and not t.is_quote for t in token.doc[:token.i])
+    if opening and not quoted and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children):
+        return None  # "Confirmed on August 10 that ...", "(Said ‘operative NAV’ was ...": a headline-style fragment
     if stance == "decline":
         withheld = [g for c in token.children if c.dep_ in ("xcomp", "prep")
                     for g in ([c] if c.dep_ == "xcomp" else [x for x in c.children if x.dep_ == "pcomp"])]
@@ -259,6 +277,8 @@ def _verb_cue(token) -> Cue | None:
         if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
             return None
         withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
+        if lemma == "say" and withheld in ("it", "this", "that", "so"):
+            return None  # "Bellshaw never quite said it": the author's narration, no refusal
         if lemma in _WITHHELD and withheld not in _WITHHELD[lemma]:
             return None  # "do not provide interest payments" is no refusal; "didn't provide details" is
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
@@ -275,7 +295,17 @@ def _verb_cue(token) -> Cue | None:
     if stance == "say" and lemma in ("call", "describe") and content is not None and \
             any(t.lower_ in FALSE_WORDS for t in token.doc[content[0]:content[1]]):
         stance = "deny"  # "called the report false"
-    return Cue(token, token, stance, subject_of(token), content)
+    # "announcing the executive shake-up", "reports reveal the salaries of ...", "acknowledged the banter": with no
+    # clause and no "as / of" phrase, the object is what was spoken about, not what was said; a denial of a noun
+    # phrase ("Russia denied the claims") and an accusation still say something ("quoted an aide who said" names a
+    # source, which the seed questions ask about)
+    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and not deps & {"ccomp", "xcomp", "oprd"} and \
+        any(c.dep_ in ("dobj", "attr") for c in token.children) and \
+        not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children)
+    return Cue(token, token, stance, subject_of(token), content, topic_only)
+
+
+_TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
 
 
 def _next_to_quote(token) -> bool:

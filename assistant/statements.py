@@ -32,6 +32,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
@@ -39,7 +41,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-6"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-7"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -212,6 +214,9 @@ class _ArticleReader:
         people = [p for p in conjuncts(subject) if not (p.pos_ == "PRON" and p.lower_ in ("who", "that", "which"))]
         if people and people[0].pos_ == "PROPN":  # "Fernand Tchouameni, spokesperson and investment advisor": one
             people = people[:1] + [p for p in people[1:] if not is_role(p)]
+        elif people and is_role(people[0]) and any(p.ent_type_ == "PERSON" for p in people[1:]):
+            # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
+            people = [p for p in people if not is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
@@ -258,6 +263,8 @@ class _ArticleReader:
         # ("Russia denied it" is a denial, though)
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
             return None
+        if cue.topic_only and not inside:
+            return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
         # "according to" a publication or a document reports; according to a person, that person said it
         stance = "say" if cue.token.lower_ == "according" and kinds[0] == "person" else cue.stance
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
@@ -309,7 +316,9 @@ class _ArticleReader:
         with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
         before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
         fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
-        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window."""
+        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window. A role
+        noun takes the sentence that introduced it ("A Binance spokesperson told ..."); every candidate must agree
+        with the pronoun (`_could_be`: kind and gender) and not be its verb's object or its clause's subject."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
@@ -318,20 +327,43 @@ class _ArticleReader:
         unlabelled = None
         # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
+        gender = _PRONOUN_GENDER.get(token.lower_)
+        # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
+        # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
+        # body within the Commission" may be the Commission)
+        verb = token.head
+        near = [t for t in verb.subtree if t.i > token.right_edge.i and (t.head == verb or t.head.head == verb)
+                and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")] if token.dep_ in ("nsubj", "nsubjpass") else []
+        bound = {w.text for t in near for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))}
+
+        def agrees(name: str, kind: str) -> bool:
+            return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
+
         for back in self._looking_back(s.index):
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
-                        and len(st.speakers) == 1 and _could_be(st, need)]
+                        and len(st.speakers) == 1 and agrees(st.speaker, st.speaker_kind)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
             self._read_names({back})
             if earlier.doc is None:
                 continue
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
+            introduced = self._introduced(token, earlier, back == s.index) if need == "PERSON" and \
+                not is_pronoun(token.text) else None
+            if introduced is not None:
+                return introduced, "person", True
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)
-                     and not any(a <= span.start_char < b for a, b in quoted)]
+                     and not any(a <= span.start_char < b for a, b in quoted)
+                     and agrees(span.text, "organization" if need != "PERSON" else "person" if span.label_ == "PERSON"
+                                else "unknown")]
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
+            # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
+            # word that no full name of the article ends with ("Uber", which the small model may label a person)
+            matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
+            if matching and (not labelled or self._lone_word(labelled[0].text)):
+                return _span_speaker(matching, need)
             if labelled:
                 return _span_speaker(labelled, need)
             unlabelled = unlabelled or (spans[-1:] or None)
@@ -363,6 +395,101 @@ class _ArticleReader:
             counted += 1
             yield back
 
+    def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
+        """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
+        told CNBC ..."): the person named right after it ("coach Ian Foster") or the role with the names before it
+        ("Binance spokesperson"); None when the sentence does not mention the role with a name."""
+        role = token.lower_
+        doc = earlier.doc
+        for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
+            after = next((e for e in doc.ents if e.start == word.i + 1 and e.label_ == "PERSON"), None)
+            if after is not None:
+                return after.text.removesuffix("’s").removesuffix("'s")
+            start = word.i
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in STOP_WORDS:
+                start -= 1
+            if start < word.i:
+                return doc[start:word.i + 1].text
+        return None
+
+    def _person_names(self) -> set[str]:
+        """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
+        return {e.text.removesuffix("’s").removesuffix("'s") for t in self.sentences if t.doc is not None
+                for e in t.doc.ents if e.label_ == "PERSON"} | {st.speaker for st in self.found if st.speaker_kind == "person"}
+
+    def _first_named(self, last: str) -> set[str]:
+        """"Donald Trump" for "Trump": the body's mentions of a name after a word the name lists know as a first name
+        (the sentences around them may not be parsed)."""
+        cache = self.__dict__.setdefault("_first_name_cache", {})
+        if last not in cache:
+            found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b", self.body))
+            cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
+                           if first.lower() not in STOP_WORDS and _name_gender(first.split("-")[0]) != "unknown"}
+        return cache[last]
+
+    def _could_be(self, name: str, kind: str, need: str, gender: str | None) -> bool:
+        """Whether a name of `kind` can be what "he / she" ("PERSON", of `gender`) or "they / it" ("GROUP") refers to.
+        The small model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no
+        organisation word marks can be a person too, but only when the article names a person ending with it ("Mila
+        Kunis") or a word of it is a first name ("Meanwhile Sophie"): "she" is not "Uber" or "Kick". A name whose
+        first name is the other gender's ("Jada" for "he") is not the pronoun's, nor a surname whose every full name
+        in the article is."""
+        if need != "PERSON":
+            return kind != "person"
+        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")  # "Bankman - Fried’s" is "Bankman-Fried"
+        words = set(re.findall(r"[a-z]+", name.lower()))
+        last = name.split()[-1] if name.split() else name
+        fuller = {n for n in self._person_names() if n.split() and n.replace(" - ", "-").split()[-1] == last} | \
+            self._first_named(last)
+        if kind != "person":
+            first_name = any(len(w) > 2 and w[:1].isupper() and w.lower() not in STOP_WORDS and
+                             _name_gender(w) not in ("unknown", "andy") for w in name.split())
+            if kind not in ("organization", "unknown") or len(words) > 2 or not name[:1].isupper() or \
+                    words & (GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS) or not (fuller or first_name):
+                return False
+        if gender is None:
+            return True
+        if kind == "person" and self._lone_word(name) and not any(
+                w[:1].isupper() and _name_gender(w) != "unknown" for w in name.split()):
+            return False  # "Uber", labelled a person in one sentence, with no person's name of the article ending with it
+        known = self._genders(name, fuller)
+        return not known or gender in known
+
+    def _lone_word(self, name: str) -> bool:
+        """A one-word name that no full name of the article ends with ("Uber", not "Abrams" after "Rachel Abrams")."""
+        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
+        return len(name.split()) == 1 and not self._first_named(name) and \
+            not any(len(n.split()) > 1 and n.replace(" - ", "-").split()[-1] == name for n in self._person_names())
+
+    def _genders(self, name: str, fuller: set[str] | None = None) -> set[str]:
+        """The genders a name can have (empty: unknown): its own, or for a lone surname those of the article's full
+        names ending with it ("Smith": "Will Smith" and "Jada Pinkett Smith")."""
+        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
+        if not name.split():
+            return set()
+        last = name.split()[-1]
+        if fuller is None:
+            fuller = {n for n in self._person_names() if n.split() and n.replace(" - ", "-").split()[-1] == last} | \
+                self._first_named(last)
+        named = [n for n in fuller if len(n.split()) >= 2] if len(name.split()) < 2 else []
+        return {self._gender_of(n) for n in named or [name]} - {None}
+
+    def _gender_of(self, name: str) -> str | None:
+        """"male" or "female" for a person's name: a title or a first name the name lists call always one or the other
+        ("Mr Davies", "Jada"); for a first name of either ("Sam", "Jamie", "Kelly"), the pronouns the article uses
+        just after the name's mentions when they clearly lean one way; else None (any pronoun may stand for it)."""
+        guess = first_name_gender(name)
+        if guess in ("male", "female") or guess is None:
+            return guess
+        cache = self.__dict__.setdefault("_gender_cache", {})
+        if name not in cache:
+            after = " ".join(self.body[m.end():m.end() + 150] for m in re.finditer(rf"\b{re.escape(name.split()[-1])}\b",
+                                                                                      self.body))
+            he = len(re.findall(r"\b(?:he|him|his)\b", after, re.IGNORECASE))
+            she = len(re.findall(r"\b(?:she|her|hers)\b", after, re.IGNORECASE))
+            cache[name] = "male" if he >= 2 and he >= 3 * she else "female" if she >= 2 and she >= 3 * he else None
+        return cache[name]
+
     def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
         (before it, else after it), or, when it opens its paragraph with a quotation, the last quoted statement of
@@ -385,6 +512,39 @@ class _ArticleReader:
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
                          source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
                          text[a:b], s.start, s.end, s.start + a, s.start + b)
+
+
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+_TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
+                 "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
+_SURNAME_PARTICLES = frozenset("al el de del van von da di le la bin abu ibn st".split())
+_gender_detector = None
+
+
+def first_name_gender(name: str) -> str | None:
+    """What a person's name says of its gender: "male" or "female" (a title, or a first word the `gender_guesser` name
+    lists call always male or female: "Mr Davies", "Jada", "Donald Trump"), "mostly_male", "mostly_female" or "andy"
+    (either: "Sam", "Jamie"), or None (not a first name they know: "Pep", most surnames)."""
+    words = name.split()
+    if not words:
+        return None
+    if words[0].lower() in _TITLE_GENDER:
+        return _TITLE_GENDER[words[0].lower()]
+    if words[0].lower() in _SURNAME_PARTICLES and len(words) > 1:
+        return None  # "Al Saadi" is a surname
+    guess = _name_gender(words[0])
+    return None if guess == "unknown" else guess
+
+
+def _name_gender(word: str) -> str:
+    """What the `gender_guesser` name lists say of a first name: "male", "female", "mostly_male", "mostly_female",
+    "andy" (either) or "unknown" (not a first name they know)."""
+    global _gender_detector
+    if _gender_detector is None:
+        import gender_guesser.detector
+
+        _gender_detector = gender_guesser.detector.Detector(case_sensitive=False)
+    return _gender_detector.get_gender(word)
 
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
@@ -418,15 +578,6 @@ def _titled_name(token) -> str | None:
     return name.text.removesuffix("’s").removesuffix("'s") if all(t.pos_ == "PROPN" for t in name) else None
 
 
-def _could_be(statement: Statement, need: str) -> bool:
-    """Whether an earlier speaker can be what "he / she" ("PERSON") or "they / it" ("GROUP") refers to. The small
-    model labels many surnames as organisations ("Kunis noted ..."), so a short proper name that no organisation
-    word marks can be a person too."""
-    if need != "PERSON":
-        return statement.speaker_kind != "person"
-    words = set(re.findall(r"[a-z]+", statement.speaker.lower()))
-    return statement.speaker_kind == "person" or statement.speaker_kind in ("organization", "unknown") and \
-        len(words) <= 2 and statement.speaker[:1].isupper() and not words & (GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS)
 
 
 def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
@@ -434,6 +585,8 @@ def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
     labelled = [span for span in spans if span.label_]
     span = (labelled or spans)[0]
     name = span.text.removesuffix("’s").removesuffix("'s")
+    if need == "PERSON" and span.label_ == "PERSON":
+        name = re.split(r"[’']s\b", name)[0]  # "Kelly’s Twitch", a name the small model ran on: "she" is Kelly
     kind = {"PERSON": "person", "GPE": "government", "NORP": "government"}.get(span.label_) or \
         ("person" if need == "PERSON" else _kind_of_words(name.lower()))
     return without_article(name), kind, True
