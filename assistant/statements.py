@@ -139,6 +139,8 @@ class _ArticleReader:
             self.max_length = nlp.max_length
         self.sentences = _sentences(body)
         self.skipped_long = self.skipped_beyond_limit = 0
+        self._first_name_cache: dict[str, set[str]] = {}  # surname -> "First Surname" mentions of the body
+        self._gender_cache: dict[str, str | None] = {}  # name of either gender -> the gender its pronouns show
         self.found: list[Statement] = []
 
     def read(self, wanted: set[int] | None = None) -> list[Statement]:
@@ -420,7 +422,7 @@ class _ArticleReader:
     def _first_named(self, last: str) -> set[str]:
         """"Donald Trump" for "Trump": the body's mentions of a name after a word the name lists know as a first name
         (the sentences around them may not be parsed)."""
-        cache = self.__dict__.setdefault("_first_name_cache", {})
+        cache = self._first_name_cache
         if last not in cache:
             found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b", self.body))
             cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
@@ -436,11 +438,10 @@ class _ArticleReader:
         in the article is."""
         if need != "PERSON":
             return kind != "person"
-        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")  # "Bankman - Fried’s" is "Bankman-Fried"
+        name = _bare_name(name)
         words = set(re.findall(r"[a-z]+", name.lower()))
         last = name.split()[-1] if name.split() else name
-        fuller = {n for n in self._person_names() if n.split() and n.replace(" - ", "-").split()[-1] == last} | \
-            self._first_named(last)
+        fuller = self._fuller_names(last)
         if kind != "person":
             first_name = any(len(w) > 2 and w[:1].isupper() and w.lower() not in STOP_WORDS and
                              _name_gender(w) not in ("unknown", "andy") for w in name.split())
@@ -455,22 +456,26 @@ class _ArticleReader:
         known = self._genders(name, fuller)
         return not known or gender in known
 
+    def _fuller_names(self, last: str) -> set[str]:
+        """The article's person names ending with `last`, and its mentions of `last` after a known first name."""
+        return {n for n in self._person_names() if n.split() and n.replace(" - ", "-").split()[-1] == last} | \
+            self._first_named(last)
+
     def _lone_word(self, name: str) -> bool:
         """A one-word name that no full name of the article ends with ("Uber", not "Abrams" after "Rachel Abrams")."""
-        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
+        name = _bare_name(name)
         return len(name.split()) == 1 and not self._first_named(name) and \
             not any(len(n.split()) > 1 and n.replace(" - ", "-").split()[-1] == name for n in self._person_names())
 
     def _genders(self, name: str, fuller: set[str] | None = None) -> set[str]:
         """The genders a name can have (empty: unknown): its own, or for a lone surname those of the article's full
         names ending with it ("Smith": "Will Smith" and "Jada Pinkett Smith")."""
-        name = re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
+        name = _bare_name(name)
         if not name.split():
             return set()
         last = name.split()[-1]
         if fuller is None:
-            fuller = {n for n in self._person_names() if n.split() and n.replace(" - ", "-").split()[-1] == last} | \
-                self._first_named(last)
+            fuller = self._fuller_names(last)
         named = [n for n in fuller if len(n.split()) >= 2] if len(name.split()) < 2 else []
         return {self._gender_of(n) for n in named or [name]} - {None}
 
@@ -481,7 +486,7 @@ class _ArticleReader:
         guess = first_name_gender(name)
         if guess in ("male", "female") or guess is None:
             return guess
-        cache = self.__dict__.setdefault("_gender_cache", {})
+        cache = self._gender_cache
         if name not in cache:
             after = " ".join(self.body[m.end():m.end() + 150] for m in re.finditer(rf"\b{re.escape(name.split()[-1])}\b",
                                                                                       self.body))
@@ -545,6 +550,11 @@ def _name_gender(word: str) -> str:
 
         _gender_detector = gender_guesser.detector.Detector(case_sensitive=False)
     return _gender_detector.get_gender(word)
+
+
+def _bare_name(name: str) -> str:
+    """A name without its possessive and with the parser's spaced hyphens joined ("Bankman - Fried’s" -> "Bankman-Fried")."""
+    return re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
 
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
