@@ -327,14 +327,19 @@ def _word_cues(token) -> Cue | None:
         if source is None:
             return None
         clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
-        rest = [t.i for t in clause.subtree if not token.left_edge.i <= t.i <= token.right_edge.i]
-        return Cue(token, token, "report", source, (min(rest), max(rest) + 1) if rest else None)
+        # what was said is the clause's words on one side of "according to X, who ...": the side with more words
+        sides = ([t for t in clause.subtree if t.i < token.left_edge.i], [t for t in clause.subtree if t.i > token.right_edge.i])
+        side = max(sides, key=lambda words: sum(not t.is_punct for t in words))
+        said = [t.i for t in side if not t.is_punct]
+        return Cue(token, token, "report", source, (min(said), max(said) + 1) if said else None)
     if lemma in _DECLINE_WORDS and token.pos_ in ("NOUN", "ADJ"):
         if not (is_negated(token) or head.lower_ == "no" or is_negated(head) and head.pos_ in ("AUX", "VERB")):
             return None
         anchor = head if head.pos_ in ("VERB", "AUX") else token
         return Cue(token, anchor, "decline", subject_of(anchor), (anchor.left_edge.i, anchor.right_edge.i + 1))
     if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
+        if is_negated(head) or any(c.lower_ == "no" for c in token.children):
+            return None  # "They haven't made any claims", "made no statement": nothing was said
         after = [t.i for t in token.subtree if t.i > token.i]
         content = (min(after), max(after) + 1) if after else (token.i, token.i + 1)
         return Cue(token, head, _STANCE_NOUNS[lemma], subject_of(head), content)

@@ -41,7 +41,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
                         is_pronoun, is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-7"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-8"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -369,7 +369,22 @@ class _ArticleReader:
             if labelled:
                 return _span_speaker(labelled, need)
             unlabelled = unlabelled or (spans[-1:] or None)
-        return _span_speaker(unlabelled, need) if unlabelled else None
+        if unlabelled:
+            return _span_speaker(unlabelled, need)
+        return self._introduced_before(token, s) if need == "PERSON" and not is_pronoun(token.text) else None
+
+    def _introduced_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
+        """A role noun that no name near it resolves ("the commissioner" paragraphs after "EU Commissioner Ylva
+        Johansson"): the nearest earlier sentence of the article that introduced the role with a name."""
+        mention = re.compile(rf"\b{re.escape(token.text)}\b", re.IGNORECASE)
+        for earlier in reversed(self.sentences[:s.index]):
+            if not mention.search(self.body[earlier.start:earlier.end]):
+                continue
+            self._read_names({earlier.index})
+            found = self._introduced(token, earlier, False) if earlier.doc is not None else None
+            if found is not None:
+                return found, "person", True
+        return None
 
     def _read_names(self, indices: set[int]) -> None:
         """Give the sentences at `indices` their named entities (a sentence never parsed gets tags and names only);
@@ -400,13 +415,18 @@ class _ArticleReader:
     def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
         """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
         told CNBC ..."): the person named right after it ("coach Ian Foster") or the role with the names before it
-        ("Binance spokesperson"); None when the sentence does not mention the role with a name."""
+        ("Binance spokesperson"), or the person it describes ("Denise George, a former prosecutor"); None when the
+        sentence does not mention the role with a name."""
         role = token.lower_
         doc = earlier.doc
         for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
             after = next((e for e in doc.ents if e.start == word.i + 1 and e.label_ == "PERSON"), None)
             if after is not None:
                 return after.text.removesuffix("’s").removesuffix("'s")
+            described = next((e for e in doc.ents if e.label_ == "PERSON" and e.end < word.i <= e.end + 4
+                              and doc[e.end].text == ","), None)  # "Denise George, a former prosecutor"
+            if described is not None:
+                return described.text
             start = word.i
             while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in STOP_WORDS:
                 start -= 1

@@ -264,3 +264,23 @@ def test_a_sentence_opened_by_its_reporting_verb_and_a_not_said_it_are_no_statem
             "“We will win,” said Bradley Bowman, a director.")
     found = extract_statements("openers", body).statements
     assert [(s.speaker, s.statement) for s in found] == [("Bradley Bowman", "We will win")]
+
+
+def test_according_to_a_person_who_is_described_keeps_only_what_was_said():
+    found = extract_statements("keeley", "That means there’s room for error, according to parenting expert Hannah "
+                               "Keeley, who offered up some of the biggest mistakes parents make.").statements
+    assert [(s.speaker, s.stance, s.statement) for s in found] == [("Hannah Keeley", "say", "That means there’s room for error")]
+
+
+def test_claims_not_made_are_no_statement():
+    assert extract_statements("none", "They haven’t made any claims of breakup and have been silent since.").statements == ()
+
+
+def test_a_role_noun_far_from_its_introduction_is_the_person_introduced_with_it():
+    filler = "The meetings were private. Critics were unhappy. The firms lobbied hard. Lawmakers asked questions.\n\n"
+    titled = extract_statements("eu", "EU Commissioner Ylva Johansson met tech firms last year.\n\n" + filler +
+                                "Asked for a list, the commissioner responded that she had met with Google six times.")
+    described = extract_statements("ch", "Denise George, a former prosecutor, investigated the case.\n\n" + filler +
+                                   "They happened to work for Kellerhals, according to the former prosecutor.")
+    assert [(s.speaker, s.speaker_resolved) for s in titled.statements] == [("Ylva Johansson", True)]
+    assert [(s.speaker, s.stance) for s in described.statements] == [("Denise George", "say")]
