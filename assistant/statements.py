@@ -338,7 +338,12 @@ class _ArticleReader:
                 and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")] if token.dep_ in ("nsubj", "nsubjpass") else []
         bound = {w.text for t in near for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))}
 
+        # "the company" is an organisation, "the ministry" a government: never "Taiwan" or "the European Union"
+        role_kind = _kind_of_words(token.lemma_) if need == "GROUP" and not is_pronoun(token.text) else None
+
         def agrees(name: str, kind: str) -> bool:
+            if role_kind is not None and kind != role_kind and not (role_kind == "organization" and kind == "unknown"):
+                return False
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
 
         for back in self._looking_back(s.index):
@@ -358,7 +363,7 @@ class _ArticleReader:
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
-                     and agrees(span.text, "organization" if need != "PERSON" else "person" if span.label_ == "PERSON"
+                     and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "unknown")]
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
@@ -620,6 +625,15 @@ def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
     kind = {"PERSON": "person", "GPE": "government", "NORP": "government"}.get(span.label_) or \
         ("person" if need == "PERSON" else _kind_of_words(name.lower()))
     return without_article(name), kind, True
+
+
+def _span_kind(span) -> str:
+    """The speaker kind of a named span a group pronoun or role may stand for: a place or nationality governs, an
+    organisation is one unless its words say government or publication."""
+    if span.label_ in ("GPE", "NORP"):
+        return "government"
+    by_words = _kind_of_words(span.text)
+    return by_words if by_words in ("government", "publication") else "organization"
 
 
 def _kind_of_words(text: str) -> str:

@@ -284,3 +284,9 @@ def test_a_role_noun_far_from_its_introduction_is_the_person_introduced_with_it(
                                    "They happened to work for Kellerhals, according to the former prosecutor.")
     assert [(s.speaker, s.speaker_resolved) for s in titled.statements] == [("Ylva Johansson", True)]
     assert [(s.speaker, s.stance) for s in described.statements] == [("Denise George", "say")]
+
+
+def test_the_company_is_an_organisation_not_a_place():
+    found = extract_statements("spotify", "In Taiwan and Sweden, Spotify cut staff this year.\n\n"
+                               "It is eliminating about 1,500 jobs, the company announced December 4.").statements
+    assert [s.speaker for s in found] == ["Spotify"]
