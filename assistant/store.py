@@ -43,7 +43,7 @@ from .chunking import Chunk, chunk_article
 from .config import Settings
 from .dates import parse_date
 from .statement_index import StatementCollection, statement_records
-from .statements import EXTRACTOR_VERSION, Statement, extract_statements
+from .statements import EXTRACTOR_VERSION, Statement, extract_many, extract_statements
 
 log = logging.getLogger(__name__)
 
@@ -648,21 +648,25 @@ class ArticleIndex:
 
     @staticmethod
     def _extract(articles: list[Article]) -> dict[str, tuple[list[Statement], str, int]]:
-        """{article id: (its statements, the extractor version to record, sentences skipped)}. Extraction never fails
-        indexing: an error is logged and recorded as no extractor (""), so the next `assistant index` tries again.
-        Safe to run in a thread beside the embedding (it touches no index state)."""
-        extracted = {}
-        for article in articles:
-            try:
-                result = extract_statements(article.id, article.body)
-            except Exception as exc:  # noqa: BLE001 - any failure of the language pipeline
-                log.warning("statements of %s (%s) were not extracted: %s: %s", article.id, article.path,
-                            type(exc).__name__, exc)
-                extracted[article.id] = [], "", 0
-                continue
-            extracted[article.id] = ([found for found in result.statements if found.statement.strip()],
-                                     EXTRACTOR_VERSION, result.skipped_long + result.skipped_beyond_limit)
-        return extracted
+        """{article id: (its statements, the extractor version to record, sentences skipped)}, parsed together. Extraction
+        never fails indexing: when the batch fails, the articles are read one by one, and an article whose reading
+        fails is logged and recorded as no extractor (""), so the next `assistant index` tries again. Safe to run in
+        a thread beside the embedding (it touches no index state)."""
+        try:
+            results = extract_many([(article.id, article.body) for article in articles])
+        except Exception:  # noqa: BLE001 - any failure of the language pipeline: find the article it comes from
+            results = []
+            for article in articles:
+                try:
+                    results.append(extract_statements(article.id, article.body))
+                except Exception as exc:  # noqa: BLE001
+                    log.warning("statements of %s (%s) were not extracted: %s: %s", article.id, article.path,
+                                type(exc).__name__, exc)
+                    results.append(None)
+        return {article.id: ([], "", 0) if result is None else
+                ([found for found in result.statements if found.statement.strip()], EXTRACTOR_VERSION,
+                 result.skipped_long + result.skipped_beyond_limit)
+                for article, result in zip(articles, results)}
 
     def _statement_records(self, items: list[tuple[Article, str, list[Statement]]], report: IndexReport
                            ) -> list[str]:
@@ -674,8 +678,9 @@ class ArticleIndex:
             ids += got[0]
             texts += got[1]
             metadatas += got[2]
-        # one call: the model sorts the short texts by length, so its batches pad less than in pieces (measured 30%)
-        vectors = self.embeddings.embed_documents(texts) if texts else []
+        # sentence-length texts: the answer-time model (the ONNX export, 1.2x faster on them, the same vectors) in one
+        # call, which sorts them by length so its batches pad less than pieces would (30 % less time measured)
+        vectors = self.query_embeddings.embed_documents(texts) if texts else []
         with _server_errors(self.settings):
             self.statements.write(ids, vectors, texts, metadatas)
         report.statements += len(ids)

@@ -127,14 +127,16 @@ def test_a_failing_extraction_never_fails_indexing_and_is_tried_again(tmp_path, 
     index = ArticleIndex(Settings(index_dir=tmp_path / "index"))
     article = load_file(SEED_ARTICLES, 2**22).articles[0]
 
-    def broken(article_id, body):
+    def broken(*args):
         raise MemoryError("parser ran out of memory")
 
+    monkeypatch.setattr(assistant.store, "extract_many", broken)
     monkeypatch.setattr(assistant.store, "extract_statements", broken)
     report = index.index_articles([article])
     assert (report.added, report.statements, report.failed) == (1, 0, [])
     assert report.chunks > 0 and index.committed_statement_versions()[article.id][1] == ""
     monkeypatch.undo()
+    monkeypatch.setattr(assistant.store, "extract_many", broken)  # the batch fails: read one by one instead
     again = index.index_articles([article])
     assert (again.unchanged, again.reextracted, again.chunks) == (1, 1, 0) and again.statements > 5
 
