@@ -52,6 +52,13 @@ def pipeline():
             f"which checks its sha256 (requirements-models.txt).") from exc
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """The pipeline's English stop words, lower-case ("the", "meanwhile"), without importing spaCy apart from it
+    (a module-level `spacy.lang.en` import would load torch into every process)."""
+    return frozenset(pipeline().Defaults.stop_words)
+
+
 _lock = threading.Lock()
 _cache: OrderedDict[str, object] = OrderedDict()
 

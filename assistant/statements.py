@@ -32,8 +32,6 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
@@ -436,7 +434,7 @@ class _ArticleReader:
             if described is not None:
                 return described.text
             start = word.i
-            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in STOP_WORDS:
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in language.stop_words():
                 start -= 1
             if start < word.i:
                 return doc[start:word.i + 1].text
@@ -454,7 +452,7 @@ class _ArticleReader:
         if last not in cache:
             found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b", self.body))
             cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
-                           if first.lower() not in STOP_WORDS and _name_gender(first.split("-")[0]) != "unknown"}
+                           if first.lower() not in language.stop_words() and _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
 
     def _could_be(self, name: str, kind: str, need: str, gender: str | None) -> bool:
@@ -471,7 +469,7 @@ class _ArticleReader:
         last = name.split()[-1] if name.split() else name
         fuller = self._fuller_names(last)
         if kind != "person":
-            first_name = any(len(w) > 2 and w[:1].isupper() and w.lower() not in STOP_WORDS and
+            first_name = any(len(w) > 2 and w[:1].isupper() and w.lower() not in language.stop_words() and
                              _name_gender(w) not in ("unknown", "andy") for w in name.split())
             if kind not in ("organization", "unknown") or len(words) > 2 or not name[:1].isupper() or \
                     words & (GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS) or not (fuller or first_name):
