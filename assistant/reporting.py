@@ -50,6 +50,24 @@ GOVERNMENT_WORDS = frozenset("government ministry department embassy administrat
 PUBLICATION_WORDS = frozenset("journal times post news newspaper magazine report article outlet publication paper "
                                "reuters bloomberg ap press tribune guardian telegraph gazette herald wire".split())
 ANONYMOUS_HEADS = frozenset("person people source sources official officials aide insider someone".split())
+# Common nouns, beyond the role and kind words above, that can make a statement: documents and data that report ("the
+# study found", "figures show") and groups of people ("critics say"). A common-noun subject with none of these heads
+# is narration, not a speaker ("the touchscreen responds", "Several tools claim", a caption's "Credit").
+SPEAKING_NOUNS = frozenset(
+    "report study analysis survey poll datum data research finding findings figure figures statistic estimate "
+    "forecast indictment lawsuit suit complaint filing document letter statement ruling decision verdict order memo "
+    "email post blog review paper record transcript release announcement website site page notice guidance "
+    "investigation probe inquiry audit testimony submission prosecution defense defence "
+    "critic user fan creator viewer reader listener student investigator parent resident customer consumer voter "
+    "authority observer commentator commenter supporter opponent protester activist member staff worker doctor "
+    "physician nurse teacher patient victim family relative friend neighbour neighbor colleague partner rival team "
+    "club union jury panel committee board regulator watchdog prosecutor police lawmaker legislator representative "
+    "rep participant respondent organizer organiser owner buyer seller vendor developer engineer designer founder "
+    "cofounder manager boss exec coach player fighter athlete star actor musician singer songwriter writer host guest "
+    "streamer winner psychologist evaluator automaker maker lab school group giant adult scholar shopper attendee "
+    "father mother son daughter wife husband brother sister mom dad teammate kid child girl boy guy folk roommate veteran "
+    "academic staffer client plaintiff defendant strategist diplomat audience vc number priest pastor polling "
+    "warrant missive guideline documentation agreement case disclosure disclaimer old".split())  # "old": the last word of "the 51-year-old"
 QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
 
 
@@ -192,6 +210,22 @@ def is_role(token) -> bool:
 def is_role_word(lemma: str) -> bool:
     """Whether a lemma names what a person is ("spokesperson", "coach")."""
     return lemma in PERSON_ROLES or NOUN_TYPES.get(lemma) == "person"
+
+
+def can_speak(token) -> bool:
+    """Whether a common-noun subject can be someone who makes a statement (`SPEAKING_NOUNS`, the person and
+    organisation nouns, and the role and kind words): "the spokesman", "critics", "the study", not "the camera",
+    "2018", "This" or a caption's "Credit"."""
+    while token.i + 2 < len(token.doc) and token.nbor(1).text == "-":
+        token = token.nbor(2)  # "co-founder": the last part of a hyphenated word names it
+    lemma = token.lemma_.lower()
+    if token.like_url:
+        return True  # "spaceweather.com": a website, written lower-case
+    if token.pos_ == "PRON":
+        return lemma in ANONYMOUS_HEADS  # "someone", not "everyone", "this" or "nobody"
+    return token.pos_ in ("NOUN", "PROPN") and (
+        lemma in SPEAKING_NOUNS or NOUN_TYPES.get(lemma) in ("person", "organization") or is_role_word(lemma)
+        or lemma in GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS | ANONYMOUS_HEADS)
 
 
 def is_negated(token) -> bool:

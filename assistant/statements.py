@@ -36,10 +36,11 @@ from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
 from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
-                        QUOTE_OPEN, Cue, calls_false, conjuncts, cues_of, expletive_source, fits, has_reporting_cue,
-                        is_pronoun, is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
+                        QUOTE_OPEN, Cue, calls_false, can_speak, conjuncts, cues_of, expletive_source, fits,
+                        has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase, pronoun_kind,
+                        quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-8"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-9"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -139,6 +140,7 @@ class _ArticleReader:
         self.skipped_long = self.skipped_beyond_limit = 0
         self._first_name_cache: dict[str, set[str]] = {}  # surname -> "First Surname" mentions of the body
         self._gender_cache: dict[str, str | None] = {}  # name of either gender -> the gender its pronouns show
+        self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self.found: list[Statement] = []
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -233,13 +235,19 @@ class _ArticleReader:
         if any(a.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in a.children)
                for a in [cue.token, *cue.token.ancestors]):
             return None  # "if they verify your claims": a condition, not a statement
+        if cue.token.pos_ in ("VERB", "AUX") and not is_negated(cue.token) and any(
+                c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in cue.token.children):
+            return None  # "they would say", "you can say": what might be said, not what was ("could not confirm" is)
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
         names, kinds, resolved = [], [], True
         for person in people:
-            name, kind, ok = self._speaker(person, s)
+            speaker = self._speaker(person, s)
+            if speaker is None:
+                continue
+            name, kind, ok = speaker
             if name not in names:
                 names.append(name)
                 kinds.append(kind)
@@ -259,8 +267,11 @@ class _ArticleReader:
             quote = self._quotation_before(s)  # “... all this time?’” / Sinha said.
             if quote is not None:
                 sentence_start = self.sentences[s.index - 1].start
-        if quote is not None and not inside:
-            statement_start, statement_end = quote  # “...,” Peskov said: what was said is the quotation
+        within_quote = quote is not None and quote[0] <= statement_start and statement_end <= quote[1]
+        if quote is not None and (not inside or within_quote and not in_quote):
+            # “...,” Peskov said: what was said is the quotation (also when the parse took a word of it for the clause:
+            # “... tell your relatives that,” Zar said)
+            statement_start, statement_end = quote
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
@@ -286,11 +297,14 @@ class _ArticleReader:
             return None
         return before.start + quotes[-1][0], before.start + quotes[-1][1]
 
-    def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool]:
-        """(name, kind, resolved) of one subject token."""
+    def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
+        """(name, kind, resolved) of one subject token; None when it is no one who can speak (a common noun that
+        `can_speak` rejects, a number, "This"), or a quantifier with no "of" phrase saying of whom ("some", "one")."""
         need = pronoun_kind(token)
         if need is not None:
             found = self._antecedent(token, need, s)
+            if found is not None and found[1] == "unknown" and not is_pronoun(token.text):
+                return found[0], _kind_of_words(token.lemma_.lower()), found[2]  # "the company": an organisation
             if found is not None:
                 return found
             if is_pronoun(token.text):
@@ -302,17 +316,34 @@ class _ArticleReader:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
         person = _person_named(token)
         if person is not None:
+            if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-" for t in token.doc[person.end:token.i + 1]):
+                person = token.doc[person.start:token.i + 1]  # "Jo-Wilfried" labelled, "Tsonga" the subject: one name
             return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         titled = _titled_name(token)
         if titled is not None:
             return titled, "person", True
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if token.pos_ != "PROPN" and (entity is None or entity.label_ not in _NAME_LABELS) and \
+                not self._written_as_name(token.text):
+            # "one of Poyer's teammates" speaks as its teammates would; "the touchscreen", "Several tools" do not
+            whole = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"), None) if token.lemma_.lower() in _QUANTIFIERS else token
+            if whole is None or not can_speak(whole):
+                return None
         name = without_article(phrase(token))
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
         seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
         if token.pos_ == "PROPN" and (described or seen):
             return name, "person", True  # "Marcus Bell, a senior analyst", or "Okafor" after "Lena Okafor confirmed"
         return name, _kind(token, entity, name), True
+
+    def _written_as_name(self, word: str) -> bool:
+        """Whether the body capitalises `word` inside a sentence ("and Sinha", ", Valve", "” Sinha said"): a name the
+        tagger took for a common noun at the start of its sentence ("Sinha said"), unlike "Credit" or "Batteries"."""
+        if word not in self._name_cache:
+            self._name_cache[word] = word[:1].isupper() and re.search(rf"[a-z0-9,;”\"’)] {re.escape(word)}\b(?!:)",
+                                                                         self.body) is not None
+        return self._name_cache[word]
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
@@ -585,6 +616,10 @@ def _bare_name(name: str) -> str:
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
+_HYPOTHETICAL = frozenset("would could might may can should".split())  # modals that make a reporting verb hypothetical
+_NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
+_QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
+                         "half third quarter couple percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 

@@ -290,3 +290,47 @@ def test_the_company_is_an_organisation_not_a_place():
     found = extract_statements("spotify", "In Taiwan and Sweden, Spotify cut staff this year.\n\n"
                                "It is eliminating about 1,500 jobs, the company announced December 4.").statements
     assert [s.speaker for s in found] == ["Spotify"]
+
+
+def test_a_subject_that_cannot_speak_makes_no_statement_but_a_document_or_a_website_does():
+    body = ("In my hands-on time, I found that the OLED touchscreen responds immediately to input.\n\n"
+            "Several tools claim to detect ChatGPT-generated text.\n\n"
+            "This suggests that the market is weak.\n\n"
+            "The study found that kids spent 4.5 hours a day on their phones.\n\n"
+            "The storm was strong, according to spaceweather.com, and it reached Scotland.")
+    found = extract_statements("speakers", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("study", "report"), ("spaceweather.com", "report")]
+
+
+def test_a_quantifier_speaks_through_its_of_phrase_and_a_hypothetical_is_no_statement():
+    body = ("One of Poyer’s teammates said the defense was ready.\n\n"
+            "Some say its success was paradoxical.\n\n"
+            "If you asked Amazon, they would say “no comment.”\n\n"
+            "Many would say the writing is on the wall for Twitch.\n\n"
+            "The agency could not confirm the report.")
+    found = extract_statements("quantities", body).statements
+    assert [(s.speaker_as_written, s.stance) for s in found] == [("One of Poyer’s teammates", "say"),
+                                                                  ("The agency", "decline")]
+
+
+def test_a_name_the_tagger_reads_as_a_noun_speaks_when_the_article_writes_it_as_a_name():
+    body = ("The chip was designed by Sinha and two colleagues.\n\n"
+            "Sinha said the design was finished in May.\n\n"
+            "Credit: Getty Hanks said with the state of competition, they just had to take it week by week.")
+    found = extract_statements("sinha", body).statements
+    assert [s.speaker for s in found] == ["Sinha"]
+
+
+def test_the_company_resolved_to_an_unlabelled_name_is_an_organisation():
+    found = extract_statements("kind", "Brass makers StickerHub launched an app.\n\n"
+                               "The company said the app would be free.").statements
+    assert [(s.speaker_as_written, s.speaker_kind) for s in found] in ([("The company", "organization")],)
+
+
+def test_a_word_of_the_quotation_taken_for_the_clause_gives_the_whole_quotation_and_a_split_name_is_whole():
+    found = extract_statements("zar", "“If there’s something about your partner that could surprise your family, tell "
+                               "your relatives that,” Zar said.\n\nFormer French star Jo-Wilfried Tsonga says Novak "
+                               "Djokovic started out trying too hard to be like Roger Federer.").statements
+    assert [(s.speaker, s.statement) for s in found] == [
+        ("Zar", "If there’s something about your partner that could surprise your family, tell your relatives that"),
+        ("Jo-Wilfried Tsonga", "Novak Djokovic started out trying too hard to be like Roger Federer")]
