@@ -268,9 +268,14 @@ class _ArticleReader:
             if quote is not None:
                 sentence_start = self.sentences[s.index - 1].start
         within_quote = quote is not None and quote[0] <= statement_start and statement_end <= quote[1]
-        if quote is not None and (not inside or within_quote and not in_quote):
-            # “...,” Peskov said: what was said is the quotation (also when the parse took a word of it for the clause:
-            # “... tell your relatives that,” Zar said)
+        cue_end = s.start + cue.token.idx + len(cue.token)
+        framing = quote is not None and not content and not in_quote and (
+            not self.body[s.start:quote[0]].strip(" “\"‘'") or
+            quote[0] >= cue_end and not self.body[cue_end:quote[0]].strip(" ,:“\"‘'"))
+        if quote is not None and (not inside or within_quote and not in_quote or framing):
+            # “...,” Peskov said: what was said is the quotation (also when the parse took a word of it for the clause,
+            # “... tell your relatives that,” Zar said, or found no clause and the quotation opens the sentence or
+            # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said

@@ -334,3 +334,12 @@ def test_a_word_of_the_quotation_taken_for_the_clause_gives_the_whole_quotation_
     assert [(s.speaker, s.statement) for s in found] == [
         ("Zar", "If there’s something about your partner that could surprise your family, tell your relatives that"),
         ("Jo-Wilfried Tsonga", "Novak Djokovic started out trying too hard to be like Roger Federer")]
+
+
+def test_a_quotation_after_its_verb_is_what_was_said_but_a_few_quoted_words_in_a_sentence_are_not():
+    found = extract_statements("ozkan", "In a statement, lead author Mihri Ozkan noted, “Their unique properties make "
+                               "them excellent candidates for capturing CO2.”\n\nThe refreshed songs felt so “dynamic” to "
+                               "him, McLean said, compelling him to tour.").statements
+    assert [(s.speaker, s.statement) for s in found][:1] == [
+        ("Mihri Ozkan", "Their unique properties make them excellent candidates for capturing CO2")]
+    assert all(s.statement != "dynamic" for s in found)
