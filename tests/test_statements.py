@@ -324,7 +324,8 @@ def test_a_name_the_tagger_reads_as_a_noun_speaks_when_the_article_writes_it_as_
 def test_the_company_resolved_to_an_unlabelled_name_is_an_organisation():
     found = extract_statements("kind", "Brass makers StickerHub launched an app.\n\n"
                                "The company said the app would be free.").statements
-    assert [(s.speaker_as_written, s.speaker_kind) for s in found] in ([("The company", "organization")],)
+    assert [(s.speaker, s.speaker_as_written, s.speaker_kind) for s in found] == [
+        ("StickerHub", "The company", "organization")]
 
 
 def test_a_word_of_the_quotation_taken_for_the_clause_gives_the_whole_quotation_and_a_split_name_is_whole():
@@ -340,6 +341,22 @@ def test_a_quotation_after_its_verb_is_what_was_said_but_a_few_quoted_words_in_a
     found = extract_statements("ozkan", "In a statement, lead author Mihri Ozkan noted, “Their unique properties make "
                                "them excellent candidates for capturing CO2.”\n\nThe refreshed songs felt so “dynamic” to "
                                "him, McLean said, compelling him to tour.").statements
-    assert [(s.speaker, s.statement) for s in found][:1] == [
-        ("Mihri Ozkan", "Their unique properties make them excellent candidates for capturing CO2")]
-    assert all(s.statement != "dynamic" for s in found)
+    assert [(s.speaker, s.statement) for s in found] == [
+        ("Mihri Ozkan", "Their unique properties make them excellent candidates for capturing CO2"),
+        ("McLean", "The refreshed songs felt so “dynamic” to him")]
+
+
+def test_speakers_that_can_speak_stay_statements():
+    """What the speaker check must keep: a report between spaced dashes, "the couple", "most of them", "the
+    51-year-old", a fact stated with "can confirm"; and a sentence start after a closing quote is no name."""
+    body = ("The report - released Monday - found that prices rose sharply.\n\n"
+            "The couple told reporters they were relieved.\n\n"
+            "Most of them said the plan was bad.\n\n"
+            "The 51-year-old told Marca that he was not thrilled.\n\n"
+            "Police can confirm that two men were arrested.\n\n"
+            "A teacher can say they are teaching math.\n\n"
+            "Analysts called it “a disaster.” Headlines claimed that the deal was off.")
+    found = extract_statements("keep", body).statements
+    assert [(s.speaker_as_written, s.stance) for s in found] == [
+        ("The report", "report"), ("The couple", "say"), ("Most of them", "say"), ("The 51 - year - old", "say"),
+        ("Police", "confirm"), ("Analysts", "say")]
