@@ -54,20 +54,19 @@ ANONYMOUS_HEADS = frozenset("person people source sources official officials aid
 # study found", "figures show") and groups of people ("critics say"). A common-noun subject with none of these heads
 # is narration, not a speaker ("the touchscreen responds", "Several tools claim", a caption's "Credit").
 SPEAKING_NOUNS = frozenset(
-    "report study analysis survey poll datum data research finding findings figure figures statistic estimate "
-    "forecast indictment lawsuit suit complaint filing document letter statement ruling decision verdict order memo "
-    "email post blog review paper record transcript release announcement website site page notice guidance "
-    "investigation probe inquiry audit testimony submission prosecution defense defence "
-    "critic user fan creator viewer reader listener student investigator parent resident customer consumer voter "
-    "authority observer commentator commenter supporter opponent protester activist member staff worker doctor "
-    "physician nurse teacher patient victim family relative friend neighbour neighbor colleague partner rival team "
-    "club union jury panel committee board regulator watchdog prosecutor police lawmaker legislator representative "
-    "rep participant respondent organizer organiser owner buyer seller vendor developer engineer designer founder "
-    "cofounder manager boss exec coach player fighter athlete star actor musician singer songwriter writer host guest "
-    "streamer winner psychologist evaluator automaker maker lab school group giant adult scholar shopper attendee "
-    "father mother son daughter wife husband brother sister mom dad teammate kid child girl boy guy folk roommate veteran "
-    "academic staffer client plaintiff defendant strategist diplomat audience vc number priest pastor polling "
-    "warrant missive guideline documentation agreement case disclosure disclaimer couple".split())
+    "study analysis survey poll datum data research finding findings figure figures statistic estimate forecast "
+    "indictment lawsuit suit complaint filing document letter statement ruling decision verdict order memo email "
+    "blog review record transcript release announcement website site page notice guidance investigation probe "
+    "inquiry audit testimony submission prosecution defense defence critic user fan creator viewer reader "
+    "listener student investigator parent resident customer consumer voter authority observer commentator "
+    "commenter supporter opponent protester activist member staff worker doctor physician nurse teacher patient "
+    "victim family relative friend neighbour neighbor colleague partner rival team club union jury panel "
+    "committee board watchdog legislator rep participant respondent organizer organiser buyer seller vendor "
+    "designer cofounder boss exec songwriter guest streamer winner psychologist evaluator automaker maker lab "
+    "school giant adult scholar shopper attendee father mother son daughter wife husband brother sister mom dad "
+    "teammate kid child girl boy guy folk roommate veteran academic staffer client plaintiff defendant strategist "
+    "diplomat audience vc number priest pastor polling warrant missive guideline documentation agreement case "
+    "disclosure disclaimer couple".split())
 _KIND_WORDS = GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS | ANONYMOUS_HEADS
 QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
 

@@ -320,13 +320,13 @@ class _ArticleReader:
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
             return without_article(phrase(token)), _kind_of_words(token.lemma_.lower()), False
-        source = next((g for c in token.children if c.dep_ == "prep" and c.lower_ in ("from", "by")
-                       for g in c.children if g.dep_ == "pobj"), None)
+        source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
         person = _person_named(token)
         if person is not None:
-            if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-" for t in token.doc[person.end:token.i + 1]):
+            if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-"
+                                             for t in token.doc[person.end:token.i + 1]):
                 person = token.doc[person.start:token.i + 1]  # "Jo-Wilfried" labelled, "Tsonga" the subject: one name
             return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         titled = _titled_name(token)
@@ -337,8 +337,7 @@ class _ArticleReader:
                 not self._written_as_name(token.text):
             # "one of Poyer's teammates" speaks as its teammates would, "most of them" as whoever they are; "the
             # touchscreen", "Several tools", "Some" (no "of" phrase) do not
-            whole = next((g for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
-                          for g in c.children if g.dep_ == "pobj"), None) if token.lemma_.lower() in _QUANTIFIERS else None
+            whole = _object_of(token, ("of",)) if token.lemma_.lower() in _QUANTIFIERS else None
             if not (whole is not None and pronoun_kind(whole) or can_speak(whole if whole is not None else token)):
                 return None
         name = without_article(phrase(token))
@@ -633,6 +632,12 @@ _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _object_of(token, prepositions: tuple[str, ...]):
+    """The object of the first of `token`'s prepositions among `prepositions` ("a statement from X" -> X), or None."""
+    return next((g for c in token.children if c.dep_ == "prep" and c.lower_ in prepositions
+                 for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _person_named(token):
