@@ -31,6 +31,9 @@ _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confir
 _STANCE_NOUNS = {"warning": "warn", "denial": "deny", "statement": "say", "accusation": "accuse",
                  "allegation": "claim", "claim": "claim", "confirmation": "confirm"}
 _GIVING_VERBS = frozenset("deliver issue give make release offer level post send".split())
+# What "deny" withholds when it is no denial of a claim ("denied the request", "denied them the chance").
+_GRANTED = frozenset("request application appeal chance opportunity access entry permission bail freedom goal title "
+                     "win victory premiership place spot".split())
 # Nouns and adjectives that make a refusal when negated ("had no comment", "was not aware").
 _DECLINE_WORDS = frozenset("comment response reply information aware".split())
 # Words that turn "called / described / it is ..." into a denial.
@@ -41,7 +44,8 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
             "its": "GROUP", "them": "GROUP", "we": "GROUP", "us": "GROUP", "i": "PERSON", "me": "PERSON",
             "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
-                          "advisor analyst lawyer attorney representative officer minister".split())
+                          "advisor analyst lawyer attorney representative officer minister boss exec doctor "
+                          "psychologist father mother".split())
 GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
                          "administration office".split())
 GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "
@@ -168,15 +172,18 @@ def phrase(token) -> str:
     return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
 
 
+_DESCRIBING = frozenset("det punct amod nummod npadvmod acl".split())  # what a role's describing words hang by
+
+
 def definite_role(token) -> bool:
     """"the spokesman", "the judge", "the departing All Blacks coach", "the company": a role noun that points back to
     someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no modifier, a
-    person's role no name)."""
+    person's role no name and no phrase but "of")."""
     if not any(c.lower_ in ("the", "this", "that") for c in token.children):
         return False
-    if is_role(token):
-        return all(c.dep_ in ("det", "punct", "amod") or c.dep_ == "compound" and c.ent_type_ != "PERSON"
-                   for c in token.children)
+    if is_role(token):  # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three"
+        return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
+                   or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
     return token.lemma_.lower() in GROUP_ROLES and all(c.dep_ in ("det", "punct") for c in token.children)
 
 
@@ -322,6 +329,9 @@ def _verb_cue(token) -> Cue | None:
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
     elif stance is None:
         return None
+    elif lemma == "deny" and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_.lower() in _GRANTED
+                                 for c in token.children):
+        return None  # "the post denied Palmer a goal", "denied Epstein's request": withholding, not denying a claim
     elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
         return None

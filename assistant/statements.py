@@ -40,7 +40,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase, pronoun_kind,
                         quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-9"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-10"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -402,11 +402,14 @@ class _ArticleReader:
                 not is_pronoun(token.text) else None
             if introduced is not None:
                 return introduced, "person", True
-            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people)
+            # a surname the small model labels an organisation, nationality or place ("Scorsese", "Bankman-Fried")
+            # is a weak candidate
+            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people or
+                                                                   need == "PERSON" and self._surname(span))
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
-                                else "unknown")]
+                                else "organization" if span.label_ in _MISLABELLED else "unknown")]
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
@@ -480,6 +483,14 @@ class _ArticleReader:
             if start < word.i:
                 return doc[start:word.i + 1].text
         return None
+
+    def _surname(self, span) -> bool:
+        """Whether a one-word span labelled an organisation, nationality or place is a surname the body also writes
+        after a first name ("Scorsese" after "Martin Scorsese", "Bankman-Fried" after "Sam Bankman-Fried"): the small
+        model often labels surnames so; a lone first name, a place or a brand is none ("Daron", "Israel", "Twitch")."""
+        word = span.text
+        return span.label_ in _MISLABELLED and " " not in word and not re.search(r"[’']s$", word) and \
+            bool(self._first_named(word))
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -626,8 +637,9 @@ def _bare_name(name: str) -> str:
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
-_HYPOTHETICAL = frozenset("would could might may should".split())
-_ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical  # modals that make a reporting verb hypothetical
+_HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
+_ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
+_MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model gives people's surnames and first names
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")

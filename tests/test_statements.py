@@ -360,3 +360,32 @@ def test_speakers_that_can_speak_stay_statements():
     assert [(s.speaker_as_written, s.stance) for s in found] == [
         ("The report", "report"), ("The couple", "say"), ("Most of them", "say"), ("The 51 - year - old", "say"),
         ("Police", "confirm"), ("Analysts", "say")]
+
+
+def test_a_surname_the_model_labels_an_organisation_is_he_when_the_article_names_the_person():
+    body = ("Sam Bankman-Fried founded the exchange in 2019.\n\n"
+            "The trial began in October.\n\nThe jury heard from dozens of witnesses.\n\n"
+            "The room was packed every day.\n\nThe judge kept a brisk pace.\n\n"
+            "By the way, because he was such a good guy, Bankman-Fried made a point of “periodically” handling "
+            "support tickets himself.\n\n"
+            "“I worried if I didn’t, I would lose touch with the actual concerns of the customers,” he testified.")
+    found = extract_statements("surname", body).statements
+    assert [(s.speaker, s.speaker_resolved) for s in found] == [("Sam Bankman-Fried", True)]
+
+
+def test_a_described_role_points_back_to_the_person_named_before():
+    body = ("Owen Teale was suspended from his college for organising a party.\n\n"
+            "“They held an investigation into the party,” says the 62-year-old Welsh actor best known as Ser Alliser "
+            "Thorne in Game of Thrones.\n\n"
+            "Mauricio Pochettino watched his team lose again.\n\n"
+            "The Chelsea boss said the players had to improve.")
+    found = extract_statements("described", body).statements
+    assert [s.speaker for s in found] == ["Owen Teale", "Mauricio Pochettino"]
+
+
+def test_denying_someone_a_thing_is_no_denial():
+    body = ("The post denied the outstanding Palmer a goal in the second half.\n\n"
+            "She denied Epstein’s request.\n\n"
+            "Google denies pushing users towards the most monetisable subjects.")
+    found = extract_statements("withheld", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Google", "deny")]
