@@ -19,6 +19,9 @@ _STANCE_OF_LEMMA = {lemma: stance for stance, lemmas in STANCE_LEMMAS.items() fo
 _NEEDS_THAT = frozenset("find conclude state".split())  # so common otherwise that only "found that" is a cue
 _NEEDS_CLAUSE = frozenset("add note explain write suggest maintain find conclude comment respond reply argue "
                           "call describe tweet state vow pledge promise report tell claim".split())
+# Of those, the verbs whose infinitive after them is no report ("adds extra features to keep an eye on", "wrote it to
+# remember"), unlike "vowed to", "claimed to have", "told them to leave".
+_NO_INFINITIVE = frozenset("add note explain write comment respond reply describe state".split())
 NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
 _WITHHELD = {verb: frozenset("detail details information comment explanation answer response reason specific "
@@ -239,6 +242,11 @@ def can_speak(token) -> bool:
         or lemma in _KIND_WORDS)
 
 
+def claims_or_accuses(token) -> bool:
+    """Whether a word is a verb of the claim or accuse stance ("alleged", "accused")."""
+    return token.pos_ == "VERB" and _STANCE_OF_LEMMA.get(token.lemma_.lower()) in ("claim", "accuse")
+
+
 def is_negated(token) -> bool:
     return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
 
@@ -332,7 +340,8 @@ def _verb_cue(token) -> Cue | None:
     elif lemma == "deny" and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_.lower() in _GRANTED
                                  for c in token.children):
         return None  # "the post denied Palmer a goal", "denied Epstein's request": withholding, not denying a claim
-    elif lemma in _NEEDS_CLAUSE and not deps & {"ccomp", "oprd", "xcomp"} and not quoted and \
+    elif lemma in _NEEDS_CLAUSE and not deps & ({"ccomp", "oprd"} if lemma in _NO_INFINITIVE else
+                                                {"ccomp", "oprd", "xcomp"}) and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" for c in token.children):
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
@@ -347,13 +356,16 @@ def _verb_cue(token) -> Cue | None:
     # clause and no "as / of" phrase, the object is what was spoken about, not what was said; a denial of a noun
     # phrase ("Russia denied the claims") and an accusation still say something ("quoted an aide who said" names a
     # source, which the seed questions ask about)
-    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and not deps & {"ccomp", "xcomp", "oprd"} and \
-        any(c.dep_ in ("dobj", "attr") for c in token.children) and \
-        not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children)
+    # ("testified about his concerns", "spoke about the merger": a phrase about a subject and nothing said is a topic too)
+    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and not deps & {"ccomp", "xcomp", "oprd"} and (
+        any(c.dep_ in ("dobj", "attr") for c in token.children) and
+        not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children) or
+        "dobj" not in deps and any(c.dep_ == "prep" and c.lower_ in _ABOUT for c in token.children))
     return Cue(token, token, stance, subject_of(token), content, topic_only)
 
 
 _TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
+_ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic
 
 
 def _next_to_quote(token) -> bool:

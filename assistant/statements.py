@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
+from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, claims_or_accuses, PERSON_ROLES, PUBLICATION_WORDS,
                         QUOTE_OPEN, Cue, calls_false, can_speak, conjuncts, cues_of, expletive_source, fits,
                         has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase, pronoun_kind,
                         quoted_spans, without_article)
@@ -241,6 +241,8 @@ class _ArticleReader:
             # "they would say", "a teacher can say", "people can call": what might be said, not what was ("could not
             # confirm" is, and "Police can confirm", "can deny": confirming and denying are done by saying so)
             return None
+        if _reported_by_another(cue.token):
+            return None  # "Gray alleged that Google had revealed ...": Gray's claim, not Google's statement
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
@@ -644,6 +646,17 @@ _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _reported_by_another(verb) -> bool:
+    """Whether a reporting verb stands in what another speaker's claim or accusation reports ("Gray alleged that
+    Google had revealed ...")."""
+    child = verb
+    for ancestor in verb.ancestors:
+        if child.dep_ == "ccomp" and ancestor.i < verb.i and claims_or_accuses(ancestor):
+            return True
+        child = ancestor
+    return False
 
 
 def _object_of(token, prepositions: tuple[str, ...]):

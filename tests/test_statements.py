@@ -389,3 +389,12 @@ def test_denying_someone_a_thing_is_no_denial():
             "Google denies pushing users towards the most monetisable subjects.")
     found = extract_statements("withheld", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Google", "deny")]
+
+
+def test_a_topic_an_infinitive_and_a_report_inside_someones_claim_are_not_what_was_said():
+    body = ("On November 1, Barry Diller testified about his concerns regarding the number of ads in search results.\n\n"
+            "It adds extra features to keep an eye on your heart health.\n\n"
+            "In a Wired opinion piece, Megan Gray alleged that Google had revealed that it manipulates search queries.\n\n"
+            "Peskov said the Kremlin denied the report.")
+    found = extract_statements("reported", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Megan Gray", "claim"), ("Peskov", "say"), ("Kremlin", "deny")]
