@@ -154,7 +154,7 @@ class _ArticleReader:
                 self.skipped_beyond_limit += 1
             elif s.end - s.start > MAX_SENTENCE_CHARS:
                 self.skipped_long += 1
-            elif has_reporting_cue(self.body[s.start:s.end]):
+            elif has_reporting_cue(self.body[s.start:s.end]) and not _headline(self.body[s.start:s.end], s.open_at_start):
                 chosen.append(s)
         self.parsed = len(chosen)
         return chosen
@@ -449,9 +449,9 @@ class _ArticleReader:
         self.name([s.doc for s in readable])
 
     def _looking_back(self, index: int) -> Iterator[int]:
-        """Sentence `index`, then the `_LOOKBACK` sentences before it that are not wholly quoted: names inside
-        quotations are never antecedents, so a speaker's quoted paragraphs do not hide the speaker named before them
-        ("Pep Guardiola said ... / “...” / “...” / He described ...")."""
+        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted nor headlines:
+        names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the speaker named
+        before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's."""
         yield index
         counted = 0
         for back in range(index - 1, -1, -1):
@@ -459,7 +459,8 @@ class _ArticleReader:
                 return
             earlier = self.sentences[back]
             text = self.body[earlier.start:earlier.end]
-            if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)):
+            if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)) or \
+                    _headline(text, earlier.open_at_start):
                 continue
             counted += 1
             yield back
@@ -729,14 +730,26 @@ def _kind_of_words(text: str) -> str:
     return "unknown"
 
 
+def _headline(text: str, open_at_start: bool) -> bool:
+    """Whether a sentence is written in capitals outside its quotations: a headline, mostly a link to another story
+    ("ALZHEIMER’S BLOOD TEST COULD HIT THE MARKET IN EARLY 2024, RESEARCHERS SAY"), not this article's reporting."""
+    letters = [c for c in _outside(text, quoted_spans(text, open_at_start)) if c.isalpha()]
+    return len(letters) >= 10 and sum(c.isupper() for c in letters) >= 0.6 * len(letters)
+
+
 def _wholly_quoted(text: str, quotes: list[tuple[int, int]]) -> bool:
     """Whether no word of `text` stands outside its quotations `quotes`."""
+    return not re.search(r"\w", _outside(text, quotes))
+
+
+def _outside(text: str, quotes: list[tuple[int, int]]) -> str:
+    """The text of `text` outside its quotations `quotes` (character ranges, in order)."""
     outside, position = [], 0
     for a, b in quotes:
         outside.append(text[position:a])
         position = max(position, b)
     outside.append(text[position:])
-    return not re.search(r"\w", "".join(outside))
+    return "".join(outside)
 
 
 def _kind(token, entity, name: str) -> str:

@@ -398,3 +398,14 @@ def test_a_topic_an_infinitive_and_a_report_inside_someones_claim_are_not_what_w
             "Peskov said the Kremlin denied the report.")
     found = extract_statements("reported", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Megan Gray", "claim"), ("Peskov", "say"), ("Kremlin", "deny")]
+
+
+def test_a_headline_in_capitals_is_no_statement_and_names_no_speaker():
+    body = ("Dr. Marc Siegel said the vaccine was safe.\n\n"
+            "ALZHEIMER’S BLOOD TEST COULD HIT THE MARKET IN EARLY 2024, RESEARCHERS SAY\n\n"
+            "“It is a big step,” he said.\n\n"
+            "Jada Pinkett Smith wrote: “WE ARE NOT GETTING A DIVORCE!”")
+    found = extract_statements("headline", body).statements
+    assert [(s.speaker, s.statement) for s in found] == [("Marc Siegel", "the vaccine was safe"),
+                                                          ("Marc Siegel", "It is a big step"),
+                                                          ("Jada Pinkett Smith", "WE ARE NOT GETTING A DIVORCE!")]
