@@ -269,11 +269,12 @@ class Cue:
 
 
 def _lead_in(clause) -> bool:
-    """A clause before its reporting verb that ends with a colon ("Cameras are getting discounts: the doorbell ... add
-    radar"; "More is coming: Daye says ..."): the author's lead-in, not the speaker's words."""
+    """A clause before its reporting verb that ends with a colon or a semicolon ("Cameras are getting discounts: the
+    doorbell ... add radar"; "More is coming: Daye says ..."; "Not every query takes EEAT into account; Google has
+    described ..."): the author's lead-in, not the speaker's words."""
     doc = clause.doc
     end = clause.right_edge.i
-    return clause.i < clause.head.i and (doc[end].text == ":" or end + 1 < len(doc) and doc[end + 1].text == ":")
+    return clause.i < clause.head.i and (doc[end].text in ":;" or end + 1 < len(doc) and doc[end + 1].text in (":", ";"))
 
 
 def _complement(token):
@@ -387,6 +388,9 @@ def _word_cues(token) -> Cue | None:
         if source is None:
             return None
         clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
+        while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX") and \
+                not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
+            clause = clause.head  # "STEVE is an aurora-like glow ..., yet is a distinct phenomenon, according to X"
         # what was said is the clause's words on one side of "according to X, who ...": the side with more words
         sides = ([t for t in clause.subtree if t.i < token.left_edge.i], [t for t in clause.subtree if t.i > token.right_edge.i])
         side = max(sides, key=lambda words: sum(not t.is_punct for t in words))

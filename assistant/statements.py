@@ -289,6 +289,8 @@ class _ArticleReader:
         # ("Russia denied it" is a denial, though)
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
             return None
+        if not content and quote is None and cue.anchor.dep_ == "relcl":
+            return None  # "the upheaval that he had warned against": a relative clause that says nothing said
         if cue.topic_only and not inside:
             return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
         # "according to" a publication or a document reports; according to a person, that person said it

@@ -409,3 +409,16 @@ def test_a_headline_in_capitals_is_no_statement_and_names_no_speaker():
     assert [(s.speaker, s.statement) for s in found] == [("Marc Siegel", "the vaccine was safe"),
                                                           ("Marc Siegel", "It is a big step"),
                                                           ("Jada Pinkett Smith", "WE ARE NOT GETTING A DIVORCE!")]
+
+
+def test_a_lead_in_before_a_semicolon_a_relative_clause_and_a_shared_subject():
+    body = ("Not every search query takes EEAT into account; Google has described concern over sites that could "
+            "harm safety.\n\n"
+            "Cole said it was time to end the upheaval that he had warned against.\n\n"
+            "STEVE is an aurora-like glow that often accompanies the northern lights, yet is a distinct phenomenon, "
+            "according to the American Geophysical Union (AGU).")
+    found = extract_statements("clauses", body).statements
+    assert [(s.speaker, s.stance, s.statement) for s in found] == [
+        ("Cole", "say", "it was time to end the upheaval that he had warned against"),
+        ("American Geophysical Union", "report",
+         "STEVE is an aurora-like glow that often accompanies the northern lights, yet is a distinct phenomenon")]
