@@ -24,7 +24,8 @@ def list_with(page, speaker: str = "", stance: str = "any", date_from: str = "")
     page.get_by_role("option", name=stance, exact=True).click()
     page.locator("#st-list").click()
     expect(status).not_to_have_text(before)
-    status.get_by_text(re.compile(r"statements|No statement|Not listed")).wait_for()
+    # the new status itself, not Gradio's progress timer over the old one ("0.1s\n\n8 statements." under load)
+    expect(status).to_have_text(re.compile(r"^\s*(\d+ statements|No statement|Not listed)"))
     expect(page.locator("#st-table")).not_to_contain_text("processing")  # the table is filled after the status
     return status.inner_text()
 
