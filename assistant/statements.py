@@ -35,10 +35,10 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, claims_or_accuses, PERSON_ROLES, PUBLICATION_WORDS,
-                        QUOTE_OPEN, Cue, calls_false, can_speak, conjuncts, cues_of, expletive_source, fits,
-                        has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase, pronoun_kind,
-                        quoted_spans, without_article)
+from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
+                        QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts, cues_of,
+                        expletive_source, fits, has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase,
+                        pronoun_kind, quoted_spans, without_article)
 
 EXTRACTOR_VERSION = "statements-10"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
@@ -290,7 +290,7 @@ class _ArticleReader:
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
             return None
         if not content and quote is None and cue.anchor.dep_ == "relcl":
-            return None  # "the upheaval that he had warned against": a relative clause that says nothing said
+            return None  # "the upheaval that he had warned against": a relative clause that reports nothing
         if cue.topic_only and not inside:
             return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
         # "according to" a publication or a document reports; according to a person, that person said it
@@ -644,7 +644,7 @@ _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements t
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
-_MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model gives people's surnames and first names
+_MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model often gives people's surnames
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
