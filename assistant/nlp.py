@@ -104,11 +104,3 @@ def _add_entities(docs: Sequence) -> None:
     unread = list({id(doc): doc for doc in docs if not has_entities(doc)}.values())
     for _ in pipeline().get_pipe("ner").pipe(unread, batch_size=64):
         pass
-
-
-def entities(texts: Sequence[str]):
-    """One `Doc` per text with tags and named entities but no dependency parse (cheaper: context sentences only
-    need their names). Thread-safe; not cached."""
-    wanted = [text[:MAX_CHARACTERS] for text in texts]
-    with _lock:
-        return list(pipeline().pipe(wanted, batch_size=64, disable=["parser", "lemmatizer"]))

@@ -18,7 +18,7 @@ How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
   reporters that he had no information to share") is the reporter's (`reporting.cues_of` reads each sentence);
 - joint subjects ("The CIA, Pentagon and National Security Agency") make one statement listing every speaker;
 - a pronoun or a role noun ("he", "they", "the spokesman", "the aide") is resolved to an earlier speaker with the same
-  role noun, or to the nearest fitting name before it (the sentences before get named entities only, when needed);
+  role noun, or to the nearest fitting name before it, subjects first (the sentences before are parsed, only when needed);
   a speaker that cannot be resolved is kept with `speaker_resolved=False` and is never shown as a bare pronoun;
 - quoted sentences with no attribution of their own (a quotation continued after "..., Peskov said.", or a paragraph
   that opens a quotation after a quoted statement) are the statements of that quotation's speaker.
@@ -40,7 +40,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-10"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-11"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -99,7 +99,7 @@ class _Sentence:
     quoted: bool  # the sentence begins inside a quotation or with a quote mark (it may continue someone's words)
     opens_paragraph: bool
     open_at_start: bool  # a quotation opened in an earlier sentence of the paragraph is still open
-    doc: object = None  # the parse (sentences with a cue; names added when needed) or named entities only (context)
+    doc: object = None  # the parse (sentences with a cue, or read for a pronoun's antecedent; names added when needed)
 
 
 def _sentences(body: str) -> list[_Sentence]:
@@ -122,24 +122,25 @@ def _sentences(body: str) -> list[_Sentence]:
 
 class _ArticleReader:
     """The statements of one body; parses what it needs through `syntax` (the pipeline without named entities: texts
-    in, docs out), `name` (adds named entities to docs, in place) and `entities` (named entities without the
-    dependency parse: texts in, docs out). Sentences with a reporting cue get the syntax; those where a cue was found,
-    and those a speaker's name is looked up in, get names."""
+    in, docs out), `name` (adds named entities to docs, in place) and `parse_named` (the whole pipeline: texts in,
+    docs out). Sentences with a reporting cue get the syntax, and names where a cue was found; the sentences a
+    pronoun's antecedent is looked for in get both."""
 
     def __init__(self, article_id: str, body: str, nlp):
         self.article_id, self.body = article_id, body
         if nlp is None:
             self.syntax = lambda texts: language.parse(texts, entities=False)
-            self.name, self.entities, self.max_length = language.add_entities, language.entities, language.MAX_CHARACTERS
+            self.name, self.max_length = language.add_entities, language.MAX_CHARACTERS
+            self.parse_named = lambda texts: language.parse(texts, entities=True)
         else:
             self.syntax = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["ner"]))
             self.name = lambda docs: list(nlp.get_pipe("ner").pipe([d for d in docs if not language.has_entities(d)]))
-            self.entities = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE, disable=["parser", "lemmatizer"]))
+            self.parse_named = lambda texts: list(nlp.pipe(texts, batch_size=BATCH_SIZE))
             self.max_length = nlp.max_length
         self.sentences = _sentences(body)
         self.skipped_long = self.skipped_beyond_limit = 0
         self._first_name_cache: dict[str, set[str]] = {}  # surname -> "First Surname" mentions of the body
-        self._gender_cache: dict[str, str | None] = {}  # name of either gender -> the gender its pronouns show
+        self._gender_cache: dict[str, tuple[int, int]] = {}  # word -> (he, she) pronouns just after its mentions
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self.found: list[Statement] = []
 
@@ -361,12 +362,15 @@ class _ArticleReader:
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
-        with the same noun. Then, walking back from the word over its sentence and up to `_LOOKBACK` sentences
-        before (named entities only, parsed when needed): a sentence's speaker of the fitting kind, else its first
-        fitting labelled name ("he": PERSON, or a name already seen speaking as a person); names inside quotations
-        are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the window. A role
-        noun takes the sentence that introduced it ("A Binance spokesperson told ..."); every candidate must agree
-        with the pronoun (`_could_be`: kind and gender) and not be its verb's object or its clause's subject."""
+        with the same noun; a pronoun, the named subject of the clause its own is joined to ("Martino was asked about
+        Jordi Alba, and he stated"). Then, walking back from the word over its sentence and up to `_LOOKBACK`
+        sentences before (parsed when needed): a sentence's speaker of the fitting kind (not a definite description
+        left unnamed), else its fitting labelled name, the subject's first ("Manchester United legend Peter
+        Schmeichel lashed ...": Schmeichel; "he": PERSON, or a name already seen speaking as a person); names inside
+        quotations are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the
+        window. A role noun takes the sentence that introduced it ("A Binance spokesperson told ..."); every candidate
+        must agree with the pronoun (`_could_be`: kind and gender) and not be its verb's object or its clause's
+        subject."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
@@ -392,10 +396,19 @@ class _ArticleReader:
                 return False
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
 
+        parallel = _parallel_subject(token) if is_pronoun(token.text) else None
+        entity = parallel and next((e for e in parallel.doc.ents if e.start <= parallel.root.i < e.end), None)
+        if parallel is not None and (entity is None or entity.label_ in _NAME_LABELS):
+            if entity is not None and entity.label_ == "PERSON":
+                name, kind = entity.text, "person"
+            else:
+                name, kind = parallel.text, _span_kind(entity) if entity is not None and need == "GROUP" else "unknown"
+            if agrees(name, kind):
+                return _bare_name(name), kind if kind != "unknown" else _span_speaker([parallel], need)[1], True
         for back in self._looking_back(s.index):
             earlier = self.sentences[back]
-            speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved
-                        and len(st.speakers) == 1 and agrees(st.speaker, st.speaker_kind)]
+            speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
+                        len(st.speakers) == 1 and not _unnamed_reference(st) and agrees(st.speaker, st.speaker_kind)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
             self._read_names({back})
@@ -414,6 +427,7 @@ class _ArticleReader:
                      and not any(a <= span.start_char < b for a, b in quoted)
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
+            spans.sort(key=lambda span: not any(w.dep_ in ("nsubj", "nsubjpass") for w in span))  # subjects first
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
@@ -441,12 +455,12 @@ class _ArticleReader:
         return None
 
     def _read_names(self, indices: set[int]) -> None:
-        """Give the sentences at `indices` their named entities (a sentence never parsed gets tags and names only);
-        over-long sentences stay unread."""
+        """Give the sentences at `indices` their named entities (a sentence never parsed is parsed with them, so that
+        its subject is known); over-long sentences stay unread."""
         readable = [self.sentences[i] for i in sorted(indices)
                     if self.sentences[i].end - self.sentences[i].start <= min(MAX_SENTENCE_CHARS, self.max_length)]
         unread = [s for s in readable if s.doc is None]
-        for s, doc in zip(unread, self.entities([self.body[s.start:s.end] for s in unread])):
+        for s, doc in zip(unread, self.parse_named([self.body[s.start:s.end] for s in unread])):
             s.doc = doc
         self.name([s.doc for s in readable])
 
@@ -563,20 +577,34 @@ class _ArticleReader:
         return {self._gender_of(n) for n in named or [name]} - {None}
 
     def _gender_of(self, name: str) -> str | None:
-        """"male" or "female" for a person's name: a title or a first name the name lists call always one or the other
-        ("Mr Davies", "Jada"); for a first name of either ("Sam", "Jamie", "Kelly"), the pronouns the article uses
-        just after the name's mentions when they clearly lean one way; else None (any pronoun may stand for it)."""
+        """"male" or "female" for a person's name: a title ("Mr Davies"), or a first name the name lists call always one
+        or the other ("Jada"), unless the article's pronouns after the surname are only, and often, the other's and no
+        other person of the article has that surname (the lists call "Eli" female: "Eli Roth ... he"); for a first name
+        of either ("Sam", "Jamie", "Kelly"), the pronouns after the surname when they clearly lean one way; else None
+        (any pronoun may stand for it)."""
         guess = first_name_gender(name)
-        if guess in ("male", "female") or guess is None:
-            return guess
+        if guess is None or guess not in ("male", "female"):
+            return guess and self._pronouns_after(name.split()[-1])
+        last = name.split()[-1]
+        other = "female" if guess == "male" else "male"
+        if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and \
+                len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) <= 1:
+            return other
+        return guess
+
+    def _pronouns_after(self, word: str, only: bool = False) -> str | None:
+        """"male" or "female" when the pronouns in the 150 characters after the body's mentions of `word` clearly lean
+        one way (at least two, three times the other's; with `only`, at least four and none of the other's), else
+        None."""
         cache = self._gender_cache
-        if name not in cache:
-            after = " ".join(self.body[m.end():m.end() + 150] for m in re.finditer(rf"\b{re.escape(name.split()[-1])}\b",
-                                                                                      self.body))
-            he = len(re.findall(r"\b(?:he|him|his)\b", after, re.IGNORECASE))
-            she = len(re.findall(r"\b(?:she|her|hers)\b", after, re.IGNORECASE))
-            cache[name] = "male" if he >= 2 and he >= 3 * she else "female" if she >= 2 and she >= 3 * he else None
-        return cache[name]
+        if word not in cache:
+            after = " ".join(self.body[m.end():m.end() + 150] for m in re.finditer(rf"\b{re.escape(word)}\b", self.body))
+            cache[word] = (len(re.findall(r"\b(?:he|him|his)\b", after, re.IGNORECASE)),
+                           len(re.findall(r"\b(?:she|her|hers)\b", after, re.IGNORECASE)))
+        he, she = cache[word]
+        if only:
+            return "male" if he >= 4 and not she else "female" if she >= 4 and not he else None
+        return "male" if he >= 2 and he >= 3 * she else "female" if she >= 2 and she >= 3 * he else None
 
     def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
@@ -648,7 +676,34 @@ _MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model often
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
+_DEFINITE = frozenset("the this that these those his her their its our".split())  # determiners of a known referent
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _unnamed_reference(statement: Statement) -> bool:
+    """Whether a statement's speaker is a definite description of a person left unnamed ("The “Friends in Low Places”
+    singer", "their coach"): someone the article named before and the reading did not find, so no antecedent for a
+    later "he"; an indefinite one ("A third Big Ten head coach") introduces someone new, and can be."""
+    first = statement.speaker_as_written.split()[0].lower() if statement.speaker_as_written.split() else ""
+    return statement.speaker_kind == "person" and first in _DEFINITE and \
+        statement.speaker.split()[-1][:1].islower()
+
+
+def _parallel_subject(pronoun):
+    """The named subject of the clause a subject pronoun's clause is joined to, before it: "Martino was asked about
+    Jordi Alba, and he stated" -> Martino; "While Jayden clarified ..., he said" -> Jayden (the subject the pronoun
+    continues, whatever other names stand between them); None when there is none or it is no proper name."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    verb = pronoun.head
+    joined = [verb.head] if verb.dep_ == "conj" and verb.head.i < verb.i else []
+    joined += [c for c in verb.children if c.dep_ == "advcl" and c.i < pronoun.i]
+    for clause in joined:
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < pronoun.i), None)
+        if subject is not None and subject.pos_ == "PROPN":
+            words = [c for c in subject.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"]
+            return subject.doc[min([subject.i, *(w.i for w in words)]):subject.i + 1]
+    return None
 
 
 def _reported_by_another(verb) -> bool:
@@ -697,7 +752,7 @@ def _titled_name(token) -> str | None:
 
 
 def _span_speaker(spans, need: str) -> tuple[str, str, bool]:
-    """The antecedent among fitting spans: the first labelled one (the subject usually comes first), else the first."""
+    """The antecedent among fitting spans (the subject's first): the first labelled one, else the first."""
     labelled = [span for span in spans if span.label_]
     span = (labelled or spans)[0]
     name = span.text.removesuffix("’s").removesuffix("'s")
@@ -764,6 +819,8 @@ def _kind(token, entity, name: str) -> str:
         return by_words if by_words in ("government", "publication") else "organization"
     if token.lemma_.lower() in ANONYMOUS_HEADS:
         return "anonymous"
+    if by_words == "unknown" and token.tag_ == "NN" and is_role_word(token.lemma_.lower()):
+        return "person"  # "A third Big Ten head coach", "the exec": one person the article does not name
     return by_words
 
 

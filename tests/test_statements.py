@@ -422,3 +422,30 @@ def test_a_lead_in_before_a_semicolon_a_relative_clause_and_a_shared_subject():
         ("Cole", "say", "it was time to end the upheaval that he had warned against"),
         ("American Geophysical Union", "report",
          "STEVE is an aurora-like glow that often accompanies the northern lights, yet is a distinct phenomenon")]
+
+
+def test_he_is_the_subject_his_clause_continues_and_the_subject_of_the_sentence_before():
+    body = ("Prior to the match against the Chicago Fire, Martino was asked about the return of Jordi Alba, and he "
+            "stated that there is a timeline in place for Alba's return.\n\n"
+            "Manchester United legend Peter Schmeichel lashed the team’s lack of a plan against the Hammers.\n\n"
+            "“It was just in many ways irrelevant. There was no plan to it,” he said.")
+    found = extract_statements("subjects", body).statements
+    assert [s.speaker for s in found] == ["Martino", "Peter Schmeichel", "Peter Schmeichel"]
+
+
+def test_an_unnamed_person_introduced_by_a_role_is_the_he_after_it():
+    body = ("Commissioner Tony Petitti met the coaches on Monday.\n\n"
+            "A third Big Ten head coach told The Athletic that this is one of the worst breaches he has seen.\n\n"
+            "“They have been manipulating the game for two years,” he said.")
+    found = extract_statements("unnamed", body).statements
+    assert [(s.speaker, s.speaker_kind) for s in found] == [("third Big Ten head coach", "person")] * 2
+
+
+def test_the_articles_own_pronouns_overrule_the_name_lists_gender():
+    body = ("It was 16 years ago that horror filmmaker Eli Roth first made his slasher film.\n\n"
+            "Roth says he loved it, and Roth says his fans loved it too. Roth said he would make another.\n\n"
+            "Roth smiled as he walked in; Roth waved as he left.\n\n"
+            "While he wasn’t involved in the first season, Roth says he enjoyed creator Sam Levinson’s set.\n\n"
+            "“You saw this negative stuff come up,” he says.")
+    found = extract_statements("gender", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found][-2:] == [("Roth", "Roth"), ("he", "Roth")]
