@@ -305,6 +305,9 @@ def _verb_cue(token) -> Cue | None:
         return None  # "as reported by The Journal" refers to a statement, it does not make one
     if token.dep_ == "acl" and token.tag_ == "VBN":
         return None  # "an account called ...", "jets pledged by Norway": a participle naming a thing
+    if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(
+            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "ccomp") for c in token.children):
+        return None  # "Once announced, fans voted": a passive participle, not the main clause's subject speaking
     if token.i > 0 and token.doc[token.i - 1].lower_ in ("the", "a", "an", "this", "that"):
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)
     if any(c.tag_ == "TO" for c in token.children):

@@ -449,3 +449,11 @@ def test_the_articles_own_pronouns_overrule_the_name_lists_gender():
             "“You saw this negative stuff come up,” he says.")
     found = extract_statements("gender", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found][-2:] == [("Roth", "Roth"), ("he", "Roth")]
+
+
+def test_a_passive_participle_clause_is_no_statement_of_the_main_subject():
+    body = ("Once announced, fans across the world voted on social media to narrow the group down to three DJs.\n\n"
+            "He has been indicted four times — accused in Georgia of plotting to overturn his election loss.\n\n"
+            "Pochettino is relishing the game on Saturday - although admitted there would be no favours for a friend.")
+    found = extract_statements("participles", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Pochettino", "confirm")]
