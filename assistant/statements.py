@@ -548,8 +548,12 @@ class _ArticleReader:
         if gender is None:
             return True
         if kind == "person" and self._lone_word(name) and not any(
-                w[:1].isupper() and _name_gender(w) != "unknown" for w in name.split()):
-            return False  # "Uber", labelled a person in one sentence, with no person's name of the article ending with it
+                w[:1].isupper() and _name_gender(w) != "unknown" for w in name.split()) and not (
+                self._pronouns_after(name) == gender and
+                any(st.speaker == name and st.speaker_kind == "person" for st in self.found)):
+            # "Uber", labelled a person in one sentence, with no person's name of the article ending with it (unlike
+            # "Patel", whose first name the lists do not know, seen speaking with "he" after it: "Patel said he ...")
+            return False
         known = self._genders(name, fuller)
         return not known or gender in known
 

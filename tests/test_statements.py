@@ -457,3 +457,12 @@ def test_a_passive_participle_clause_is_no_statement_of_the_main_subject():
             "Pochettino is relishing the game on Saturday - although admitted there would be no favours for a friend.")
     found = extract_statements("participles", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Pochettino", "confirm")]
+
+
+def test_a_surname_seen_speaking_with_he_after_it_is_he_though_the_name_lists_do_not_know_the_first_name():
+    body = ("Mayo Clinic has also developed AI models that predict the prognosis of patients, Patel said.\n\n"
+            "Key benefits of AI in health care\n\n"
+            "Patel said he views AI as a \"powerful instrument\" that helps physicians.\n\n"
+            "\"One of AI's primary strengths is its ability to recognize patterns,\" he said.")
+    found = extract_statements("unknown-first-name", body).statements
+    assert [(s.speaker, s.speaker_resolved) for s in found][-1] == ("Patel", True)
