@@ -248,11 +248,15 @@ def claims_or_accuses(token) -> bool:
 
 
 def is_negated(token) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
+    """Whether a verb is negated, on itself ("did not respond", "never said") or on its subject ("Neither Reinsdorf
+    nor Getz has called this a rebuild", "No official confirmed")."""
+    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children) or any(
+        c.dep_ in ("nsubj", "nsubjpass") and any(w.lower_ in ("neither", "nor") or w.dep_ == "det" and w.lower_ == "no"
+                                                 for w in c.subtree) for c in token.children)
 
 
 def without_article(text: str) -> str:
-    return re.sub(r"^(?:the|a|an|one)\s+", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"^(?:(?:the|a|an|one|neither|no)\s+)+", "", text.strip(), flags=re.IGNORECASE)
 
 
 # --- reading one parsed sentence ---------------------------------------------------------------------------

@@ -466,3 +466,10 @@ def test_a_surname_seen_speaking_with_he_after_it_is_he_though_the_name_lists_do
             "\"One of AI's primary strengths is its ability to recognize patterns,\" he said.")
     found = extract_statements("unknown-first-name", body).statements
     assert [(s.speaker, s.speaker_resolved) for s in found][-1] == ("Patel", True)
+
+
+def test_a_subject_with_neither_negates_its_verb():
+    body = ("Neither the chairman nor the editor responded to multiple requests for comment.\n\n"
+            "Neither owner Jerry Reinsdorf nor Getz has called this a rebuild, though.")
+    found = extract_statements("neither", body).statements
+    assert [(s.speakers, s.stance) for s in found] == [(("chairman", "editor"), "decline")]
