@@ -362,7 +362,7 @@ class _ArticleReader:
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
-        with the same noun; a pronoun, the named subject of the clause its own is joined to ("Martino was asked about
+        with the same noun, then the person the article introduced with it (`_introduced_before`); a pronoun, the named subject of the clause its own is joined to ("Martino was asked about
         Jordi Alba, and he stated"). Then, walking back from the word over its sentence and up to `_LOOKBACK`
         sentences before (parsed when needed): a sentence's speaker of the fitting kind (not a definite description
         left unnamed), else its fitting labelled name, the subject's first ("Manchester United legend Peter
@@ -376,6 +376,9 @@ class _ArticleReader:
             for earlier in reversed(self.found):
                 if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
+            introduced = self._introduced_before(token, s) if need == "PERSON" else None
+            if introduced is not None:
+                return introduced
         unlabelled = None
         # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
@@ -439,11 +442,12 @@ class _ArticleReader:
             unlabelled = unlabelled or (spans[-1:] or None)
         if unlabelled:
             return _span_speaker(unlabelled, need)
-        return self._introduced_before(token, s) if need == "PERSON" and not is_pronoun(token.text) else None
+        return None
 
     def _introduced_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
-        """A role noun that no name near it resolves ("the commissioner" paragraphs after "EU Commissioner Ylva
-        Johansson"): the nearest earlier sentence of the article that introduced the role with a name."""
+        """What a role noun refers to when no earlier speaker was described with it: the nearest earlier sentence of
+        the article that introduced the role with a name ("the commissioner" paragraphs after "EU Commissioner Ylva
+        Johansson", "the exec" after "a longtime NFL exec"), before any name that merely stands near it."""
         mention = re.compile(rf"\b{re.escape(token.text)}\b", re.IGNORECASE)
         for earlier in reversed(self.sentences[:s.index]):
             if not mention.search(self.body[earlier.start:earlier.end]):
@@ -485,10 +489,15 @@ class _ArticleReader:
         """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
         told CNBC ..."): the person named right after it ("coach Ian Foster") or the role with the names before it
         ("Binance spokesperson"), or the person it describes ("Denise George, a former prosecutor"); None when the
-        sentence does not mention the role with a name."""
+        sentence does not mention the role with a name. A role qualified by a name ("the Chelsea boss", "the USMNT
+        head coach") is introduced only where the name qualifies it too ("Chelsea boss Mauricio Pochettino", not
+        "Gunners boss Mikel Arteta")."""
         role = token.lower_
         doc = earlier.doc
+        qualifiers = {w.lower_ for w in token.subtree if w.i < token.i and w.pos_ == "PROPN"}
         for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
+            if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]}:
+                continue
             after = next((e for e in doc.ents if e.start == word.i + 1 and e.label_ == "PERSON"), None)
             if after is not None:
                 return after.text.removesuffix("’s").removesuffix("'s")

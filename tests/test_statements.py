@@ -473,3 +473,16 @@ def test_a_subject_with_neither_negates_its_verb():
             "Neither owner Jerry Reinsdorf nor Getz has called this a rebuild, though.")
     found = extract_statements("neither", body).statements
     assert [(s.speakers, s.stance) for s in found] == [(("chairman", "editor"), "decline")]
+
+
+def test_a_role_noun_is_the_person_the_article_introduced_with_it_not_the_nearest_name():
+    body = ("A longtime NFL exec watched the game with us.\n\n"
+            "Zach Wilson threw two interceptions on Sunday.\n\n"
+            "“I think they were ignored here,” the exec said.\n\n"
+            "Chelsea boss Mauricio Pochettino faces his old friend on Saturday.\n\n"
+            "Gunners boss Mikel Arteta watched from the stands.\n\n"
+            "“He’s more than a friend,” the Chelsea boss said.")
+    found = extract_statements("introduced", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [
+        ("the exec", "NFL exec"),
+        ("the Chelsea boss", "Mauricio Pochettino")]
