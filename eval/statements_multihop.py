@@ -12,8 +12,8 @@
   13, drawn from extractor statements-2; `multihop-sample-50-seed14.jsonl` a fresh one drawn from statements-3,
   `-seed15` from statements-4, `-seed16` from statements-5, `-seed17` from statements-6, `-seed18`/`-seed19` from
   statements-7, `-seed20` from statements-8, `-seed21` to `-seed24` from statements-9, `-seed25`/`-seed26` from
-  statements-10 before its last two commits, `-seed27` to `-seed30` from the final statements-10; each checked blind,
-  by someone not told what changed).
+  statements-10 before its last two commits, `-seed27` to `-seed30` from the final statements-10, `-seed31` to `-seed34`
+  from statements-11; each checked blind, by someone not told what changed).
 """
 from __future__ import annotations
 
