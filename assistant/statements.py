@@ -18,7 +18,7 @@ How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
   reporters that he had no information to share") is the reporter's (`reporting.cues_of` reads each sentence);
 - joint subjects ("The CIA, Pentagon and National Security Agency") make one statement listing every speaker;
 - a pronoun or a role noun ("he", "they", "the spokesman", "the aide") is resolved to an earlier speaker with the same
-  role noun, or to the nearest fitting name before it, subjects first (the sentences before are parsed, only when needed);
+  role noun, or to the nearest fitting name before it, subjects first (the sentences before are parsed when needed);
   a speaker that cannot be resolved is kept with `speaker_resolved=False` and is never shown as a bare pronoun;
 - quoted sentences with no attribution of their own (a quotation continued after "..., Peskov said.", or a paragraph
   that opens a quotation after a quoted statement) are the statements of that quotation's speaker.
@@ -362,15 +362,15 @@ class _ArticleReader:
 
     def _antecedent(self, token, need: str, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a pronoun or role noun refers to. A role noun ("the aide") first takes the earlier speaker described
-        with the same noun, then the person the article introduced with it (`_introduced_before`); a pronoun, the named subject of the clause its own is joined to ("Martino was asked about
-        Jordi Alba, and he stated"). Then, walking back from the word over its sentence and up to `_LOOKBACK`
-        sentences before (parsed when needed): a sentence's speaker of the fitting kind (not a definite description
-        left unnamed), else its fitting labelled name, the subject's first ("Manchester United legend Peter
-        Schmeichel lashed ...": Schmeichel; "he": PERSON, or a name already seen speaking as a person); names inside
-        quotations are never antecedents. Unlabelled proper nouns count only when no labelled one was found in the
-        window. A role noun takes the sentence that introduced it ("A Binance spokesperson told ..."); every candidate
-        must agree with the pronoun (`_could_be`: kind and gender) and not be its verb's object or its clause's
-        subject."""
+        with the same noun, then the person the article introduced with it (`_introduced_before`); a pronoun, the
+        named subject of the clause its own is joined to ("Martino was asked about Jordi Alba, and he stated"). Then,
+        walking back from the word over its sentence and up to `_LOOKBACK` sentences before (parsed when needed): a
+        sentence's speaker of the fitting kind (not a definite description left unnamed), else its fitting labelled
+        name, the subject's first ("Manchester United legend Peter Schmeichel lashed ...": Schmeichel; "he": PERSON,
+        or a name already seen speaking as a person); names inside quotations are never antecedents. Unlabelled proper
+        nouns count only when no labelled one was found in the window. A role noun takes the sentence that introduced
+        it ("A Binance spokesperson told ..."); every candidate must agree with the pronoun (`_could_be`: kind and
+        gender) and not be its verb's object or its clause's subject."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             for earlier in reversed(self.found):
