@@ -172,7 +172,9 @@ def phrase(token) -> str:
     comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
     words = [t for t in token.subtree if t.i not in skip and (comma is None or t.i < comma)
              and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
-    return " ".join(t.text for t in words).replace(" ’s", "’s").replace(" 's", "'s")
+    named = [t for t in words if not (t.head == token and t.lower_ in ("neither", "no") and t.dep_ in ("preconj", "det"))]
+    # "Neither the chairman": the chairman
+    return " ".join(t.text for t in named or words).replace(" ’s", "’s").replace(" 's", "'s")
 
 
 _DESCRIBING = frozenset("det punct amod nummod npadvmod acl".split())  # what a role's describing words hang by
@@ -251,12 +253,17 @@ def is_negated(token) -> bool:
     """Whether a verb is negated, on itself ("did not respond", "never said") or on its subject ("Neither Reinsdorf
     nor Getz has called this a rebuild", "No official confirmed")."""
     return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children) or any(
-        c.dep_ in ("nsubj", "nsubjpass") and any(w.lower_ in ("neither", "nor") or w.dep_ == "det" and w.lower_ == "no"
-                                                 for w in c.subtree) for c in token.children)
+        negates_subject(w) for c in token.children if c.dep_ in ("nsubj", "nsubjpass") for w in conjuncts(c))
+
+
+def negates_subject(token) -> bool:
+    """Whether a subject noun carries its own negation: "Neither ... nor", "No official"."""
+    return any(w.lower_ in ("neither", "nor") and w.dep_ in ("preconj", "cc", "det") or
+               w.dep_ == "det" and w.lower_ == "no" for w in token.children)
 
 
 def without_article(text: str) -> str:
-    return re.sub(r"^(?:(?:the|a|an|one|neither|no)\s+)+", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"^(?:the|a|an|one)\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 # --- reading one parsed sentence ---------------------------------------------------------------------------
@@ -310,7 +317,7 @@ def _verb_cue(token) -> Cue | None:
     if token.dep_ == "acl" and token.tag_ == "VBN":
         return None  # "an account called ...", "jets pledged by Norway": a participle naming a thing
     if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(
-            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "ccomp") for c in token.children):
+            c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "ccomp", "agent") for c in token.children):
         return None  # "Once announced, fans voted": a passive participle, not the main clause's subject speaking
     if token.i > 0 and token.doc[token.i - 1].lower_ in ("the", "a", "an", "this", "that"):
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)

@@ -319,12 +319,12 @@ class _ArticleReader:
         if need is not None:
             found = self._antecedent(token, need, s)
             if found is not None and found[1] == "unknown" and not is_pronoun(token.text):
-                return found[0], _kind_of_words(token.lemma_.lower()), found[2]  # "the company": an organisation
+                return found[0], _role_kind(token), found[2]  # "the company": an organisation
             if found is not None:
                 return found
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
-            return without_article(phrase(token)), _kind_of_words(token.lemma_.lower()), False
+            return without_article(phrase(token)), _role_kind(token), False
         source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
@@ -418,8 +418,8 @@ class _ArticleReader:
             if earlier.doc is None:
                 continue
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
-            introduced = self._introduced(token, earlier, back == s.index) if need == "PERSON" and \
-                not is_pronoun(token.text) else None
+            introduced = self._introduced(token, earlier, True) if back == s.index and need == "PERSON" and \
+                not is_pronoun(token.text) else None  # earlier sentences: `_introduced_before`
             if introduced is not None:
                 return introduced, "person", True
             # a surname the small model labels an organisation, nationality or place ("Scorsese", "Bankman-Fried")
@@ -430,6 +430,7 @@ class _ArticleReader:
                      and not any(a <= span.start_char < b for a, b in quoted)
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
+            nearest = spans[-1:] or None
             spans.sort(key=lambda span: not any(w.dep_ in ("nsubj", "nsubjpass") for w in span))  # subjects first
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
@@ -439,7 +440,7 @@ class _ArticleReader:
                 return _span_speaker(matching, need)
             if labelled:
                 return _span_speaker(labelled, need)
-            unlabelled = unlabelled or (spans[-1:] or None)
+            unlabelled = unlabelled or nearest
         if unlabelled:
             return _span_speaker(unlabelled, need)
         return None
@@ -596,9 +597,11 @@ class _ArticleReader:
         of either ("Sam", "Jamie", "Kelly"), the pronouns after the surname when they clearly lean one way; else None
         (any pronoun may stand for it)."""
         guess = first_name_gender(name)
-        if guess is None or guess not in ("male", "female"):
-            return guess and self._pronouns_after(name.split()[-1])
+        if guess is None:
+            return None
         last = name.split()[-1]
+        if guess not in ("male", "female"):
+            return self._pronouns_after(last)
         other = "female" if guess == "male" else "male"
         if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and \
                 len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) <= 1:
@@ -611,9 +614,10 @@ class _ArticleReader:
         None."""
         cache = self._gender_cache
         if word not in cache:
-            after = " ".join(self.body[m.end():m.end() + 150] for m in re.finditer(rf"\b{re.escape(word)}\b", self.body))
-            cache[word] = (len(re.findall(r"\b(?:he|him|his)\b", after, re.IGNORECASE)),
-                           len(re.findall(r"\b(?:she|her|hers)\b", after, re.IGNORECASE)))
+            found = {p.start(): p.group().lower() for m in re.finditer(rf"\b{re.escape(word)}\b", self.body)
+                     for p in _PRONOUN.finditer(self.body, m.end(), m.end() + 150)}  # each pronoun once
+            cache[word] = (sum(p in ("he", "him", "his") for p in found.values()),
+                           sum(p in ("she", "her", "hers") for p in found.values()))
         he, she = cache[word]
         if only:
             return "male" if he >= 4 and not she else "female" if she >= 4 and not he else None
@@ -643,6 +647,7 @@ class _ArticleReader:
                          text[a:b], s.start, s.end, s.start + a, s.start + b)
 
 
+_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
@@ -697,9 +702,9 @@ def _unnamed_reference(statement: Statement) -> bool:
     """Whether a statement's speaker is a definite description of a person left unnamed ("The “Friends in Low Places”
     singer", "their coach"): someone the article named before and the reading did not find, so no antecedent for a
     later "he"; an indefinite one ("A third Big Ten head coach") introduces someone new, and can be."""
-    first = statement.speaker_as_written.split()[0].lower() if statement.speaker_as_written.split() else ""
-    return statement.speaker_kind == "person" and first in _DEFINITE and \
-        statement.speaker.split()[-1][:1].islower()
+    written = statement.speaker_as_written.split()
+    return statement.speaker_kind == "person" and bool(written) and written[0].lower() in _DEFINITE and \
+        statement.speaker == without_article(statement.speaker_as_written) and statement.speaker[-1:].islower()
 
 
 def _parallel_subject(pronoun):
@@ -832,9 +837,19 @@ def _kind(token, entity, name: str) -> str:
         return by_words if by_words in ("government", "publication") else "organization"
     if token.lemma_.lower() in ANONYMOUS_HEADS:
         return "anonymous"
-    if by_words == "unknown" and token.tag_ == "NN" and is_role_word(token.lemma_.lower()):
-        return "person"  # "A third Big Ten head coach", "the exec": one person the article does not name
-    return by_words
+    return "person" if by_words == "unknown" and _one_persons_role(token) else by_words
+
+
+def _role_kind(token) -> str:
+    """The speaker kind a role noun's head says: its kind words ("the company": organization), else a person for one
+    person's role ("the coach")."""
+    by_words = _kind_of_words(token.lemma_.lower())
+    return "person" if by_words == "unknown" and _one_persons_role(token) else by_words
+
+
+def _one_persons_role(token) -> bool:
+    """A singular noun naming what one person is ("A third Big Ten head coach"; not "experts", who are a group)."""
+    return token.tag_ == "NN" and is_role_word(token.lemma_.lower())
 
 
 # --- the entry points ----------------------------------------------------------------------------------

@@ -470,9 +470,11 @@ def test_a_surname_seen_speaking_with_he_after_it_is_he_though_the_name_lists_do
 
 def test_a_subject_with_neither_negates_its_verb():
     body = ("Neither the chairman nor the editor responded to multiple requests for comment.\n\n"
-            "Neither owner Jerry Reinsdorf nor Getz has called this a rebuild, though.")
+            "Neither owner Jerry Reinsdorf nor Getz has called this a rebuild, though.\n\n"
+            "A firm with no ties to Meta said the report was accurate.")
     found = extract_statements("neither", body).statements
-    assert [(s.speakers, s.stance) for s in found] == [(("chairman", "editor"), "decline")]
+    assert [(s.speakers, s.stance) for s in found] == [(("chairman", "editor"), "decline"),
+                                                       (("firm",), "say")]
 
 
 def test_a_role_noun_is_the_person_the_article_introduced_with_it_not_the_nearest_name():
@@ -486,3 +488,11 @@ def test_a_role_noun_is_the_person_the_article_introduced_with_it_not_the_neares
     assert [(s.speaker_as_written, s.speaker) for s in found] == [
         ("the exec", "NFL exec"),
         ("the Chelsea boss", "Mauricio Pochettino")]
+
+
+def test_a_definite_description_left_unnamed_is_no_antecedent():
+    body = ("Country power couple Garth Brooks and Trisha Yearwood married in 2005.\n\n"
+            "The \"Friends in Low Places\" singer previously admitted that he wasn’t always a great husband.\n\n"
+            "\"I sucked at being a husband, I was horrible at it,\" he told Billboard.")
+    found = extract_statements("unnamed-description", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found][-1] == ("he", "Garth Brooks")
