@@ -172,8 +172,7 @@ def phrase(token) -> str:
     comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
     words = [t for t in token.subtree if t.i not in skip and (comma is None or t.i < comma)
              and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
-    named = [t for t in words if not (t.head == token and t.lower_ in ("neither", "no") and t.dep_ in ("preconj", "det"))]
-    # "Neither the chairman": the chairman
+    named = [t for t in words if not (t.head == token and _negating(t))]  # "Neither the chairman": the chairman
     return " ".join(t.text for t in named or words).replace(" ’s", "’s").replace(" 's", "'s")
 
 
@@ -258,8 +257,12 @@ def is_negated(token) -> bool:
 
 def negates_subject(token) -> bool:
     """Whether a subject noun carries its own negation: "Neither ... nor", "No official"."""
-    return any(w.lower_ in ("neither", "nor") and w.dep_ in ("preconj", "cc", "det") or
-               w.dep_ == "det" and w.lower_ == "no" for w in token.children)
+    return any(_negating(w) for w in token.children)
+
+
+def _negating(word) -> bool:
+    """A word that negates the noun it hangs from: "Neither" / "nor" of a coordination, the determiner "No"."""
+    return word.lower_ in ("neither", "nor", "no") and word.dep_ in ("preconj", "cc", "det")
 
 
 def without_article(text: str) -> str:

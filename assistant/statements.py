@@ -616,8 +616,8 @@ class _ArticleReader:
         if word not in cache:
             found = {p.start(): p.group().lower() for m in re.finditer(rf"\b{re.escape(word)}\b", self.body)
                      for p in _PRONOUN.finditer(self.body, m.end(), m.end() + 150)}  # each pronoun once
-            cache[word] = (sum(p in ("he", "him", "his") for p in found.values()),
-                           sum(p in ("she", "her", "hers") for p in found.values()))
+            genders = [_PRONOUN_GENDER[p] for p in found.values()]
+            cache[word] = (genders.count("male"), genders.count("female"))
         he, she = cache[word]
         if only:
             return "male" if he >= 4 and not she else "female" if she >= 4 and not he else None
@@ -647,8 +647,8 @@ class _ArticleReader:
                          text[a:b], s.start, s.end, s.start + a, s.start + b)
 
 
-_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
-_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female"}
+_PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _SURNAME_PARTICLES = frozenset("al el de del van von da di le la bin abu ibn st".split())
