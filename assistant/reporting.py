@@ -136,6 +136,8 @@ def subject_of(verb):
     a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
     ..., who spoke ..., confirmed": parsed as the noun's clause)."""
     own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")]
+    if len(own) > 1 and own[0].i < verb.i < own[-1].i:
+        return own[-1]  # "Temptation, said Reehil, is ...": the subject after an inverted verb is who said it
     if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
             (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
         return verb.head
@@ -293,7 +295,7 @@ def _lead_in(clause) -> bool:
 
 def _complement(token):
     """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
-    or "of ..." for an accusation."""
+    "of ..." for an accusation, or "to ..." for an admission ("admitted to kicking her son")."""
     children = [c for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))]
     for dep in ("ccomp", "xcomp"):
         clauses = [c for c in children if c.dep_ == dep]
@@ -305,6 +307,9 @@ def _complement(token):
             return found.left_edge.i, found.right_edge.i + 1
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
     extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]
+    if token.lemma_.lower() in _TO_WHAT_WAS_SAID:
+        extra += [g for c in children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
+                  if g.dep_ in ("pobj", "pcomp")]
     parts = [p for p in (obj, *extra) if p is not None]
     if parts:
         return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1
@@ -382,6 +387,7 @@ def _verb_cue(token) -> Cue | None:
     return Cue(token, token, stance, subject_of(token), content, topic_only)
 
 
+_TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitted to kicking her son": what was said
 _TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
 _ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic
 

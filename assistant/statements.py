@@ -40,7 +40,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-11"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-12"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -286,6 +286,12 @@ class _ArticleReader:
             # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+        if not content and quote is None and cue.stance != "decline":
+            # no clause and no quotation: what was said is the sentence around "X said" ("Laid off about 50% of its
+            # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
+            if _narrated(cue.anchor):
+                return None  # "after she testified publicly", "but Dubravka conceded twice": the author's narration
+            statement = _around_attribution(cue.anchor, subject)
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
@@ -687,6 +693,8 @@ def _bare_name(name: str) -> str:
 
 
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
+_EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
+_ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
@@ -705,6 +713,31 @@ def _unnamed_reference(statement: Statement) -> bool:
     written = statement.speaker_as_written.split()
     return statement.speaker_kind == "person" and bool(written) and written[0].lower() in _DEFINITE and \
         statement.speaker == without_article(statement.speaker_as_written) and statement.speaker[-1:].islower()
+
+
+def _around_attribution(verb, subject) -> str:
+    """The words of `verb`'s sentence (its whole doc) outside its attribution (the verb, its `subject`, auxiliaries,
+    adverbs, time and prepositional phrases), both sides joined: "Temptation, said Reehil, is ..." -> "Temptation
+    is ..."; "" when nothing else is said there ("Pichai testified Monday in the trial"; "..., Pachl said:" before
+    the quotation)."""
+    attribution = [verb, *(t for c in verb.children if c.dep_ in _ATTRIBUTION_DEPS and not (
+        c.dep_ in ("nsubj", "nsubjpass") and c != subject) for t in c.subtree)]
+    first, last = min(t.i for t in attribution), max(t.i for t in attribution)
+    doc = verb.doc
+    if doc[last + 1:].text.strip() == ":":
+        return ""
+    sides = [doc[:first].text.strip(_EDGES), doc[last + 1:].text.strip(_EDGES)]
+    return " ".join(side for side in sides if side)
+
+
+def _narrated(verb) -> bool:
+    """Whether a reporting verb with no clause and no quotation belongs to the author's narration rather than
+    attributing the rest of its sentence: a subordinate or modifying verb ("after she testified", "than Musk said",
+    "with Liverpool conceding", "a revealing film") or the second of two coordinated events ("but Dubravka conceded
+    twice")."""
+    if any(c.dep_ == "mark" for c in verb.children) or verb.dep_ in ("amod", "acl", "pcomp", "xcomp", "relcl"):
+        return True
+    return verb.dep_ == "conj" and any(c.dep_ == "cc" and c.i < verb.i for c in verb.head.children)
 
 
 def _parallel_subject(pronoun):

@@ -496,3 +496,17 @@ def test_a_definite_description_left_unnamed_is_no_antecedent():
             "\"I sucked at being a husband, I was horrible at it,\" he told Billboard.")
     found = extract_statements("unnamed-description", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found][-1] == ("he", "Garth Brooks")
+
+
+def test_with_no_clause_what_was_said_is_the_sentence_around_the_attribution_and_narration_is_none():
+    body = ("Laid off about 50% of its staff, the company confirmed November 3.\n\n"
+            "Temptation, said Reehil, is something experienced by everyone.\n\n"
+            "Google CEO Sundar Pichai testified Monday in the government’s antitrust trial.\n\n"
+            "He also shared his support for Spears after she testified publicly in a bid to end her conservatorship.\n\n"
+            "Milan had two shots on target but Dubravka conceded twice.\n\n"
+            "Franke also admitted to kicking her son while wearing boots.")
+    found = extract_statements("around", body).statements
+    assert [(s.speaker_as_written, s.statement) for s in found] == [
+        ("the company", "Laid off about 50% of its staff"),
+        ("Reehil", "Temptation is something experienced by everyone"),
+        ("Franke", "kicking her son while wearing boots")]
