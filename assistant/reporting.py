@@ -371,6 +371,10 @@ def _verb_cue(token) -> Cue | None:
         return None  # "the family said goodbye"
     elif lemma in ("find", "conclude") and ("ccomp" not in deps or "dobj" in deps):
         return None  # "found that ...", not "found himself at the crossroads"
+    elif lemma not in ("call", "describe") and any(
+            g.lower_ in _REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")
+            for g in [c, *(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))]):
+        return None  # "find themselves menaced", "confirmed themselves as qualifiers": the author's narration
     content = _complement(token)
     if stance == "say" and lemma in ("call", "describe") and content is not None and \
             any(t.lower_ in FALSE_WORDS for t in token.doc[content[0]:content[1]]):
@@ -387,6 +391,7 @@ def _verb_cue(token) -> Cue | None:
     return Cue(token, token, stance, subject_of(token), content, topic_only)
 
 
+_REFLEXIVES = frozenset("myself yourself himself herself itself ourselves themselves".split())
 _TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitted to kicking her son": what was said
 _TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
 _ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic

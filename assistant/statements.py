@@ -40,7 +40,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-12"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-13"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -351,6 +351,9 @@ class _ArticleReader:
             whole = _object_of(token, ("of",)) if token.lemma_.lower() in _QUANTIFIERS else None
             if not (whole is not None and pronoun_kind(whole) or can_speak(whole if whole is not None else token)):
                 return None
+        named = self._named_source(token, s) if token.pos_ == "NOUN" else None
+        if named is not None:
+            return named, _kind(token, entity, named), True
         name = without_article(phrase(token))
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
         seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
@@ -405,6 +408,7 @@ class _ArticleReader:
                 return False
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
 
+        deferred, deferred_at = None, 0
         parallel = _parallel_subject(token) if is_pronoun(token.text) else None
         entity = parallel and next((e for e in parallel.doc.ents if e.start <= parallel.root.i < e.end), None)
         if parallel is not None and (entity is None or entity.label_ in _NAME_LABELS):
@@ -420,6 +424,8 @@ class _ArticleReader:
                         len(st.speakers) == 1 and not _unnamed_reference(st) and agrees(st.speaker, st.speaker_kind)]
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
+            if deferred is not None and back < deferred_at - 1:
+                break  # a name in a prepositional phrase gives way only to a speaker or subject just before it
             self._read_names({back})
             if earlier.doc is None:
                 continue
@@ -442,11 +448,18 @@ class _ArticleReader:
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
             matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
-            if matching and (not labelled or self._lone_word(labelled[0].text)):
-                return _span_speaker(matching, need)
-            if labelled:
-                return _span_speaker(labelled, need)
+            chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
+            if chosen and need == "PERSON" and back < s.index and deferred is None and \
+                    all(_prepositional(span) for span in chosen):
+                # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said": the names a
+                # sentence only mentions give way to the speaker or subject of the sentence before it
+                deferred, deferred_at = chosen, back
+                continue
+            if chosen:
+                return _span_speaker(chosen, need)
             unlabelled = unlabelled or nearest
+        if deferred is not None:
+            return _span_speaker(deferred, need)
         if unlabelled:
             return _span_speaker(unlabelled, need)
         return None
@@ -463,6 +476,32 @@ class _ArticleReader:
             found = self._introduced(token, earlier, False) if earlier.doc is not None else None
             if found is not None:
                 return found, "person", True
+        return None
+
+    def _named_source(self, token, s: _Sentence) -> str | None:
+        """The name a bare definite document or publication noun stands for ("the report", "the magazine"): its
+        nearest earlier mention with a name — "the Amnesty report", "Amnesty International’s report", "a report from
+        SlashNext", "Time magazine" -> "Amnesty report", "Amnesty International report", "SlashNext report", "Time
+        magazine"; None when the noun is not bare ("a report by X", "its report") or the article never names it."""
+        lemma = token.lemma_.lower()
+        if lemma not in _NAMED_SOURCES or _source_owner(token) is not None or \
+                not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
+            return None
+        mention = re.compile(rf"\b{re.escape(lemma)}", re.IGNORECASE)
+        for earlier in [s, *reversed(self.sentences[:s.index])]:
+            if not mention.search(self.body[earlier.start:earlier.end]):
+                continue
+            self._read_names({earlier.index})
+            if earlier.doc is None:
+                continue
+            words = [w for w in earlier.doc if w.lemma_.lower() == lemma and w.pos_ in ("NOUN", "PROPN")
+                     and (earlier is not s or w.i < token.i) and (w.tag_ == "NNS") == (token.tag_ == "NNS")]
+            for word in reversed(words):
+                owner = _source_owner(word)
+                if owner is not None:
+                    return owner if owner.lower().endswith(lemma) else f"{owner} {word.lower_}"
+                if not any(c.lower_ in ("the", "this", "that") for c in word.children):
+                    return None  # "its report", "a report": the nearest mention names no one
         return None
 
     def _read_names(self, indices: set[int]) -> None:
@@ -594,7 +633,15 @@ class _ArticleReader:
         if fuller is None:
             fuller = self._fuller_names(last)
         named = [n for n in fuller if len(n.split()) >= 2] if len(name.split()) < 2 else []
-        return {self._gender_of(n) for n in named or [name]} - {None}
+        return {self._gender_of(n) for n in named or [name]} - {None} or self._resolved_gender(last)
+
+    def _resolved_gender(self, last: str) -> set[str]:
+        """The gender of the pronouns this article's statements already resolved to a name ending with `last`, when
+        at least two did and all agree ("she said" read twice as Taylor Swift: "he" is someone else; one reading may
+        be wrong); else empty."""
+        genders = [_PRONOUN_GENDER[st.speaker_as_written.lower()] for st in self.found
+                   if st.speaker_as_written.lower() in _PRONOUN_GENDER and st.speaker.split()[-1:] == [last]]
+        return set(genders) if len(genders) >= 2 and len(set(genders)) == 1 else set()
 
     def _gender_of(self, name: str) -> str | None:
         """"male" or "female" for a person's name: a title ("Mr Davies"), or a first name the name lists call always one
@@ -703,6 +750,9 @@ _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named
 _QUANTIFIERS = frozenset("one some many most several few other others another all both each none two three four five "
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _DEFINITE = frozenset("the this that these those his her their its our".split())  # determiners of a known referent
+# documents and publications the article may have named before it calls them "the report", "the magazine"
+_NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal "
+                           "review index".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 
@@ -713,6 +763,28 @@ def _unnamed_reference(statement: Statement) -> bool:
     written = statement.speaker_as_written.split()
     return statement.speaker_kind == "person" and bool(written) and written[0].lower() in _DEFINITE and \
         statement.speaker == without_article(statement.speaker_as_written) and statement.speaker[-1:].islower()
+
+
+def _source_owner(noun) -> str | None:
+    """Whose a document or publication noun is, by name: its proper-noun modifiers ("the Amnesty report", "Amnesty
+    International’s report", "Smithsonian Magazine") or the name after "by / from / of" ("a report from SlashNext");
+    None when no name says it."""
+    doc = noun.doc
+    modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "nmod", "poss")
+                 and c.pos_ == "PROPN"]
+    if noun.pos_ == "PROPN" and noun.dep_ not in ("compound", "nmod", "poss"):
+        return doc[min([noun.i, *(t.left_edge.i for t in modifiers)]):noun.i + 1].text if modifiers else None
+    if modifiers:
+        start = min(t.left_edge.i for t in modifiers)
+        end = max(t.i for t in modifiers) + 1
+        return without_article(doc[start:end].text.removesuffix("’s").removesuffix("'s")) or None
+    source = _object_of(noun, ("by", "from", "of"))
+    if source is None or source.pos_ != "PROPN":
+        return None
+    entity = next((e for e in doc.ents if e.start <= source.i < e.end), None)
+    if entity is not None:
+        return without_article(entity.text)  # "a study from the University of Michigan"
+    return doc[min([source.i, *(c.left_edge.i for c in source.children if c.dep_ == "compound")]):source.i + 1].text
 
 
 def _around_attribution(verb, subject) -> str:
@@ -738,6 +810,21 @@ def _narrated(verb) -> bool:
     if any(c.dep_ == "mark" for c in verb.children) or verb.dep_ in ("amod", "acl", "pcomp", "xcomp", "relcl"):
         return True
     return verb.dep_ == "conj" and any(c.dep_ == "cc" and c.i < verb.i for c in verb.head.children)
+
+
+def _prepositional(span) -> bool:
+    """Whether a name is only mentioned in a prepositional phrase, alone or in a list: of a noun ("the departures of
+    Mount, Havertz") or as whom a verb's subject speaks to or with ("clarified to Hoda Kotb", "in an interview with
+    Hoda Kotb"); not a sentence's frame ("For Badger, ...", "Per Mekić", "according to Mekić")."""
+    word = span.root
+    while word.dep_ == "conj" and word.head is not word:
+        word = word.head
+    if word.dep_ != "pobj":
+        return False
+    preposition = word.head
+    attached = preposition.head
+    return attached.pos_ in ("NOUN", "PROPN") and preposition.lower_ != "according" or \
+        preposition.lower_ in ("to", "with") and attached.pos_ in ("VERB", "AUX") and attached.lemma_ != "accord"
 
 
 def _parallel_subject(pronoun):

@@ -510,3 +510,42 @@ def test_with_no_clause_what_was_said_is_the_sentence_around_the_attribution_and
         ("the company", "Laid off about 50% of its staff"),
         ("Reehil", "Temptation is something experienced by everyone"),
         ("Franke", "kicking her son while wearing boots")]
+
+
+def test_a_bare_document_noun_is_the_one_the_article_named_before():
+    body = ("A new report from SlashNext found a sharp rise in phishing emails.\n\n"
+            "The report claims that AI tools are being used by cybercriminals to write them.\n\n"
+            "Its report says that attacks doubled.")
+    found = extract_statements("named-report", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [
+        ("The report", "SlashNext report"), ("Its report", "Its report")]
+
+
+def test_a_name_the_article_already_read_as_she_is_not_he():
+    body = ("Taylor Swift spoke to Time about the cameras at Travis Kelce’s games.\n\n"
+            "\"I'm just there to support Travis,\" she said.\n\n"
+            "\"Football is awesome, it turns out,\" she said.\n\n"
+            "With his love life in the public eye, Kelce has also opened up about his relationship with Swift.\n\n"
+            "\"I've never been a man of words,\" he explained.")
+    found = extract_statements("she-then-he", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [
+        ("she", "Taylor Swift"), ("she", "Taylor Swift"), ("he", "Kelce")]
+
+
+def test_whom_a_speaker_talks_to_gives_way_to_the_speaker():
+    body = ("In an interview with People published on 10 October, Jada first revealed that she and her husband were "
+            "living separately. “We’ve been doing some really heavy-duty work together,” she said.\n\n"
+            "However, during an appearance on the Today show on 16 October, Jada clarified to Hoda Kotb that she and "
+            "the Suicide Squad actor are “working hard” and are “concentrating on healing”.\n\n"
+            "“There’s no finding another great love, and I think that’s the point,” she said.")
+    found = extract_statements("talks-to", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [("Jada", "Jada"), ("she", "Jada"), ("she", "Jada")]
+
+
+def test_finding_confirming_or_telling_oneself_is_narration():
+    body = ("Atletico Madrid and Lazio confirmed themselves as the two qualifiers for the Round of 16.\n\n"
+            "When Umamaheswar and Sinha returned home from the park that day, Sinha told himself he needed to "
+            "monitor this account closely.\n\n"
+            "Ohanian described himself as a techno-optimist.")
+    found = extract_statements("reflexive", body).statements
+    assert [(s.speaker, s.statement) for s in found] == [("Ohanian", "himself as a techno-optimist")]
