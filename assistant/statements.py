@@ -479,13 +479,18 @@ class _ArticleReader:
         return None
 
     def _named_source(self, token, s: _Sentence) -> str | None:
-        """The name a bare definite document or publication noun stands for ("the report", "the magazine"): its
-        nearest earlier mention with a name — "the Amnesty report", "Amnesty International’s report", "a report from
-        SlashNext", "Time magazine" -> "Amnesty report", "Amnesty International report", "SlashNext report", "Time
-        magazine"; None when the noun is not bare ("a report by X", "its report") or the article never names it."""
+        """The name of a document or publication noun ("a new report by SlashNext", "the report", "the magazine"):
+        the name it is written with, else, for a bare definite one, its nearest earlier mention with a name — "the
+        Amnesty report", "Amnesty International’s report", "a report published by SlashNext", "Time magazine" ->
+        "Amnesty report", "Amnesty International report", "SlashNext report", "Time magazine"; None when no name says
+        whose it is ("its report", or the article never names it)."""
         lemma = token.lemma_.lower()
-        if lemma not in _NAMED_SOURCES or _source_owner(token) is not None or \
-                not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
+        if lemma not in _NAMED_SOURCES:
+            return None
+        owner = _source_owner(token)
+        if owner is not None:
+            return _owned(owner, token)
+        if not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
             return None
         mention = re.compile(rf"\b{re.escape(lemma)}", re.IGNORECASE)
         for earlier in [s, *reversed(self.sentences[:s.index])]:
@@ -499,7 +504,7 @@ class _ArticleReader:
             for word in reversed(words):
                 owner = _source_owner(word)
                 if owner is not None:
-                    return owner if owner.lower().endswith(lemma) else f"{owner} {word.lower_}"
+                    return _owned(owner, word)
                 if not any(c.lower_ in ("the", "this", "that") for c in word.children):
                     return None  # "its report", "a report": the nearest mention names no one
         return None
@@ -753,6 +758,7 @@ _DEFINITE = frozenset("the this that these those his her their its our".split())
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal "
                            "review index".split())
+_AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 
@@ -771,20 +777,28 @@ def _source_owner(noun) -> str | None:
     None when no name says it."""
     doc = noun.doc
     modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "nmod", "poss")
-                 and c.pos_ == "PROPN"]
+                 and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME")]  # not "Wednesday’s report"
     if noun.pos_ == "PROPN" and noun.dep_ not in ("compound", "nmod", "poss"):
         return doc[min([noun.i, *(t.left_edge.i for t in modifiers)]):noun.i + 1].text if modifiers else None
     if modifiers:
         start = min(t.left_edge.i for t in modifiers)
         end = max(t.i for t in modifiers) + 1
         return without_article(doc[start:end].text.removesuffix("’s").removesuffix("'s")) or None
-    source = _object_of(noun, ("by", "from", "of"))
-    if source is None or source.pos_ != "PROPN":
-        return None
+    source = _object_of(noun, ("by", "from", "of")) or next(
+        (g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING
+         for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None)
+    # "a report published this week by First American" (not "commissioned by Meta", which someone else wrote)
+    if source is None or source.pos_ != "PROPN" or source.ent_type_ in ("DATE", "TIME"):
+        return None  # "a study from November"
     entity = next((e for e in doc.ents if e.start <= source.i < e.end), None)
-    if entity is not None:
+    if entity is not None and "," not in entity.text:
         return without_article(entity.text)  # "a study from the University of Michigan"
     return doc[min([source.i, *(c.left_edge.i for c in source.children if c.dep_ == "compound")]):source.i + 1].text
+
+
+def _owned(owner: str, noun) -> str:
+    """"SlashNext report" for a report whose owner is SlashNext; "Smithsonian Magazine" as it is."""
+    return owner if owner.lower().endswith(noun.lower_) else f"{owner} {noun.lower_}"
 
 
 def _around_attribution(verb, subject) -> str:

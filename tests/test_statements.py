@@ -519,6 +519,13 @@ def test_a_bare_document_noun_is_the_one_the_article_named_before():
     found = extract_statements("named-report", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found] == [
         ("The report", "SlashNext report"), ("Its report", "Its report")]
+    body = ("According to a new report by SlashNext, phishing emails rose 1,265%.\n\n"
+            "Home sales look like the 1980s, according to a report published this week by First American.\n\n"
+            "According to a report commissioned by Meta, the company's actions had an adverse impact.\n\n"
+            "Wednesday’s report from the agency said prices rose.")
+    found = extract_statements("owned-report", body).statements
+    assert [s.speaker for s in found] == ["SlashNext report", "First American report", "report",
+                                           "Wednesday’s report from the agency"]
 
 
 def test_a_name_the_article_already_read_as_she_is_not_he():
