@@ -327,6 +327,9 @@ def _verb_cue(token) -> Cue | None:
     if token.dep_ == "advcl" and token.tag_ == "VBN" and not any(
             c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "ccomp", "agent") for c in token.children):
         return None  # "Once announced, fans voted": a passive participle, not the main clause's subject speaking
+    if token.i > 0 and token.text[:1].isupper() and token.text[1:].islower() and \
+            token.doc[token.i - 1].text not in (":", "“", '"', "‘", "(", "—") and not token.doc[token.i - 1].is_sent_end:
+        return None  # "MBW Explains is a series", "Powell Says Fed to Be Careful": a title or a headline's word
     if token.i > 0 and token.doc[token.i - 1].lower_ in ("the", "a", "an", "this", "that"):
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)
     if any(c.tag_ == "TO" for c in token.children):

@@ -556,3 +556,11 @@ def test_finding_confirming_or_telling_oneself_is_narration():
             "Ohanian described himself as a techno-optimist.")
     found = extract_statements("reflexive", body).statements
     assert [(s.speaker, s.statement) for s in found] == [("Ohanian", "himself as a techno-optimist")]
+
+
+def test_a_reporting_word_written_as_a_title_is_no_statement():
+    body = ("Polygon Recommends is our way of endorsing our favorite games.\n\n"
+            "Read More: Powell Says Fed to Be Careful, Won’t Hesitate to Hike If Needed\n\n"
+            "ARTHUR SMITH: Said this week that Pitts isn't at 100%.")
+    found = extract_statements("titles", body).statements
+    assert [(s.speaker, s.verb) for s in found] == [("ARTHUR SMITH", "Said")]
