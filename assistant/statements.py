@@ -286,6 +286,10 @@ class _ArticleReader:
             # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
         statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+        if content and quote is None:
+            # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
+            # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
+            statement = _with_antecedent(cue.anchor) or statement
         if not content and quote is None and cue.stance != "decline":
             # no clause and no quotation: what was said is the sentence around "X said" ("Laid off about 50% of its
             # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
@@ -758,6 +762,8 @@ _DEFINITE = frozenset("the this that these those his her their its our".split())
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal "
                            "review index".split())
+_RELATIVES = frozenset("which that who whom".split())
+_FINITE = frozenset("VBD VBZ VBP MD".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
@@ -794,6 +800,27 @@ def _source_owner(noun) -> str | None:
     if entity is not None and "," not in entity.text:
         return without_article(entity.text)  # "a study from the University of Michigan"
     return doc[min([source.i, *(c.left_edge.i for c in source.children if c.dep_ == "compound")]):source.i + 1].text
+
+
+def _with_antecedent(verb) -> str | None:
+    """What a reporting verb inside a relative clause says, with the noun the clause hangs on put where its relative
+    pronoun or missing subject stands: "the new MK30 drone, which it claims is significantly quieter" -> "the new
+    MK30 drone is significantly quieter"; "the Hamas attacks that the Israeli government said killed 1,400 people"
+    -> "the 7 October Hamas attacks killed 1,400 people". None when the verb is no relative clause's, the relative
+    pronoun is the verb's only subject ("Bankman-Fried, who told him that ...": the noun is the speaker), the clause
+    said is an infinitive ("vowed to fight") or has a subject of its own."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if verb.dep_ != "relcl" or all(c.lower_ in _RELATIVES for c in subjects):
+        return None
+    clause = next((c for c in verb.children if c.i > verb.i and c.pos_ in ("VERB", "AUX") and
+                   (c.dep_ == "ccomp" or c.dep_ == "xcomp" and c.tag_ in _FINITE) and
+                   not any(g.tag_ == "TO" for g in c.children)), None)  # "said killed", not "describes working"
+    if clause is None or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl") and
+                             c.lower_ not in _RELATIVES for c in clause.children):
+        return None
+    rest = "".join(t.text_with_ws for t in clause.subtree if t.lower_ not in _RELATIVES or t.head != clause)
+    rest = rest.strip(" ,.;:“”\"")
+    return f"{phrase(verb.head)} {rest}" if rest else None
 
 
 def _owned(owner: str, noun) -> str:

@@ -564,3 +564,18 @@ def test_a_reporting_word_written_as_a_title_is_no_statement():
             "ARTHUR SMITH: Said this week that Pitts isn't at 100%.")
     found = extract_statements("titles", body).statements
     assert [(s.speaker, s.verb) for s in found] == [("ARTHUR SMITH", "Said")]
+
+
+def test_what_a_relative_clause_reports_is_said_of_the_noun_it_hangs_on():
+    body = ("Also, the company is going to start rolling out the new MK30 drone, which it claims is significantly "
+            "quieter than the last model.\n\n"
+            "The report is newly relevant in the weeks after the 7 October Hamas attacks that the Israeli government "
+            "said killed 1,400 people.\n\n"
+            "Bankman-Fried, who told him that he just needed to take into account the value of FTT, said nothing "
+            "else.\n\n"
+            "The couple vowed to fight the decision in court.")
+    found = extract_statements("relative", body).statements
+    assert [s.statement for s in found][:3] == [
+        "the new MK30 drone is significantly quieter than the last model",
+        "the 7 October Hamas attacks killed 1,400 people",
+        "he just needed to take into account the value of FTT"]
