@@ -398,6 +398,7 @@ _REFLEXIVES = frozenset("myself yourself himself herself itself ourselves themse
 _TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitted to kicking her son": what was said
 _TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
 _ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic
+_AGAINST = frozenset("against on over".split())  # and, after a stance noun, whom or what it is aimed at
 
 
 def _next_to_quote(token) -> bool:
@@ -437,7 +438,14 @@ def _word_cues(token) -> Cue | None:
             return None  # "They haven't made any claims", "made no statement": nothing was said
         after = [t.i for t in token.subtree if t.i > token.i]
         content = (min(after), max(after) + 1) if after else (token.i, token.i + 1)
-        return Cue(token, head, _STANCE_NOUNS[lemma], subject_of(head), content)
+        # "gave this statement from Frank Shaw": Shaw speaks, not the one who passed it on; "issues strong statement
+        # against Big Ten" names what it is about, not what was said
+        source = next((g for c in [*token.children, *head.children] if c.dep_ == "prep" and c.lower_ == "from"
+                       and c.i > token.i for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
+        topic = _STANCE_NOUNS[lemma] in ("say", "claim") and all(
+            c.dep_ == "prep" and c.lower_ in _ABOUT | _AGAINST for c in token.children if c.i > token.i)
+        return Cue(token, head, _STANCE_NOUNS[lemma], source if source is not None else subject_of(head), content,
+                   topic and bool(after))
     return None
 
 

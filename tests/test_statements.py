@@ -579,3 +579,12 @@ def test_what_a_relative_clause_reports_is_said_of_the_noun_it_hangs_on():
         "the new MK30 drone is significantly quieter than the last model",
         "the 7 October Hamas attacks killed 1,400 people",
         "he just needed to take into account the value of FTT"]
+
+
+def test_a_statement_given_from_someone_is_theirs_and_one_against_someone_names_a_topic():
+    body = ("But Microsoft PR gave this statement from Frank Shaw, its chief communications officer: “We have a "
+            "long-term partnership with OpenAI.”\n\n"
+            "Warde Manuel issues strong statement against Big Ten\n\n"
+            "Atlassian issued a warning about a critical security flaw that could result in data loss.")
+    found = extract_statements("given", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Frank Shaw", "say"), ("Atlassian", "warn")]
