@@ -168,10 +168,13 @@ class _ArticleReader:
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
+            relays = []  # "according to X" statements of this sentence
             for cue in cues[s.index]:
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
+                if cue.token.lower_ == "according":
+                    relays.append(statement)
                 self.found.append(statement)
                 by_sentence.setdefault(s.index, []).append(statement)
                 if not any(a <= cue.token.idx < b for a, b in quotes):
@@ -180,6 +183,13 @@ class _ArticleReader:
                         quoted_sources[s.index].append(statement)
                     if statement.start < s.start:  # its quotation is the sentence before: attributed, not continued
                         quoted_sources.setdefault(s.index - 1, [])
+            relayed = {id(st) for st in relays}
+            if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in by_sentence[s.index]):
+                # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
+                self.found = [st for st in self.found if id(st) not in relayed]
+                for found in (by_sentence, quoted_sources):
+                    if s.index in found:
+                        found[s.index] = [st for st in found[s.index] if id(st) not in relayed]
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
                     and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):

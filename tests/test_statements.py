@@ -588,3 +588,10 @@ def test_a_statement_given_from_someone_is_theirs_and_one_against_someone_names_
             "Atlassian issued a warning about a critical security flaw that could result in data loss.")
     found = extract_statements("given", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Frank Shaw", "say"), ("Atlassian", "warn")]
+
+
+def test_an_outlet_passing_on_what_a_person_said_is_no_speaker():
+    body = ("“The auto industry is being assassinated,” Trump said, according to Detroit News.\n\n"
+            "Nearly seven in 10 teens feel anxious, according to a 2021 Pew Research report.")
+    found = extract_statements("relayed", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Trump", "say"), ("Pew Research report", "report")]
