@@ -534,7 +534,7 @@ class _ArticleReader:
         self.name([s.doc for s in readable])
 
     def _looking_back(self, index: int) -> Iterator[int]:
-        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted nor headlines:
+        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines nor captions:
         names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the speaker named
         before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's."""
         yield index
@@ -545,7 +545,7 @@ class _ArticleReader:
             earlier = self.sentences[back]
             text = self.body[earlier.start:earlier.end]
             if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)) or \
-                    _headline(text, earlier.open_at_start):
+                    _headline(text, earlier.open_at_start) or _CAPTION.search(text):
                 continue
             counted += 1
             yield back
@@ -595,7 +595,8 @@ class _ArticleReader:
         (the sentences around them may not be parsed)."""
         cache = self._first_name_cache
         if last not in cache:
-            found = set(re.findall(rf"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b", self.body))
+            found = set(re.findall(rf"(?<![“\"‘'])\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b",
+                                   self.body))  # not a title's first word ("the “Sad Taylor on a boat” meme")
             cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
                            if first.lower() not in language.stop_words() and _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
@@ -974,6 +975,11 @@ def _kind_of_words(text: str) -> str:
     if words & GROUP_ROLES:
         return "organization"
     return "unknown"
+
+
+# a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
+_CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
+                      r"\bGetty Images\b|\bAP Photo\b|\bImage source\b", re.IGNORECASE)
 
 
 def _headline(text: str, open_at_start: bool) -> bool:

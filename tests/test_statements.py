@@ -595,3 +595,13 @@ def test_an_outlet_passing_on_what_a_person_said_is_no_speaker():
             "Nearly seven in 10 teens feel anxious, according to a 2021 Pew Research report.")
     found = extract_statements("relayed", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Trump", "say"), ("Pew Research report", "report")]
+
+
+def test_a_caption_names_no_speaker_and_a_titles_first_word_no_first_name():
+    body = ("Jürgen Klopp spoke before the game at Anfield.\n\n"
+            "Liverpool players celebrate. (Photo by Andrew Powell/Liverpool FC via Getty Images)\n\n"
+            "“I like to build a team from the defensive side,” he said.\n\n"
+            "Taylor wrote the song in 2013, around the “Sad Taylor on a boat” meme.\n\n"
+            "“It was inspired by fashion,” she said.")
+    found = extract_statements("caption", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [("he", "Jürgen Klopp"), ("she", "Taylor")]
