@@ -201,8 +201,8 @@ class _ArticleReader:
     def _full_names(self, found: list[Statement]) -> list[Statement]:
         """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
         article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
-        word precedes the surname get named entities for this); with two such names ("Will Smith", "Jada Pinkett
-        Smith") the surname stays."""
+        word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
+        with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays."""
         surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
         if not surnames:
             return found
@@ -216,11 +216,14 @@ class _ArticleReader:
             if len(words) >= 2 and all(word[:1].isupper() for word in words):
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
 
-        def full(name: str) -> str:
-            options = fuller.get(name, set())
+        def full(name: str, pronoun: str) -> str:
+            gender = _PRONOUN_GENDER.get(pronoun.lower())  # "he" for "Trump": not "Ivanka Trump"
+            options = {n for n in fuller.get(name, set())
+                       if gender is None or self._gender_of(n) in (gender, None)}
             return next(iter(options)) if len(options) == 1 else name
 
-        return [replace(st, speaker=full(st.speaker), speakers=tuple(dict.fromkeys(full(n) for n in st.speakers)))
+        return [replace(st, speaker=full(st.speaker, st.speaker_as_written),
+                        speakers=tuple(dict.fromkeys(full(n, st.speaker_as_written) for n in st.speakers)))
                 if st.speaker_kind == "person" and " " not in st.speaker else st for st in found]
 
     # speakers ------------------------------------------------------------------------------------------
@@ -340,6 +343,8 @@ class _ArticleReader:
             found = self._antecedent(token, need, s)
             if found is not None and found[1] == "unknown" and not is_pronoun(token.text):
                 return found[0], _role_kind(token), found[2]  # "the company": an organisation
+            if found is not None and need == "PERSON" and found[0] != UNRESOLVED_SPEAKER:
+                return found[0], "person", found[2]  # whom "he" or "the spokesman" stands for is a person
             if found is not None:
                 return found
             if is_pronoun(token.text):

@@ -536,7 +536,7 @@ def test_a_name_the_article_already_read_as_she_is_not_he():
             "\"I've never been a man of words,\" he explained.")
     found = extract_statements("she-then-he", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found] == [
-        ("she", "Taylor Swift"), ("she", "Taylor Swift"), ("he", "Kelce")]
+        ("she", "Taylor Swift"), ("she", "Taylor Swift"), ("he", "Travis Kelce")]
 
 
 def test_whom_a_speaker_talks_to_gives_way_to_the_speaker():
@@ -605,3 +605,12 @@ def test_a_caption_names_no_speaker_and_a_titles_first_word_no_first_name():
             "“It was inspired by fashion,” she said.")
     found = extract_statements("caption", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found] == [("he", "Jürgen Klopp"), ("she", "Taylor")]
+
+
+def test_whom_he_stands_for_is_a_person_with_the_articles_full_name():
+    body = ("Dennis Kooker, president of global digital business at Sony Music, spoke to the panel.\n\n"
+            "Kooker suggested that the “more dire outputs of early generative AI technology are deep fakes and "
+            "unauthorized voice clones” of artists.\n\n"
+            "“An artist literally makes their livelihood from their voice,” he said.")
+    found = extract_statements("he-person", body).statements
+    assert [(s.speaker_as_written, s.speaker, s.speaker_kind) for s in found][-1] == ("he", "Dennis Kooker", "person")
