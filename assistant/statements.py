@@ -298,17 +298,17 @@ class _ArticleReader:
             # “... tell your relatives that,” Zar said, or found no clause and the quotation opens the sentence or
             # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
-        statement = self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
-        if content and quote is None:
-            # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
-            # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
-            statement = _with_antecedent(cue.anchor) or statement
         if not content and quote is None and cue.stance != "decline":
             # no clause and no quotation: what was said is the sentence around "X said" ("Laid off about 50% of its
             # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
             if _narrated(cue.anchor):
                 return None  # "after she testified publicly", "but Dubravka conceded twice": the author's narration
             statement = _around_attribution(cue.anchor, subject)
+        else:
+            # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
+            # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
+            statement = content and quote is None and _with_antecedent(cue.anchor) or \
+                self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
