@@ -498,17 +498,18 @@ class _ArticleReader:
         return None
 
     def _named_source(self, token, s: _Sentence) -> str | None:
-        """The name of a document or publication noun ("a new report by SlashNext", "the report", "the magazine"):
-        the name it is written with, else, for a bare definite one, its nearest earlier mention with a name — "the
-        Amnesty report", "Amnesty International’s report", "a report published by SlashNext", "Time magazine" ->
-        "Amnesty report", "Amnesty International report", "SlashNext report", "Time magazine"; None when no name says
-        whose it is ("its report", or the article never names it)."""
+        """The name of a document or publication noun ("a new report by SlashNext", "the report", "the magazine") or of
+        an organisation noun ("the startup", "the club"): the name it is written with, else, for a bare definite one,
+        its nearest earlier mention with a name — "the Amnesty report", "Amnesty International’s report", "a report
+        published by SlashNext", "Time magazine", "Daye, a British startup" -> "Amnesty report", "Amnesty
+        International report", "SlashNext report", "Time magazine", "Daye"; None when no name says whose or which it
+        is ("its report", or the article never names it)."""
         lemma = token.lemma_.lower()
-        if lemma not in _NAMED_SOURCES:
+        if lemma not in _NAMED_SOURCES | _NAMED_ORGANISATIONS:
             return None
-        owner = _source_owner(token)
+        owner = _source_owner(token) if lemma in _NAMED_SOURCES else _named_as(token)
         if owner is not None:
-            return _owned(owner, token)
+            return _owned(owner, token) if lemma in _NAMED_SOURCES else owner
         if not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
             return None
         mention = re.compile(rf"\b{re.escape(lemma)}", re.IGNORECASE)
@@ -521,9 +522,9 @@ class _ArticleReader:
             words = [w for w in earlier.doc if w.lemma_.lower() == lemma and w.pos_ in ("NOUN", "PROPN")
                      and (earlier is not s or w.i < token.i) and (w.tag_ == "NNS") == (token.tag_ == "NNS")]
             for word in reversed(words):
-                owner = _source_owner(word)
+                owner = _source_owner(word) if lemma in _NAMED_SOURCES else _named_as(word)
                 if owner is not None:
-                    return _owned(owner, word)
+                    return _owned(owner, word) if lemma in _NAMED_SOURCES else owner
                 if not any(c.lower_ in ("the", "this", "that") for c in word.children):
                     return None  # "its report", "a report": the nearest mention names no one
         return None
@@ -780,6 +781,9 @@ _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit compl
                            "review index".split())
 _RELATIVES = frozenset("which that who whom".split())
 _FINITE = frozenset("VBD VBZ VBP MD".split())
+# organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
+# as "it" is: `_antecedent`)
+_NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
@@ -837,6 +841,24 @@ def _with_antecedent(verb) -> str | None:
     rest = "".join(t.text_with_ws for t in clause.subtree if t.lower_ not in _RELATIVES or t.head != clause)
     rest = rest.strip(" ,.;:“”\"")
     return f"{phrase(verb.head)} {rest}" if rest else None
+
+
+def _named_as(noun) -> str | None:
+    """The name an organisation noun is given where it is written: "Daye, a British startup", "the startup Daye",
+    "a startup called OpenAI", "Daye is a startup" -> the name; None when none is."""
+    named = [noun.head] if noun.dep_ in ("appos", "compound") and noun.head.pos_ == "PROPN" else []
+    named += [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    named += [g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in ("call", "name")
+              for g in c.children if g.dep_ in ("oprd", "dobj", "attr") and g.pos_ == "PROPN"]
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        named += [c for c in noun.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+    if not named:
+        return None
+    name = named[0]
+    entity = next((e for e in noun.doc.ents if e.start <= name.i < e.end), None)
+    if entity is not None and "," not in entity.text:
+        return without_article(entity.text)
+    return noun.doc[min([name.i, *(c.left_edge.i for c in name.children if c.dep_ == "compound")]):name.i + 1].text
 
 
 def _owned(owner: str, noun) -> str:

@@ -614,3 +614,10 @@ def test_whom_he_stands_for_is_a_person_with_the_articles_full_name():
             "“An artist literally makes their livelihood from their voice,” he said.")
     found = extract_statements("he-person", body).statements
     assert [(s.speaker_as_written, s.speaker, s.speaker_kind) for s in found][-1] == ("he", "Dennis Kooker", "person")
+
+
+def test_the_startup_is_the_one_the_article_named():
+    body = ("Daye, a British startup, sells tampons that test for infections.\n\n"
+            "The startup claims that tampons make a better testing device than swabs.")
+    found = extract_statements("startup", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [("The startup", "Daye")]
