@@ -540,9 +540,10 @@ class _ArticleReader:
         self.name([s.doc for s in readable])
 
     def _looking_back(self, index: int) -> Iterator[int]:
-        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines nor captions:
-        names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the speaker named
-        before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's."""
+        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines nor
+        photo captions: names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the
+        speaker named before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's
+        or a caption's ("Photo by Andrew Powell")."""
         yield index
         counted = 0
         for back in range(index - 1, -1, -1):
@@ -779,8 +780,8 @@ _DEFINITE = frozenset("the this that these those his her their its our".split())
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal "
                            "review index".split())
-_RELATIVES = frozenset("which that who whom".split())
-_FINITE = frozenset("VBD VBZ VBP MD".split())
+_RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
+_FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
 # as "it" is: `_antecedent`)
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
