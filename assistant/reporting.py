@@ -135,7 +135,8 @@ def subject_of(verb):
     """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
     a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
     ..., who spoke ..., confirmed": parsed as the noun's clause)."""
-    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")]
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")
+           and not hyphen_part(c)]
     if len(own) > 1 and own[0].i < verb.i < own[-1].i:
         return own[-1]  # "Temptation, said Reehil, is ...": the subject after an inverted verb is who said it
     if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
@@ -143,7 +144,8 @@ def subject_of(verb):
         return verb.head
     for token in [verb, *verb.ancestors][:3]:
         for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who"):
+            if child.dep_ in ("nsubj", "nsubjpass") and child.lower_ not in ("that", "which", "who") and \
+                    not hyphen_part(child):
                 return child
             if child.dep_ == "agent":
                 inner = next((c for c in child.children if c.dep_ == "pobj"), None)
@@ -152,6 +154,13 @@ def subject_of(verb):
         if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
             break
     return None
+
+
+def hyphen_part(token) -> bool:
+    """Whether a token is a piece before the last of a hyphenated word the tokenizer split ("co", "-" of
+    "co-founder", which the small model may each make a subject): the word is its last piece."""
+    doc = token.doc
+    return not token.whitespace_ and token.i + 1 < len(doc) and (token.text == "-" or doc[token.i + 1].text == "-")
 
 
 def conjuncts(token) -> list:
@@ -172,8 +181,12 @@ def phrase(token) -> str:
             for t in c.subtree}
     skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
     comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
-    words = [t for t in token.subtree if t.i not in skip and (comma is None or t.i < comma)
-             and not (t.dep_ == "punct" and t.i < token.i and t.i == token.left_edge.i)]
+    pieces = []  # "FTX’s co" "-" before "founder": the hyphenated word's first pieces, hung on the verb
+    while token.i - len(pieces) > 0 and hyphen_part(token.doc[token.i - len(pieces) - 1]):
+        pieces.append(token.doc[token.i - len(pieces) - 1])
+    words = sorted({t for t in [*token.subtree, *(t for p in pieces for t in p.subtree)]
+                    if t.i not in skip and (comma is None or t.i < comma)}, key=lambda t: t.i)
+    words = [t for t in words if not (t.dep_ == "punct" and t.text != "-" and t.i == words[0].i)]
     named = [t for t in words if not (t.head == token and _negating(t))]  # "Neither the chairman": the chairman
     return " ".join(t.text for t in named or words).replace(" ’s", "’s").replace(" 's", "'s")
 

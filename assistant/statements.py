@@ -37,7 +37,7 @@ from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
 from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
                         QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts, cues_of,
-                        expletive_source, fits, has_reporting_cue, is_negated, is_pronoun, is_role, is_role_word, phrase,
+                        expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
 EXTRACTOR_VERSION = "statements-13"  # changes whenever what is extracted changes (stored statements are re-extracted)
@@ -873,7 +873,7 @@ def _around_attribution(verb, subject) -> str:
     is ..."; "" when nothing else is said there ("Pichai testified Monday in the trial"; "..., Pachl said:" before
     the quotation)."""
     attribution = [verb, *(t for c in verb.children if c.dep_ in _ATTRIBUTION_DEPS and not (
-        c.dep_ in ("nsubj", "nsubjpass") and c != subject) for t in c.subtree)]
+        c.dep_ in ("nsubj", "nsubjpass") and c != subject and not hyphen_part(c)) for t in c.subtree)]
     first, last = min(t.i for t in attribution), max(t.i for t in attribution)
     doc = verb.doc
     if doc[last + 1:].text.strip() == ":":

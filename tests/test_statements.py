@@ -621,3 +621,11 @@ def test_the_startup_is_the_one_the_article_named():
             "The startup claims that tampons make a better testing device than swabs.")
     found = extract_statements("startup", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found] == [("The startup", "Daye")]
+
+
+def test_a_hyphenated_subject_is_one_word():
+    body = ("In part, the competition from other Twitter rivals was to blame, says co-founder and CEO Gabor Cselle.\n\n"
+            "A co-worker told me they bought a pair of these glasses.")
+    found = extract_statements("hyphen", body).statements
+    assert [(s.speaker, s.speaker_as_written) for s in found] == [
+        ("Gabor Cselle", "CEO Gabor Cselle"), ("co - worker", "A co - worker")]
