@@ -507,9 +507,15 @@ class _ArticleReader:
         lemma = token.lemma_.lower()
         if lemma not in _NAMED_SOURCES | _NAMED_ORGANISATIONS:
             return None
-        owner = _source_owner(token) if lemma in _NAMED_SOURCES else _named_as(token)
-        if owner is not None:
-            return _owned(owner, token) if lemma in _NAMED_SOURCES else owner
+        document = lemma in _NAMED_SOURCES
+
+        def name_of(noun) -> str | None:  # "SlashNext report" for a document, "Daye" for an organisation
+            owner = _source_owner(noun) if document else _named_as(noun)
+            return owner if owner is None or not document else _owned(owner, noun)
+
+        named = name_of(token)
+        if named is not None:
+            return named
         if not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
             return None
         mention = re.compile(rf"\b{re.escape(lemma)}", re.IGNORECASE)
@@ -522,9 +528,9 @@ class _ArticleReader:
             words = [w for w in earlier.doc if w.lemma_.lower() == lemma and w.pos_ in ("NOUN", "PROPN")
                      and (earlier is not s or w.i < token.i) and (w.tag_ == "NNS") == (token.tag_ == "NNS")]
             for word in reversed(words):
-                owner = _source_owner(word) if lemma in _NAMED_SOURCES else _named_as(word)
-                if owner is not None:
-                    return _owned(owner, word) if lemma in _NAMED_SOURCES else owner
+                named = name_of(word)
+                if named is not None:
+                    return named
                 if not any(c.lower_ in ("the", "this", "that") for c in word.children):
                     return None  # "its report", "a report": the nearest mention names no one
         return None
@@ -817,10 +823,7 @@ def _source_owner(noun) -> str | None:
     # "a report published this week by First American" (not "commissioned by Meta", which someone else wrote)
     if source is None or source.pos_ != "PROPN" or source.ent_type_ in ("DATE", "TIME"):
         return None  # "a study from November"
-    entity = next((e for e in doc.ents if e.start <= source.i < e.end), None)
-    if entity is not None and "," not in entity.text:
-        return without_article(entity.text)  # "a study from the University of Michigan"
-    return doc[min([source.i, *(c.left_edge.i for c in source.children if c.dep_ == "compound")]):source.i + 1].text
+    return _full_name(source)  # "a study from the University of Michigan"
 
 
 def _with_antecedent(verb) -> str | None:
@@ -853,13 +856,16 @@ def _named_as(noun) -> str | None:
               for g in c.children if g.dep_ in ("oprd", "dobj", "attr") and g.pos_ == "PROPN"]
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         named += [c for c in noun.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
-    if not named:
-        return None
-    name = named[0]
-    entity = next((e for e in noun.doc.ents if e.start <= name.i < e.end), None)
+    return _full_name(named[0]) if named else None
+
+
+def _full_name(word) -> str:
+    """The whole name a proper noun belongs to: its named entity without "the" ("the University of Michigan"), or,
+    when it has none (or the model ran two names into one, "The Information, Mistral AI"), it with its compounds."""
+    entity = next((e for e in word.doc.ents if e.start <= word.i < e.end), None)
     if entity is not None and "," not in entity.text:
         return without_article(entity.text)
-    return noun.doc[min([name.i, *(c.left_edge.i for c in name.children if c.dep_ == "compound")]):name.i + 1].text
+    return word.doc[min([word.i, *(c.left_edge.i for c in word.children if c.dep_ == "compound")]):word.i + 1].text
 
 
 def _owned(owner: str, noun) -> str:
