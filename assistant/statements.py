@@ -40,7 +40,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-13"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-14"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -437,7 +437,8 @@ class _ArticleReader:
                 name, kind = parallel.text, _span_kind(entity) if entity is not None and need == "GROUP" else "unknown"
             if agrees(name, kind):
                 return _bare_name(name), kind if kind != "unknown" else _span_speaker([parallel], need)[1], True
-        for back in self._looking_back(s.index):
+        chained: set[int] = set()  # earlier sentences whose subject is this same "he" or "she" (`_looking_back`)
+        for back in self._looking_back(s.index, chained):
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
                         len(st.speakers) == 1 and not _unnamed_reference(st) and agrees(st.speaker, st.speaker_kind)]
@@ -448,6 +449,11 @@ class _ArticleReader:
             self._read_names({back})
             if earlier.doc is None:
                 continue
+            if gender is not None and back < s.index and _continues_pronoun(earlier.doc, token):
+                # "Like Schwartz, he wanted ...": the sentence continues the same "he", so the names it mentions are
+                # others; it is not counted against the lookback
+                chained.add(back)
+                continue
             quoted = quoted_spans(earlier.doc.text, earlier.open_at_start)
             introduced = self._introduced(token, earlier, True) if back == s.index and need == "PERSON" and \
                 not is_pronoun(token.text) else None  # earlier sentences: `_introduced_before`
@@ -456,7 +462,7 @@ class _ArticleReader:
             # a surname the small model labels an organisation, nationality or place ("Scorsese", "Bankman-Fried")
             # is a weak candidate
             spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people or
-                                                                   need == "PERSON" and self._surname(span))
+                                                                   need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
@@ -545,11 +551,12 @@ class _ArticleReader:
             s.doc = doc
         self.name([s.doc for s in readable])
 
-    def _looking_back(self, index: int) -> Iterator[int]:
+    def _looking_back(self, index: int, chained: set[int]) -> Iterator[int]:
         """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines nor
         photo captions: names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the
         speaker named before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's
-        or a caption's ("Photo by Andrew Powell")."""
+        or a caption's ("Photo by Andrew Powell"). The sentences the caller adds to `chained` once they are yielded
+        (those continuing the same pronoun: "He also knows ...") are not counted."""
         yield index
         counted = 0
         for back in range(index - 1, -1, -1):
@@ -560,8 +567,8 @@ class _ArticleReader:
             if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)) or \
                     _headline(text, earlier.open_at_start) or _CAPTION.search(text):
                 continue
-            counted += 1
             yield back
+            counted += back not in chained
 
     def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
         """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
@@ -590,13 +597,19 @@ class _ArticleReader:
                 return doc[start:word.i + 1].text
         return None
 
-    def _surname(self, span) -> bool:
-        """Whether a one-word span labelled an organisation, nationality or place is a surname the body also writes
-        after a first name ("Scorsese" after "Martin Scorsese", "Bankman-Fried" after "Sam Bankman-Fried"): the small
-        model often labels surnames so; a lone first name, a place or a brand is none ("Daron", "Israel", "Twitch")."""
-        word = span.text
-        return span.label_ in _MISLABELLED and " " not in word and not re.search(r"[’']s$", word) and \
-            bool(self._first_named(word))
+    def _mislabelled_person(self, span) -> bool:
+        """Whether a span labelled an organisation, nationality or place is a person's name (the small model often
+        labels names so): a surname the body also writes after a first name ("Scorsese" after "Martin Scorsese",
+        "Bankman-Fried" after "Sam Bankman-Fried"), or a two-word name whose first word is a first name and whose
+        surname the article also writes alone ("Björn Brembs" and "Brembs"; not "Roman Catholic", or "Regis Pregrais"
+        named once); a lone first name, a place or a brand is none ("Daron", "Israel", "Twitch")."""
+        words = span.text.split()
+        if span.label_ not in _MISLABELLED or re.search(r"[’']s$", span.text):
+            return False
+        if len(words) == 2:  # and the article calls the person by the surname alone too ("Brembs points to ...")
+            return _name_gender(words[0]) not in ("unknown", "andy") and words[1][:1].isupper() and \
+                re.search(rf"(?<!{re.escape(words[0])} )\b{re.escape(words[1])}\b", self.body) is not None
+        return len(words) == 1 and bool(self._first_named(words[0]))
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -608,7 +621,7 @@ class _ArticleReader:
         (the sentences around them may not be parsed)."""
         cache = self._first_name_cache
         if last not in cache:
-            found = set(re.findall(rf"(?<![“\"‘'])\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?) (?:[A-Z]\. )?{re.escape(last)}\b",
+            found = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}(?:-{_CAPITALISED})?) (?:[A-Z]\. )?{re.escape(last)}\b",
                                    self.body))  # not a title's first word ("the “Sad Taylor on a boat” meme")
             cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
                            if first.lower() not in language.stop_words() and _name_gender(first.split("-")[0]) != "unknown"}
@@ -624,7 +637,7 @@ class _ArticleReader:
         if need != "PERSON":
             return kind != "person"
         name = _bare_name(name)
-        words = set(re.findall(r"[a-z]+", name.lower()))
+        words = set(re.findall(r"[^\W\d_]+", name.lower()))
         last = name.split()[-1] if name.split() else name
         fuller = self._fuller_names(last)
         if kind != "person":
@@ -737,6 +750,7 @@ _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", 
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
+_CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _SURNAME_PARTICLES = frozenset("al el de del van von da di le la bin abu ibn st".split())
 _gender_detector = None
 
@@ -928,6 +942,16 @@ def _parallel_subject(pronoun):
             words = [c for c in subject.children if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN"]
             return subject.doc[min([subject.i, *(w.i for w in words)]):subject.i + 1]
     return None
+
+
+def _continues_pronoun(doc, pronoun) -> bool:
+    """Whether a sentence's first subject is the same personal pronoun as `pronoun` ("He", "he") and its main clause's
+    subject no proper name: the names it mentions are others than "he" ("Like Schwartz, he wanted", "Toni Collette,
+    who he worked with"); not "When Forrester arrived, he ...", "because he was such a good guy, Bankman-Fried made a
+    point" or "Noff is defensive: She also believes"."""
+    subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass")]
+    return bool(subjects) and subjects[0].lower_ == pronoun.lower_ and \
+        not any(t.pos_ == "PROPN" and t.head.dep_ == "ROOT" for t in subjects)
 
 
 def _reported_by_another(verb) -> bool:

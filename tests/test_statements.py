@@ -629,3 +629,25 @@ def test_a_hyphenated_subject_is_one_word():
     found = extract_statements("hyphen", body).statements
     assert [(s.speaker, s.speaker_as_written) for s in found] == [
         ("Gabor Cselle", "CEO Gabor Cselle"), ("co - worker", "A co - worker")]
+
+
+def test_a_sentence_continuing_the_same_he_names_others_than_him():
+    body = ("Barry Schwartz and Duane Forrester both worked in search.\n\n"
+            "Forrester was at Microsoft from 2007 until 2015, where he helped launch Bing.\n\n"
+            "He also knows a huge range of people in the industry.\n\n"
+            "Like Schwartz, he wanted to emphasize how hard everyone works.\n\n"
+            "“That is not a 40-hour commitment in the week,” he told me.\n\n"
+            "Ayelet Noff runs a PR firm.\n\n"
+            "Noff is defensive: She also believes crypto is no worse than the stock market.\n\n"
+            "“I don’t think that means we don’t believe in the system,” she added.")
+    found = extract_statements("same-he", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [("he", "Duane Forrester"), ("she", "Ayelet Noff")]
+
+
+def test_a_full_name_labelled_an_organisation_is_a_person_the_article_calls_by_surname():
+    body = ("Björn Brembs views the results more cautiously.\n\n"
+            "He studies the nervous systems of animals at the University of Regensburg in Germany.\n\n"
+            "Brembs points to the small number of jellyfish tested.\n\n"
+            "“I want this to be true, as it would be so very cool,” he says of the results.")
+    found = extract_statements("brembs", body).statements
+    assert [(s.speaker_as_written, s.speaker, s.speaker_kind) for s in found] == [("he", "Björn Brembs", "person")]
