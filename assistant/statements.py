@@ -142,6 +142,7 @@ class _ArticleReader:
         self._first_name_cache: dict[str, set[str]] = {}  # surname -> "First Surname" mentions of the body
         self._gender_cache: dict[str, tuple[int, int]] = {}  # word -> (he, she) pronouns just after its mentions
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
+        self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
         self.found: list[Statement] = []
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -168,12 +169,12 @@ class _ArticleReader:
         quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            relays = []  # "according to X" statements of this sentence
+            relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar")
             for cue in cues[s.index]:
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
-                if cue.token.lower_ == "according":
+                if cue.token.lower_ == "according" and statement.speaker_kind != "anonymous":
                     relays.append(statement)
                 self.found.append(statement)
                 by_sentence.setdefault(s.index, []).append(statement)
@@ -376,8 +377,11 @@ class _ArticleReader:
         name = without_article(phrase(token))
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
         seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
-        if token.pos_ == "PROPN" and (described or seen):
-            return name, "person", True  # "Marcus Bell, a senior analyst", or "Okafor" after "Lena Okafor confirmed"
+        if token.pos_ == "PROPN" and (described or seen or entity is not None and len(entity) == 1 and
+                                      self._labelled_full_name(token.text)):
+            # "Marcus Bell, a senior analyst", "Okafor" after "Lena Okafor confirmed", "Parton" (labelled an
+            # organisation) in an article that names "Dolly Parton"
+            return name, "person", True
         return name, _kind(token, entity, name), True
 
     def _written_as_name(self, word: str) -> bool:
@@ -572,7 +576,7 @@ class _ArticleReader:
 
     def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
         """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
-        told CNBC ..."): the person named right after it ("coach Ian Foster") or the role with the names before it
+        told CNBC ..."): the person named right after it ("coach Ian Foster", "commissioner, Ylva Johansson") or the role with the names before it
         ("Binance spokesperson"), or the person it describes ("Denise George, a former prosecutor"); None when the
         sentence does not mention the role with a name. A role qualified by a name ("the Chelsea boss", "the USMNT
         head coach") is introduced only where the name qualifies it too ("Chelsea boss Mauricio Pochettino", not
@@ -583,7 +587,8 @@ class _ArticleReader:
         for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
             if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]}:
                 continue
-            after = next((e for e in doc.ents if e.start == word.i + 1 and e.label_ == "PERSON"), None)
+            after = next((e for e in doc.ents if e.label_ == "PERSON" and (e.start == word.i + 1 or e.start ==
+                          word.i + 2 and doc[word.i + 1].text == ",")), None)  # "commissioner(,) Ylva Johansson"
             if after is not None:
                 return after.text.removesuffix("’s").removesuffix("'s")
             described = next((e for e in doc.ents if e.label_ == "PERSON" and e.end < word.i <= e.end + 4
@@ -610,6 +615,18 @@ class _ArticleReader:
             return _name_gender(words[0]) not in ("unknown", "andy") and words[1][:1].isupper() and \
                 re.search(rf"(?<!{re.escape(words[0])} )\b{re.escape(words[1])}\b", self.body) is not None
         return len(words) == 1 and bool(self._first_named(words[0]))
+
+    def _labelled_full_name(self, last: str) -> bool:
+        """Whether the model labels a person one of the body's mentions of `last` after a first name ("Dolly Parton";
+        not "Ray-Ban Meta", "Carolina Panthers"); the sentences holding them are read."""
+        if last not in self._full_name_cache:
+            fuller = self._first_named(last)
+            mention = re.compile("|".join(map(re.escape, sorted(fuller)))) if fuller else None
+            self._read_names({s.index for s in self.sentences if mention and mention.search(self.body[s.start:s.end])})
+            self._full_name_cache[last] = mention is not None and any(
+                e.label_ == "PERSON" and mention.search(e.text) for t in self.sentences if t.doc is not None
+                for e in t.doc.ents)
+        return self._full_name_cache[last]
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""

@@ -651,3 +651,30 @@ def test_a_full_name_labelled_an_organisation_is_a_person_the_article_calls_by_s
             "“I want this to be true, as it would be so very cool,” he says of the results.")
     found = extract_statements("brembs", body).statements
     assert [(s.speaker_as_written, s.speaker, s.speaker_kind) for s in found] == [("he", "Björn Brembs", "person")]
+
+
+def test_a_role_introduced_before_a_comma_and_a_name_is_that_person():
+    body = ("The European Union’s home affairs commissioner, Ylva Johansson, has spearheaded the proposal.\n\n"
+            "MEPs pressed the Commission on the campaign.\n\nThe hearing lasted two hours.\n\n"
+            "Lobbying was a topic of intense interest.\n\nThe journalists defended their reporting.\n\n"
+            "Asked for a list of these contacts, the commissioner responded that she had met with Google six times.")
+    found = extract_statements("role-comma", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found] == [("the commissioner", "Ylva Johansson")]
+
+
+def test_a_surname_labelled_an_organisation_speaks_as_the_person_the_article_names_in_full():
+    body = ("Gary Wang, a co-founder of FTX, testified on Tuesday.\n\n"
+            "Wang said that Bankman-Fried directed him to commit crimes.\n\n"
+            "The Ray-Ban Meta glasses cost $299.\n\n"
+            "Meta says that’s to optimize storage.")
+    found = extract_statements("surname-org", body).statements
+    assert [(s.speaker, s.speaker_kind) for s in found] == [("Gary Wang", "person"), ("Meta", "organization")]
+
+
+def test_a_person_said_according_to_an_anonymous_source_keeps_the_source():
+    body = ("Chris Ferro is Flexport’s chief executive.\n\n"
+            "Ferro told him that his resignation had not been accepted, according to a person familiar with the "
+            "conversation.")
+    found = extract_statements("relay-source", body).statements
+    assert [(s.speaker, s.speaker_kind) for s in found] == [
+        ("Chris Ferro", "person"), ("person familiar with the conversation", "anonymous")]
