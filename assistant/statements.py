@@ -214,7 +214,8 @@ class _ArticleReader:
         fuller: dict[str, set[str]] = {}
         for name in names:
             words = name.removesuffix("’s").removesuffix("'s").split()
-            if len(words) >= 2 and all(word[:1].isupper() for word in words):
+            if len(words) >= 2 and all(word[:1].isupper() and not word.endswith(("’s", "'s")) for word in words):
+                # not "Goodyear’s Helsel" (an owner, not a first name)
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
 
         def full(name: str, pronoun: str) -> str:
@@ -238,6 +239,9 @@ class _ArticleReader:
             # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
             people = [p for p in people if not is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
+        aside = _parenthesis(doc.text, cue.token.idx)
+        if aside is not None:  # “We pick the best one.” (... DuckDuckGo’s CEO claimed it takes “too many steps”)
+            quotes = [(a, b) for a, b in quotes if s.start + aside[0] <= a and b <= s.start + aside[1]]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
@@ -304,6 +308,8 @@ class _ArticleReader:
             # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
             if _narrated(cue.anchor):
                 return None  # "after she testified publicly", "but Dubravka conceded twice": the author's narration
+            if aside is not None and len(doc.text[aside[0]:aside[1]].split()) > _ASIDE_WORDS:
+                return None  # "(... DuckDuckGo’s CEO, who testified last week, ...)": not "Hopefully (they say) ..."
             statement = _around_attribution(cue.anchor, subject)
         else:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
@@ -356,6 +362,7 @@ class _ArticleReader:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
         person = _person_named(token)
         if person is not None:
+            person = self._owner_cut(person)
             if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-"
                                              for t in token.doc[person.end:token.i + 1]):
                 person = token.doc[person.start:token.i + 1]  # "Jo-Wilfried" labelled, "Tsonga" the subject: one name
@@ -465,7 +472,7 @@ class _ArticleReader:
                 return introduced, "person", True
             # a surname the small model labels an organisation, nationality or place ("Scorsese", "Bankman-Fried")
             # is a weak candidate
-            spans = [span for span in named_spans(earlier.doc) if (fits(span, need) or span.text in people or
+            spans = [span for span in map(self._owner_cut, named_spans(earlier.doc)) if (fits(span, need) or span.text in people or
                                                                    need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
@@ -601,6 +608,17 @@ class _ArticleReader:
             if start < word.i:
                 return doc[start:word.i + 1].text
         return None
+
+    def _owner_cut(self, span):
+        """A PERSON entity the small model ran on from its owner ("Goodyear’s Helsel") as the person after the
+        possessive, when the article writes that surname after a first name too ("Chris Helsel"); else the span as it
+        is ("Kelly’s Twitch", which `_span_speaker` reads as Kelly)."""
+        marks = [t.i for t in span if t.text in ("’s", "'s") and t.i < span.end - 1] if span.label_ == "PERSON" else []
+        if not marks or not self._first_named(span.doc[span.end - 1].text):
+            return span
+        cut = span.doc[marks[-1] + 1:span.end]
+        cut.label_ = span.label_
+        return cut
 
     def _mislabelled_person(self, span) -> bool:
         """Whether a span labelled an organisation, nationality or place is a person's name (the small model often
@@ -806,6 +824,7 @@ def _bare_name(name: str) -> str:
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
 _ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
+_ASIDE_WORDS = 4  # a parenthesis longer than this is an aside of its own, not a parenthetical attribution
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
@@ -1055,6 +1074,16 @@ def _kind_of_words(text: str) -> str:
 # a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
 _CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
                       r"\bGetty Images\b|\bAP Photo\b|\bImage source\b", re.IGNORECASE)
+
+
+def _parenthesis(text: str, at: int) -> tuple[int, int] | None:
+    """The span of the parenthesis around offset `at` of a sentence ("(" to ")", or to the end when it is not closed),
+    or None when `at` is outside any: what is reported inside it is not the quotation around it."""
+    opening = text.rfind("(", 0, at)
+    if opening < 0 or text.rfind(")", opening, at) >= 0:
+        return None
+    closing = text.find(")", at)
+    return opening, closing + 1 if closing >= 0 else len(text)
 
 
 def _headline(text: str, open_at_start: bool) -> bool:

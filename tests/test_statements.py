@@ -678,3 +678,28 @@ def test_a_person_said_according_to_an_anonymous_source_keeps_the_source():
     found = extract_statements("relay-source", body).statements
     assert [(s.speaker, s.speaker_kind) for s in found] == [
         ("Chris Ferro", "person"), ("person familiar with the conversation", "anonymous")]
+
+
+def test_what_an_aside_in_parentheses_reports_is_not_the_quotation_around_it():
+    body = ("Ylva Johansson answered questions from MEPs on Tuesday.\n\n"
+            "“My proposal would not mean that all communication will be scanned. Compared to the situation today it "
+            "will be much more limited,” she claimed, referencing the temporary ePrivacy derogation that currently "
+            "gives messaging firms a legal basis to scan non-encrypted content for CSAM (but is intended to be "
+            "replaced by the proposed regulation which, critics contend, will force platforms to scan end-to-end "
+            "encrypted content too). “Today companies are allowed to scan if they search for child sexual abuse "
+            "material.”\n\n"
+            "The researchers ran the tests again. Hopefully (they say) this will uncover some unknown problems.")
+    found = extract_statements("aside", body).statements
+    assert {s.speaker for s in found if "scan" in s.statement} == {"Ylva Johansson"}
+    assert [s.statement for s in found if s.speaker_as_written == "they"] == [
+        "Hopefully this will uncover some unknown problems"]
+
+
+def test_a_person_named_with_an_owner_is_the_person_after_the_possessive():
+    body = ("“We look at the gaps,” SVP of global operations and CTO Chris Helsel says.\n\n"
+            "Goodyear’s Helsel confesses as much, calling them “purely conceptual designs” that “might never be "
+            "produced as such.” However, he says that the non-pneumatic nature of those concepts is indicative of "
+            "ongoing research.")
+    found = extract_statements("owner", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found][1:] == [
+        ("Goodyear’s Helsel", "Chris Helsel"), ("he", "Chris Helsel")]
