@@ -191,6 +191,7 @@ def phrase(token) -> str:
     return " ".join(t.text for t in named or words).replace(" ’s", "’s").replace(" 's", "'s")
 
 
+_OTHER_GROUP = frozenset("parent sister rival other holding subsidiary partner new former".split())  # another group
 _DESCRIBING = frozenset("det punct amod nummod npadvmod acl".split())  # what a role's describing words hang by
 
 
@@ -203,7 +204,10 @@ def definite_role(token) -> bool:
     if is_role(token):  # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three"
         return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
                    or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
-    return token.lemma_.lower() in GROUP_ROLES and all(c.dep_ in ("det", "punct") for c in token.children)
+    # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
+    return token.lemma_.lower() in GROUP_ROLES and all(
+        c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ") and
+        not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in token.children)
 
 
 def fits(span, kind: str) -> bool:

@@ -412,8 +412,12 @@ class _ArticleReader:
         gender) and not be its verb's object or its clause's subject."""
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
+            # "the company" after "The ride-hail company claims": that one; "the AI company" only one described so
+            described = {role} | {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
+                                  c.pos_ in ("NOUN", "ADJ")}
             for earlier in reversed(self.found):
-                if earlier.start < s.start and role in earlier.speaker_as_written.lower().split() and earlier.speaker_resolved:
+                if earlier.start < s.start and described <= set(earlier.speaker_as_written.lower().split()) and \
+                        earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
             introduced = self._introduced_before(token, s) if need == "PERSON" else None
             if introduced is not None:
@@ -434,8 +438,9 @@ class _ArticleReader:
         role_kind = _kind_of_words(token.lemma_) if need == "GROUP" and not is_pronoun(token.text) else None
 
         def agrees(name: str, kind: str) -> bool:
-            if role_kind is not None and kind != role_kind and not (role_kind == "organization" and kind == "unknown"):
-                return False
+            if role_kind is not None and kind != role_kind and not (
+                    role_kind == "organization" and kind == "unknown" and name[:1].isupper()):
+                return False  # "the company" may be a name of unknown kind ("Open AI"), not "a review" that found
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
 
         deferred, deferred_at = None, 0

@@ -703,3 +703,15 @@ def test_a_person_named_with_an_owner_is_the_person_after_the_possessive():
     found = extract_statements("owner", body).statements
     assert [(s.speaker_as_written, s.speaker) for s in found][1:] == [
         ("Goodyear’s Helsel", "Chris Helsel"), ("he", "Chris Helsel")]
+
+
+def test_a_described_company_is_the_one_named_before_and_a_parent_company_another():
+    body = ("Uber released its third safety report on Thursday.\n\n"
+            "The ride-hail company claims that the rate of sexual assault reported on the app decreased 38%.\n\n"
+            "ChatGPT-maker OpenAI said Friday it had pushed out Sam Altman after a review found he was not candid.\n\n"
+            "“The board no longer has confidence in him,” the artificial intelligence company said in a statement.\n\n"
+            "Instagram changed its feed again.\n\nThe parent company said the change was small.")
+    found = extract_statements("described-company", body).statements
+    assert [(s.speaker_as_written, s.speaker) for s in found if "company" in s.speaker_as_written] == [
+        ("The ride - hail company", "Uber"), ("the artificial intelligence company", "ChatGPT - maker OpenAI"),
+        ("The parent company", "parent company")]
