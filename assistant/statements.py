@@ -410,6 +410,13 @@ class _ArticleReader:
         nouns count only when no labelled one was found in the window. A role noun takes the sentence that introduced
         it ("A Binance spokesperson told ..."); every candidate must agree with the pronoun (`_could_be`: kind and
         gender) and not be its verb's object or its clause's subject."""
+        heading = self._heading_over(s) if need == "GROUP" else None
+        if heading is not None:
+            # "Liberty Mutual" / "Plans to cut 850 members of its staff, the insurance company confirmed": in a list
+            # of entries under names, the entry's name
+            kind = _kind_of_words(heading)
+            return heading, kind if kind != "unknown" else _role_kind(token) if not is_pronoun(token.text) else \
+                "organization", True
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             # "the company" after "The ride-hail company claims": that one; "the AI company" only one described so
@@ -504,6 +511,20 @@ class _ArticleReader:
         if unlabelled:
             return _span_speaker(unlabelled, need)
         return None
+
+    def _heading_over(self, s: _Sentence) -> str | None:
+        """The name heading the entry `s` opens or continues (its paragraph's first or second sentence): a paragraph of
+        one to three capitalised words, no possessive and no closing punctuation right before ("Liberty Mutual",
+        "Delivery Hero"; not "America’s Favorite Video Today"); None when there is none."""
+        if s.index - next((t.index for t in self.sentences if t.paragraph == s.paragraph), s.index) > 1:
+            return None
+        above = [t for t in self.sentences if t.paragraph == s.paragraph - 1]
+        text = self.body[above[0].start:above[-1].end].strip() if len(above) == 1 else ""
+        words = text.split()
+        if not 1 <= len(words) <= 3 or text.endswith((".", "?", "!", ":", "”", '"')) or re.search(r"[’']s\b", text) or \
+                not all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "and", "&") for w in words):
+            return None
+        return text
 
     def _introduced_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a role noun refers to when no earlier speaker was described with it: the nearest earlier sentence of

@@ -715,3 +715,16 @@ def test_a_described_company_is_the_one_named_before_and_a_parent_company_anothe
     assert [(s.speaker_as_written, s.speaker) for s in found if "company" in s.speaker_as_written] == [
         ("The ride - hail company", "Uber"), ("the artificial intelligence company", "ChatGPT - maker OpenAI"),
         ("The parent company", "parent company")]
+
+
+def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
+    body = ("Delivery Hero\n\n"
+            "Is shutting down operations in Taiwan and Turkey, the company said December 18.\n\n"
+            "Liberty Mutual\n\n"
+            "Plans to cut 850 members of its staff, the insurance company confirmed October 27.\n\n"
+            "America’s Favorite Video Today\n\n"
+            "The ministry said the video broke no rules.")
+    found = extract_statements("entries", body).statements
+    assert [(s.speaker, s.speaker_kind) for s in found][:2] == [
+        ("Delivery Hero", "organization"), ("Liberty Mutual", "organization")]
+    assert len(found) == 3 and found[2].speaker != "America’s Favorite Video Today"  # a title, not a name
