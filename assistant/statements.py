@@ -357,6 +357,9 @@ class _ArticleReader:
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
             return without_article(phrase(token)), _role_kind(token), False
+        owned = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if owned is not None and any(c.dep_ == "case" for c in token.children):
+            token = owned  # "Infinity Ventures’ Jeremy Jonker said": the person after the owner's name
         source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"

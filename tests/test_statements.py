@@ -728,3 +728,12 @@ def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
     assert [(s.speaker, s.speaker_kind) for s in found][:2] == [
         ("Delivery Hero", "organization"), ("Liberty Mutual", "organization")]
     assert len(found) == 3 and found[2].speaker != "America’s Favorite Video Today"  # a title, not a name
+
+
+def test_a_subject_owned_by_a_firm_is_the_person_after_the_firms_name():
+    body = ("Nik Milanović of The Fintech Fund posted on X that Stripe looks invincible.\n\n"
+            "Meanwhile, Infinity Ventures’ Jeremy Jonker and former PayPal exec said he’s been in payments for 13 years "
+            "and has “never before seen anything like Rainforest.” He told me via email that the founder’s background "
+            "is a big part of the secret sauce.")
+    found = extract_statements("owned-subject", body).statements
+    assert [s.speaker for s in found] == ["Jeremy Jonker", "Jeremy Jonker"]
