@@ -188,7 +188,18 @@ def phrase(token) -> str:
                     if t.i not in skip and (comma is None or t.i < comma)}, key=lambda t: t.i)
     words = [t for t in words if not (t.dep_ == "punct" and t.text != "-" and t.i == words[0].i)]
     named = [t for t in words if not (t.head == token and _negating(t))]  # "Neither the chairman": the chairman
-    return " ".join(t.text for t in named or words).replace(" ’s", "’s").replace(" 's", "'s")
+    return as_written(named or words)
+
+
+def as_written(tokens) -> str:
+    """Tokens in order joined as the text writes them: a space only where the text has one or words were left out
+    ("Bankman-Fried", "Infinity Ventures’", not "Bankman - Fried")."""
+    text = ""
+    for before, token in zip([None, *tokens], tokens):
+        if before is not None and (before.whitespace_ or token.i != before.i + 1):
+            text += " "
+        text += token.text
+    return text
 
 
 _OTHER_GROUP = frozenset("parent sister rival other holding subsidiary partner new former".split())  # another group
