@@ -113,8 +113,8 @@ def _sentences(body: str) -> list[_Sentence]:
         text = body[start:end]
         starts_open = open_quote
         quoted = open_quote or text.lstrip().startswith(("“", '"'))
-        for mark in re.findall(r"[“”]", text):
-            open_quote = mark == QUOTE_OPEN
+        for mark in re.findall(r"[“”\"]", text):  # a straight quote opens or closes as it falls
+            open_quote = mark == QUOTE_OPEN or mark == '"' and not open_quote
         out.append(_Sentence(index, start, end, paragraph, quoted, new_paragraph, starts_open))
         previous_end = end
     return out

@@ -737,3 +737,13 @@ def test_a_subject_owned_by_a_firm_is_the_person_after_the_firms_name():
             "is a big part of the secret sauce.")
     found = extract_statements("owned-subject", body).statements
     assert [s.speaker for s in found] == ["Jeremy Jonker", "Jeremy Jonker"]
+
+
+def test_a_quotation_in_straight_quotes_runs_on_across_sentences():
+    body = ("Nike said direct sales will pave the way to its future growth.\n\n"
+            "\"Ultimately, we have a segmented portfolio of strong partners across price points and channels. With no "
+            "single partner representing more than a mid-single digit of Nike's total business,\" said Friend.")
+    found = extract_statements("straight-quotes", body).statements
+    assert [(s.speaker, s.statement) for s in found][1:] == [
+        ("Friend", "Ultimately, we have a segmented portfolio of strong partners across price points and channels."),
+        ("Friend", "With no single partner representing more than a mid-single digit of Nike's total business")]
