@@ -318,8 +318,9 @@ class _ArticleReader:
                 self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
-        if quote is None and len(statement.split()) < 2 and statement.lower() not in _SAID_WORDS:
-            return None
+        if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
+                not re.search(r"\w", statement):
+            return None  # and a quotation of no words at all (“…”)
         if not content and quote is None and cue.anchor.dep_ == "relcl":
             return None  # "the upheaval that he had warned against": a relative clause that reports nothing
         if cue.topic_only and not inside:
@@ -804,6 +805,8 @@ class _ArticleReader:
             return None
         quotes = quoted_spans(text) or [(0, len(text))]
         a, b = max(quotes, key=lambda q: q[1] - q[0])
+        if _one_word(text[a:b]):
+            return None  # “Tysm,” “STILL???”, “Mr.” (a title the splitter cut at): a piece that says nothing alone
         stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
                          source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
@@ -872,6 +875,11 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _one_word(statement: str) -> bool:
+    """Whether what was said is less than two words ("Yes", "Tysm", "…", "Mr."): on its own it says nothing."""
+    return len(re.findall(r"\w+", statement)) < 2
 
 
 def _unnamed_reference(statement: Statement) -> bool:

@@ -747,3 +747,12 @@ def test_a_quotation_in_straight_quotes_runs_on_across_sentences():
     assert [(s.speaker, s.statement) for s in found][1:] == [
         ("Friend", "Ultimately, we have a segmented portfolio of strong partners across price points and channels."),
         ("Friend", "With no single partner representing more than a mid-single digit of Nike's total business")]
+
+
+def test_a_piece_of_a_quotation_with_less_than_two_words_is_no_statement():
+    body = ("“That second photo is such godforsaken trash,” wrote Chiwaya. “In the year of our lord 2023?? STILL??? "
+            "Yikes.”\n\n"
+            "\"Yes,\" responded Wang.")
+    found = extract_statements("one-word", body).statements
+    assert [s.statement for s in found] == [
+        "That second photo is such godforsaken trash", "In the year of our lord 2023??", "Yes"]
