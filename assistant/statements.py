@@ -1110,7 +1110,9 @@ def _kind_of_words(text: str) -> str:
 
 # a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
 _CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
-                      r"\bGetty Images\b|\bAP Photo\b|\bImage source\b", re.IGNORECASE)
+                      r"\bGetty Images\b|\bAP Photo\b|\bImage source\b|"
+                      r"\bnewsletter promotion\b|\bPrivacy (?:Notice|Policy)\b|\bSign up (?:to|for)\b|\bClick here\b",
+                      re.IGNORECASE)  # and the page's promotions ("skip past newsletter promotion", "CLICK HERE TO ...")
 
 
 def _parenthesis(text: str, at: int) -> tuple[int, int] | None:

@@ -756,3 +756,16 @@ def test_a_piece_of_a_quotation_with_less_than_two_words_is_no_statement():
     found = extract_statements("one-word", body).statements
     assert [s.statement for s in found] == [
         "That second photo is such godforsaken trash", "In the year of our lord 2023??", "Yes"]
+
+
+def test_a_pages_promotion_names_no_speaker():
+    body = ("Vincent Namatjira paints the powerful.\n\n"
+            "skip past newsletter promotion Sign up to Saved for Later Free newsletter Catch up on the fun stuff with "
+            "Guardian Australia's culture and lifestyle rundown of pop culture, trends and tips Privacy Notice: "
+            "Newsletters may contain info about charities, online ads, and content funded by outside parties. For more "
+            "information see our Newsletters may contain info about charities, online ads, and content funded by "
+            "outside parties. For more information see our Privacy Policy . We use Google reCaptcha to protect our "
+            "website and the Google Privacy Policy and Terms of Service apply. after newsletter promotion\n\n"
+            "“I would like the government to apologise,” he says.")
+    found = extract_statements("promotion", body).statements
+    assert [s.speaker for s in found] == ["Vincent Namatjira"]
