@@ -325,8 +325,10 @@ class _ArticleReader:
             return None  # "the upheaval that he had warned against": a relative clause that reports nothing
         if cue.topic_only and not inside:
             return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
-        # "according to" a publication or a document reports; according to a person, that person said it
-        stance = "say" if cue.token.lower_ == "according" and kinds[0] == "person" else cue.stance
+        # "according to" a publication or a document reports; according to a person, that person said it, and what a
+        # person "revealed" (in an interview, not a study) was said too
+        stance = "say" if kinds[0] == "person" and (cue.token.lower_ == "according" or cue.token.lemma_.lower() ==
+                                                    "reveal") else cue.stance
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
@@ -866,7 +868,7 @@ _QUANTIFIERS = frozenset("one some many most several few other others another al
                          "half third quarter couple number percent cent million thousand hundred dozen majority minority".split())  # subjects that speak only through their "of" phrase ("some of the fans")
 _DEFINITE = frozenset("the this that these those his her their its our".split())  # determiners of a known referent
 # documents and publications the article may have named before it calls them "the report", "the magazine"
-_NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal "
+_NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal release "
                            "review index".split())
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")

@@ -769,3 +769,10 @@ def test_a_pages_promotion_names_no_speaker():
             "“I would like the government to apologise,” he says.")
     found = extract_statements("promotion", body).statements
     assert [s.speaker for s in found] == ["Vincent Namatjira"]
+
+
+def test_what_a_person_revealed_was_said_and_what_a_study_revealed_reported():
+    body = ("OpenAI CEO Sam Altman also revealed that over two million developers use the platform.\n\n"
+            "The study revealed that sleep loss raises the risk of heart disease.")
+    found = extract_statements("revealed", body).statements
+    assert [(s.speaker, s.stance) for s in found] == [("Sam Altman", "say"), ("study", "report")]
