@@ -139,6 +139,8 @@ def subject_of(verb):
            and not hyphen_part(c)]
     if len(own) > 1 and own[0].i < verb.i < own[-1].i:
         return own[-1]  # "Temptation, said Reehil, is ...": the subject after an inverted verb is who said it
+    if len(own) > 1 and own[1].i == own[0].i + 1 and own[1].pos_ == "PROPN" and own[0].pos_ == "NOUN":
+        return own[1]  # "The Google-owned research lab DeepMind claimed": the name the model split off its noun
     if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
             (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
         return verb.head

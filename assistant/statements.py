@@ -360,9 +360,12 @@ class _ArticleReader:
             if is_pronoun(token.text):
                 return UNRESOLVED_SPEAKER, "unknown", False
             return without_article(phrase(token)), _role_kind(token), False
-        owned = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
-        if owned is not None and any(c.dep_ == "case" for c in token.children):
-            token = owned  # "Infinity Ventures’ Jeremy Jonker said": the person after the owner's name
+        named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
+        if named is not None and (any(c.dep_ == "case" for c in token.children) or
+                                  token.pos_ == "NOUN" and named.left_edge.i == token.i + 1):
+            # "Infinity Ventures’ Jeremy Jonker said": the person after the owner's name; "according to ad tracking
+            # firm iSpot": the firm's name
+            token = named
         source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
             token = source  # "said a statement from Rep. Mariannette Miller-Meeks"
@@ -387,7 +390,7 @@ class _ArticleReader:
         named = self._named_source(token, s) if token.pos_ == "NOUN" else None
         if named is not None:
             return named, _kind(token, entity, named), True
-        name = without_article(phrase(token))
+        name = without_article(phrase(token)).removesuffix("’s").removesuffix("'s")  # "VC firm Atomico’s annual ..."
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
         seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
         if token.pos_ == "PROPN" and (described or seen or entity is not None and len(entity) == 1 and

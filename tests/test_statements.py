@@ -776,3 +776,10 @@ def test_what_a_person_revealed_was_said_and_what_a_study_revealed_reported():
             "The study revealed that sleep loss raises the risk of heart disease.")
     found = extract_statements("revealed", body).statements
     assert [(s.speaker, s.stance) for s in found] == [("Sam Altman", "say"), ("study", "report")]
+
+
+def test_a_noun_followed_by_its_name_speaks_as_the_name():
+    body = ("The Google-owned research lab DeepMind claimed that its next LLM will rival OpenAI’s ChatGPT.\n\n"
+            "According to ad tracking firm iSpot, TV ads for the film ran only a few dozen times as of Oct. 6.")
+    found = extract_statements("noun-name", body).statements
+    assert [s.speaker for s in found] == ["DeepMind", "iSpot"]
