@@ -473,7 +473,9 @@ class _ArticleReader:
         for back in self._looking_back(s.index, chained):
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
-                        len(st.speakers) == 1 and not _unnamed_reference(st) and agrees(st.speaker, st.speaker_kind)]
+                        len(st.speakers) == 1 and not _unnamed_reference(st) and (
+                            agrees(st.speaker, st.speaker_kind) or token.lower_ in ("they", "them") and
+                            st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
             if deferred is not None and back < deferred_at - 1:
@@ -880,6 +882,13 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
+
+
+def _role_only(statement: Statement) -> bool:
+    """Whether a person speaker is written as a role alone ("a Roblox spokesperson", "the official"), whom a singular
+    "they" may stand for, unlike a named person."""
+    written = statement.speaker_as_written.split()
+    return bool(written) and written[-1].lower() in PERSON_ROLES | ANONYMOUS_HEADS
 
 
 def _one_word(statement: str) -> bool:

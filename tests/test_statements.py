@@ -783,3 +783,12 @@ def test_a_noun_followed_by_its_name_speaks_as_the_name():
             "According to ad tracking firm iSpot, TV ads for the film ran only a few dozen times as of Oct. 6.")
     found = extract_statements("noun-name", body).statements
     assert [s.speaker for s in found] == ["DeepMind", "iSpot"]
+
+
+def test_a_singular_they_after_a_spokesperson_is_that_spokesperson():
+    body = ("Sarah Michelle Gellar hit out at Roblox after her son’s account was hacked.\n\n"
+            "In a statement to The Independent, a Roblox spokesperson revealed the company is looking into Gellar’s "
+            "complaint. “We are looking into this case and we reached out directly to the user to help. We are "
+            "committed to ensuring that our users have a positive experience on the platform,” they said.")
+    found = extract_statements("singular-they", body).statements
+    assert {s.speaker for s in found} == {"Roblox"}
