@@ -316,6 +316,11 @@ class _ArticleReader:
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
             statement = content and quote is None and _with_antecedent(cue.anchor) or \
                 self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+        heading = self._heading_over(s) if quote is None and doc[0].tag_ in _FINITE else None
+        if heading is not None and statement.startswith(doc[0].text):
+            # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
+            # the sentence leaves out
+            statement = f"{heading} {statement[:1].lower()}{statement[1:]}"
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \

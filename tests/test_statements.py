@@ -721,12 +721,13 @@ def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
     body = ("Delivery Hero\n\n"
             "Is shutting down operations in Taiwan and Turkey, the company said December 18.\n\n"
             "Liberty Mutual\n\n"
-            "Plans to cut 850 members of its staff, the insurance company confirmed October 27.\n\n"
+            "Will cut 850 members of its staff, the insurance company confirmed October 27.\n\n"
             "America’s Favorite Video Today\n\n"
             "The ministry said the video broke no rules.")
     found = extract_statements("entries", body).statements
-    assert [(s.speaker, s.speaker_kind) for s in found][:2] == [
-        ("Delivery Hero", "organization"), ("Liberty Mutual", "organization")]
+    assert [(s.speaker, s.speaker_kind, s.statement) for s in found][:2] == [
+        ("Delivery Hero", "organization", "Delivery Hero is shutting down operations in Taiwan and Turkey"),
+        ("Liberty Mutual", "organization", "Liberty Mutual will cut 850 members of its staff")]
     assert len(found) == 3 and found[2].speaker != "America’s Favorite Video Today"  # a title, not a name
 
 
