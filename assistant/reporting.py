@@ -219,8 +219,8 @@ def definite_role(token) -> bool:
                    or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
     return token.lemma_.lower() in GROUP_ROLES and all(
-        c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ") and
-        not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in token.children)
+        c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")
+        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in token.children)  # "plant-based"
 
 
 def fits(span, kind: str) -> bool:

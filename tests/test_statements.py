@@ -722,13 +722,16 @@ def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
             "Is shutting down operations in Taiwan and Turkey, the company said December 18.\n\n"
             "Liberty Mutual\n\n"
             "Will cut 850 members of its staff, the insurance company confirmed October 27.\n\n"
+            "Beyond Meat\n\n"
+            "Announced cuts November 6. The plant-based meat company says it will also review its operations.\n\n"
             "America’s Favorite Video Today\n\n"
             "The ministry said the video broke no rules.")
     found = extract_statements("entries", body).statements
     assert [(s.speaker, s.speaker_kind, s.statement) for s in found][:2] == [
         ("Delivery Hero", "organization", "Delivery Hero is shutting down operations in Taiwan and Turkey"),
         ("Liberty Mutual", "organization", "Liberty Mutual will cut 850 members of its staff")]
-    assert len(found) == 3 and found[2].speaker != "America’s Favorite Video Today"  # a title, not a name
+    assert (found[2].speaker_as_written, found[2].speaker) == ("The plant-based meat company", "Beyond Meat")
+    assert len(found) == 4 and found[3].speaker != "America’s Favorite Video Today"  # a title, not a name
 
 
 def test_a_subject_owned_by_a_firm_is_the_person_after_the_firms_name():
