@@ -203,25 +203,30 @@ class _ArticleReader:
         """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
         article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
         word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
-        with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays."""
+        with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays. A first name alone ("Taylor") takes
+        the one full name beginning with it when no full name ends with it."""
         surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
         if not surnames:
             return found
-        fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{'|'.join(map(re.escape, sorted(surnames)))})\b")
+        alternatives = '|'.join(map(re.escape, sorted(surnames)))
+        fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-Z]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
-        fuller: dict[str, set[str]] = {}
+        fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
+        first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
             words = name.removesuffix("’s").removesuffix("'s").split()
             if len(words) >= 2 and all(word[:1].isupper() and not word.endswith(("’s", "'s")) for word in words):
                 # not "Goodyear’s Helsel" (an owner, not a first name)
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
+                first.setdefault(words[0], set()).add(" ".join(words))
 
         def full(name: str, pronoun: str) -> str:
             gender = _PRONOUN_GENDER.get(pronoun.lower())  # "he" for "Trump": not "Ivanka Trump"
-            options = {n for n in fuller.get(name, set())
-                       if gender is None or self._gender_of(n) in (gender, None)}
+            # by surname; else, for a first name no full name ends with, by first name ("Taylor" -> Taylor Swift)
+            known = fuller.get(name) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
+            options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
             return next(iter(options)) if len(options) == 1 else name
 
         return [replace(st, speaker=full(st.speaker, st.speaker_as_written),

@@ -796,3 +796,10 @@ def test_a_singular_they_after_a_spokesperson_is_that_spokesperson():
             "committed to ensuring that our users have a positive experience on the platform,” they said.")
     found = extract_statements("singular-they", body).statements
     assert {s.speaker for s in found} == {"Roblox"}
+
+
+def test_a_first_name_alone_takes_the_one_full_name_beginning_with_it():
+    body = ("Taylor Swift spoke to Time about her album.\n\n"
+            "\"The way I used to approach relationships was very idealistic,\" Taylor told Rolling Stone.")
+    found = extract_statements("first-name", body).statements
+    assert [s.speaker for s in found][-1:] == ["Taylor Swift"]
