@@ -190,10 +190,10 @@ def phrase(token) -> str:
                     if t.i not in skip and (comma is None or t.i < comma)}, key=lambda t: t.i)
     words = [t for t in words if not (t.dep_ == "punct" and t.text != "-" and t.i == words[0].i)]
     named = [t for t in words if not (t.head == token and _negating(t))]  # "Neither the chairman": the chairman
-    return as_written(named or words)
+    return _as_written(named or words)
 
 
-def as_written(tokens) -> str:
+def _as_written(tokens) -> str:
     """Tokens in order joined as the text writes them: a space only where the text has one or words were left out
     ("Bankman-Fried", "Infinity Ventures’", not "Bankman - Fried")."""
     text = ""
