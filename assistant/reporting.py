@@ -210,8 +210,9 @@ _DESCRIBING = frozenset("det punct amod nummod npadvmod acl".split())  # what a 
 
 def definite_role(token) -> bool:
     """"the spokesman", "the judge", "the departing All Blacks coach", "the company": a role noun that points back to
-    someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no modifier, a
-    person's role no name and no phrase but "of")."""
+    someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no name and no
+    modifier but common words that describe it, "the ride-hail company", not "the parent company"; a person's role no
+    name and no phrase but "of")."""
     if not any(c.lower_ in ("the", "this", "that") for c in token.children):
         return False
     if is_role(token):  # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three"

@@ -143,6 +143,7 @@ class _ArticleReader:
         self._gender_cache: dict[str, tuple[int, int]] = {}  # word -> (he, she) pronouns just after its mentions
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
+        self._entries: set[str] | None = None  # the entry headings of a list article (`_entry_names`)
         self.found: list[Statement] = []
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -209,7 +210,7 @@ class _ArticleReader:
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
-        fuller_mention = re.compile(rf"[A-Z][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-Z]")
+        fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
@@ -244,10 +245,10 @@ class _ArticleReader:
             # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
             people = [p for p in people if not is_role(p)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
-        aside = _parenthesis(doc.text, cue.token.idx)
+        in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
+        aside = None if in_quote else _parenthesis(doc.text, cue.token.idx)
         if aside is not None:  # “We pick the best one.” (... DuckDuckGo’s CEO claimed it takes “too many steps”)
             quotes = [(a, b) for a, b in quotes if s.start + aside[0] <= a and b <= s.start + aside[1]]
-        in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         if in_quote and any(pronoun_kind(p) for p in people):
             return None  # "they were saying", inside someone's quotation: the quoted speaker's own narrative
         if any(a <= s.start + p.idx < b for p in people for a, b in quotes) and \
@@ -428,7 +429,9 @@ class _ArticleReader:
         or a name already seen speaking as a person); names inside quotations are never antecedents. Unlabelled proper
         nouns count only when no labelled one was found in the window. A role noun takes the sentence that introduced
         it ("A Binance spokesperson told ..."); every candidate must agree with the pronoun (`_could_be`: kind and
-        gender) and not be its verb's object or its clause's subject."""
+        gender) and not be its verb's object or its clause's subject. Before all of these, "it" or "the company" opening
+        an entry of a list article is the entry's heading (`_heading_over`), and a role noun written with modifiers
+        ("the ride-hail company") takes only an earlier speaker written with them too."""
         heading = self._heading_over(s) if need == "GROUP" else None
         if heading is not None:
             # "Liberty Mutual" / "Plans to cut 850 members of its staff, the insurance company confirmed": in a list
@@ -442,7 +445,7 @@ class _ArticleReader:
             described = {role} | {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
                                   c.pos_ in ("NOUN", "ADJ")}
             for earlier in reversed(self.found):
-                if earlier.start < s.start and described <= set(earlier.speaker_as_written.lower().split()) and \
+                if earlier.start < s.start and described <= set(re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and \
                         earlier.speaker_resolved:
                     return earlier.speaker, earlier.speaker_kind, True
             introduced = self._introduced_before(token, s) if need == "PERSON" else None
@@ -534,18 +537,31 @@ class _ArticleReader:
         return None
 
     def _heading_over(self, s: _Sentence) -> str | None:
-        """The name heading the entry `s` opens or continues (its paragraph's first or second sentence): a paragraph of
-        one to three capitalised words, no possessive and no closing punctuation right before ("Liberty Mutual",
-        "Delivery Hero"; not "America’s Favorite Video Today"); None when there is none."""
+        """The name heading the entry `s` opens or continues (its paragraph's first or second sentence), in an article
+        that is a list of entries under names (`_entry_names`): "Liberty Mutual", "Delivery Hero"; None otherwise."""
         if s.index - next((t.index for t in self.sentences if t.paragraph == s.paragraph), s.index) > 1:
             return None
         above = [t for t in self.sentences if t.paragraph == s.paragraph - 1]
         text = self.body[above[0].start:above[-1].end].strip() if len(above) == 1 else ""
-        words = text.split()
-        if not 1 <= len(words) <= 3 or text.endswith((".", "?", "!", ":", "”", '"')) or re.search(r"[’']s\b", text) or \
-                not all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "and", "&") for w in words):
-            return None
-        return text
+        return text if text in self._entry_names() else None
+
+    def _entry_names(self) -> set[str]:
+        """The headings of an article written as a list of entries under names: paragraphs of one to three capitalised
+        words, with no possessive and no closing punctuation ("Liberty Mutual"; not "America’s Favorite Video Today"),
+        when there are at least `_LIST_ENTRIES` different ones; else none (a lone "Advertisement" or "Background"
+        heads no entry)."""
+        if self._entries is None:
+            headings = set()
+            for paragraph in {t.paragraph for t in self.sentences}:
+                texts = [t for t in self.sentences if t.paragraph == paragraph]
+                text = self.body[texts[0].start:texts[-1].end].strip() if len(texts) == 1 else ""
+                words = text.split()
+                if 1 <= len(words) <= 3 and not text.endswith((".", "?", "!", ":", "”", '"')) and \
+                        not re.search(r"[’']s\b", text) and \
+                        all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "and", "&") for w in words):
+                    headings.add(text)
+            self._entries = headings if len(headings) >= _LIST_ENTRIES else set()
+        return self._entries
 
     def _introduced_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """What a role noun refers to when no earlier speaker was described with it: the nearest earlier sentence of
@@ -873,6 +889,7 @@ def _bare_name(name: str) -> str:
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
 _ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
+_LIST_ENTRIES = 5  # headings that make an article a list of entries under names ("Liberty Mutual", "Tidal", ...)
 _ASIDE_WORDS = 4  # a parenthesis longer than this is an aside of its own, not a parenthetical attribution
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical

@@ -693,6 +693,8 @@ def test_what_an_aside_in_parentheses_reports_is_not_the_quotation_around_it():
     assert {s.speaker for s in found if "scan" in s.statement} == {"Ylva Johansson"}
     assert [s.statement for s in found if s.speaker_as_written == "they"] == [
         "Hopefully this will uncover some unknown problems"]
+    body = "“We knew (he told us the plan was dead) all along,” Smith said."  # an aside inside a quotation is his
+    assert [s.speaker for s in extract_statements("aside-quoted", body).statements] == ["Smith"]
 
 
 def test_a_person_named_with_an_owner_is_the_person_after_the_possessive():
@@ -712,13 +714,18 @@ def test_a_described_company_is_the_one_named_before_and_a_parent_company_anothe
             "“The board no longer has confidence in him,” the artificial intelligence company said in a statement.\n\n"
             "Instagram changed its feed again.\n\nThe parent company said the change was small.")
     found = extract_statements("described-company", body).statements
+    later = ("Uber is growing fast. The ride-hail company said revenue rose. Lyft cut prices. Bank of America "
+             "upgraded both. Analysts were upbeat. Investors cheered. Then the ride-hail company said profits rose.")
+    assert [s.speaker for s in extract_statements("described-again", later).statements][-1] == "Uber"
     assert [(s.speaker_as_written, s.speaker) for s in found if "company" in s.speaker_as_written] == [
         ("The ride-hail company", "Uber"), ("the artificial intelligence company", "ChatGPT-maker OpenAI"),
         ("The parent company", "parent company")]
 
 
 def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
-    body = ("Delivery Hero\n\n"
+    body = ("Intel\n\nWill cut 235 employees at its Folsom office campus.\n\n"
+            "Zulily\n\nWill lay off more than 500 employees after closing fulfillment centers.\n\n"
+            "Delivery Hero\n\n"
             "Is shutting down operations in Taiwan and Turkey, the company said December 18.\n\n"
             "Liberty Mutual\n\n"
             "Will cut 850 members of its staff, the insurance company confirmed October 27.\n\n"
@@ -732,6 +739,9 @@ def test_in_a_list_of_entries_under_names_the_company_is_the_entrys_name():
         ("Liberty Mutual", "organization", "Liberty Mutual will cut 850 members of its staff")]
     assert (found[2].speaker_as_written, found[2].speaker) == ("The plant-based meat company", "Beyond Meat")
     assert len(found) == 4 and found[3].speaker != "America’s Favorite Video Today"  # a title, not a name
+    body = ("Apple launched a new phone on Monday.\n\nAdvertisement\n\n"
+            "The company said it would ship the phone in May.")  # no list: a lone heading heads no entry
+    assert [s.speaker for s in extract_statements("no-list", body).statements] == ["Apple"]
 
 
 def test_a_subject_owned_by_a_firm_is_the_person_after_the_firms_name():
