@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from itertools import groupby
 from dataclasses import asdict, dataclass, replace
 
 from . import nlp as language
@@ -143,7 +144,7 @@ class _ArticleReader:
         self._gender_cache: dict[str, tuple[int, int]] = {}  # word -> (he, she) pronouns just after its mentions
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
-        self._entries: set[str] | None = None  # the entry headings of a list article (`_entry_names`)
+        self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -538,29 +539,27 @@ class _ArticleReader:
 
     def _heading_over(self, s: _Sentence) -> str | None:
         """The name heading the entry `s` opens or continues (its paragraph's first or second sentence), in an article
-        that is a list of entries under names (`_entry_names`): "Liberty Mutual", "Delivery Hero"; None otherwise."""
-        if s.index - next((t.index for t in self.sentences if t.paragraph == s.paragraph), s.index) > 1:
+        that is a list of entries under names (`_entry_headings`): "Liberty Mutual", "Delivery Hero"; None otherwise."""
+        if not (s.opens_paragraph or s.index > 0 and self.sentences[s.index - 1].opens_paragraph):
             return None
-        above = [t for t in self.sentences if t.paragraph == s.paragraph - 1]
-        text = self.body[above[0].start:above[-1].end].strip() if len(above) == 1 else ""
-        return text if text in self._entry_names() else None
+        return self._entry_headings().get(s.paragraph - 1)
 
-    def _entry_names(self) -> set[str]:
-        """The headings of an article written as a list of entries under names: paragraphs of one to three capitalised
-        words, with no possessive and no closing punctuation ("Liberty Mutual"; not "America’s Favorite Video Today"),
-        when there are at least `_LIST_ENTRIES` different ones; else none (a lone "Advertisement" or "Background"
-        heads no entry)."""
+    def _entry_headings(self) -> dict[int, str]:
+        """The headings of an article written as a list of entries under names, by paragraph: paragraphs of one
+        sentence of one to three capitalised words, with no possessive and no closing punctuation ("Liberty Mutual";
+        not "America’s Favorite Video Today"), when there are at least `_LIST_ENTRIES` different ones; else none (a
+        lone "Advertisement" or "Background" heads no entry)."""
         if self._entries is None:
-            headings = set()
-            for paragraph in {t.paragraph for t in self.sentences}:
-                texts = [t for t in self.sentences if t.paragraph == paragraph]
-                text = self.body[texts[0].start:texts[-1].end].strip() if len(texts) == 1 else ""
+            headings = {}
+            for paragraph, group in groupby(self.sentences, key=lambda t: t.paragraph):
+                sentences = list(group)
+                text = self.body[sentences[0].start:sentences[0].end].strip() if len(sentences) == 1 else ""
                 words = text.split()
                 if 1 <= len(words) <= 3 and not text.endswith((".", "?", "!", ":", "”", '"')) and \
                         not re.search(r"[’']s\b", text) and \
                         all(w[:1].isupper() or w[:1].isdigit() or w in ("of", "and", "&") for w in words):
-                    headings.add(text)
-            self._entries = headings if len(headings) >= _LIST_ENTRIES else set()
+                    headings[paragraph] = text
+            self._entries = headings if len(set(headings.values())) >= _LIST_ENTRIES else {}
         return self._entries
 
     def _introduced_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
@@ -702,11 +701,8 @@ class _ArticleReader:
         not "Ray-Ban Meta", "Carolina Panthers"); the sentences holding them are read."""
         if last not in self._full_name_cache:
             fuller = self._first_named(last)
-            mention = re.compile("|".join(map(re.escape, sorted(fuller)))) if fuller else None
-            self._read_names({s.index for s in self.sentences if mention and mention.search(self.body[s.start:s.end])})
-            self._full_name_cache[last] = mention is not None and any(
-                e.label_ == "PERSON" and mention.search(e.text) for t in self.sentences if t.doc is not None
-                for e in t.doc.ents)
+            self._read_names({s.index for s in self.sentences if any(n in self.body[s.start:s.end] for n in fuller)})
+            self._full_name_cache[last] = any(n in name for name in self._person_names() for n in fuller)
         return self._full_name_cache[last]
 
     def _person_names(self) -> set[str]:
@@ -882,7 +878,7 @@ def _name_gender(word: str) -> str:
 
 
 def _bare_name(name: str) -> str:
-    """A name without its possessive and with the parser's spaced hyphens joined ("Bankman - Fried’s" -> "Bankman-Fried")."""
+    """A name without its possessive and with spaced hyphens joined ("Bankman - Fried’s" -> "Bankman-Fried")."""
     return re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
 
 
