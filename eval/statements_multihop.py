@@ -1,12 +1,15 @@
 """The statement extractor on the MultiHop-RAG articles: counts, cost against the embedding floor, and a sample.
 
-`PYTHONPATH=. .venv/bin/python eval/statements_multihop.py [--articles A.jsonl] [--cost-articles N] [--sample-out F]`
+`PYTHONPATH=. .venv/bin/python eval/statements_multihop.py [--articles A.jsonl] [--cost-articles N] [--sample-out F]
+[--dump-out F]`
 
 - extracts every article's statements (the loaded pipeline passed in, so nothing is cached between runs) and prints
   the counts per stance and per speaker kind, the sentences parsed and skipped, the unresolved speakers, the speakers
   that are bare pronouns (must be 0) and the extraction time;
 - cost: on the first N articles, in this one process, alternating, the extraction time and the embedding floor (the
   project's embedding model encoding the same articles' chunk texts at its batch size, as `make bench` measures it);
+- `--dump-out`: every statement as JSONL (its `as_dict()` and its sentence), to compare two extractor versions row by
+  row (run at each commit; rows match on article, start, speaker, stance and statement);
 - `--sample-out`: 50 statements drawn with a fixed seed (`--sample-seed`, default `SAMPLE_SEED`) written as JSONL with an
   empty `verdict`, to be checked by hand (`eval/statements/multihop-sample-50.jsonl` holds the checked copy of seed
   13, drawn from extractor statements-2; `multihop-sample-50-seed14.jsonl` a fresh one drawn from statements-3,
@@ -71,6 +74,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=ARTICLES)
     parser.add_argument("--cost-articles", type=int, default=0, help="articles for the cost comparison (0: none)")
     parser.add_argument("--sample-out", type=Path)
+    parser.add_argument("--dump-out", type=Path, help="write every statement as JSONL")
     parser.add_argument("--sample-seed", type=int, default=SAMPLE_SEED)
     args = parser.parse_args()
     from assistant.nlp import pipeline
@@ -98,13 +102,20 @@ def main() -> None:
         print(f"cost on {len(subset)} articles: extraction {extract_s:.1f} s, embedding floor {floor:.1f} s "
               f"({chunks} chunks; runs {embed_s:.1f} / {embed_again_s:.1f} s): floor + extraction = "
               f"{(floor + extract_s) / floor:.2f}x the floor")
+    bodies = {a["id"]: a["body"] for a in articles}
+
+    def row(s) -> dict:
+        return {**s.as_dict(), "sentence": bodies[s.article_id][s.start:s.end]}
+
+    if args.dump_out:
+        with args.dump_out.open("w", encoding="utf-8") as out:
+            out.writelines(json.dumps(row(s), ensure_ascii=False) + "\n" for s in found)
+        print(f"{len(found)} statements written to {args.dump_out}")
     if args.sample_out:
-        bodies = {a["id"]: a["body"] for a in articles}
         sample = random.Random(args.sample_seed).sample(found, SAMPLE_SIZE)
         with args.sample_out.open("w", encoding="utf-8") as out:
             for s in sample:
-                row = {**s.as_dict(), "sentence": bodies[s.article_id][s.start:s.end], "verdict": None, "note": ""}
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(json.dumps({**row(s), "verdict": None, "note": ""}, ensure_ascii=False) + "\n")
         print(f"sample of {SAMPLE_SIZE} written to {args.sample_out}")
 
 
