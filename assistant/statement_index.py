@@ -34,8 +34,8 @@ _WORD = re.compile(r"[\w'’-]+")
 class StoredStatement:
     """One statement as `assistant statements --json`, the Statements tab and `/statements` give it: the extractor's
     record (`said`; its fields read as this object's: `stored.speaker`, `stored.start`, ...) with the article's title,
-    source and date. `body[start:end]` of the article is the sentence. `score` is the similarity to `--about`'s
-    topic (None without one)."""
+    source and date. `body[start:end]` of the article is the sentence (or the sentences of one quotation). `score`
+    is the similarity to `--about`'s topic (None without one)."""
 
     id: str
     said: Statement

@@ -21,7 +21,8 @@ How it reads (spaCy's `en_core_web_sm`, see `nlp.py`):
   role noun, or to the nearest fitting name before it, subjects first (the sentences before are parsed when needed);
   a speaker that cannot be resolved is kept with `speaker_resolved=False` and is never shown as a bare pronoun;
 - quoted sentences with no attribution of their own (a quotation continued after "..., Peskov said.", or a paragraph
-  that opens a quotation after a quoted statement) are the statements of that quotation's speaker.
+  that opens a quotation after a quoted statement) are the statements of that quotation's speaker; neighbouring
+  sentences of one quotation in one paragraph are one statement.
 
 `statements_at(article_id, body, spans)` gives the statements of a few sentences (the reader's evidence) with the same
 reading, parsing only those sentences and their paragraphs.
@@ -41,7 +42,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-14"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-15"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -51,8 +52,9 @@ UNRESOLVED_SPEAKER = "unidentified speaker"  # what `speaker` says when a pronou
 # --- the records -----------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Statement:
-    """One attributed statement. `body[start:end]` is its sentence; `body[quote_start:quote_end] == quote` when it
-    quotes (both None for reported speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one
+    """One attributed statement. `body[start:end]` is its sentence (or the neighbouring sentences of one paragraph
+    that its quotation runs over); `body[quote_start:quote_end] == quote` when it quotes (both None for reported
+    speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one
     reads `UNRESOLVED_SPEAKER`), `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the
     article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
 
@@ -193,13 +195,54 @@ class _ArticleReader:
                 for found in (by_sentence, quoted_sources):
                     if s.index in found:
                         found[s.index] = [st for st in found[s.index] if id(st) not in relayed]
+        continued_from: dict[int, Statement] = {}  # id(continued statement) -> the statement whose quotation it is
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
                     and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
                 continued = self._continued(s, quoted_sources)
                 if continued is not None:
-                    by_sentence.setdefault(s.index, []).insert(0, continued)
-        return self._full_names([st for index in sorted(by_sentence) for st in by_sentence[index]])
+                    continued_from[id(continued[0])] = continued[1]
+                    by_sentence.setdefault(s.index, []).insert(0, continued[0])
+        return self._full_names(self._whole_quotations(
+            [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))
+
+    def _whole_quotations(self, found: list[Statement], continued_from: dict[int, Statement]) -> list[Statement]:
+        """One quotation, one statement: a continued sentence (`continued_from`: id of it -> the statement it
+        continues) joins that statement when their sentences are neighbours in one paragraph and it adds no stance
+        of its own, so “It's so much more than that.” is read with the sentence of the quotation before it. The
+        joined statement spans both sentences; its quote runs from the first quoted word to the last (an attribution
+        standing between them included: `body[quote_start:quote_end] == quote` still holds)."""
+        out: list[Statement] = []
+        holder: dict[int, int] = {}  # id(statement) -> the index in `out` of the statement that now holds it
+        for st in found:
+            source = continued_from.get(id(st))
+            key = id(source) if source is not None else id(st)
+            at = holder.get(key)
+            if at is not None and self._neighbours(out[at], st):
+                # the statement continued gives the speaker and stance, whichever sentence comes first
+                continued, continuing = (out[at], st) if source is not None else (st, out[at])
+                if continuing.stance in ("say", continued.stance):
+                    out[at] = self._joined(continued, continuing)
+                    holder[id(st)] = at
+                    continue
+            out.append(st)
+            holder[key] = holder[id(st)] = len(out) - 1
+        return out
+
+    def _neighbours(self, a: Statement, b: Statement) -> bool:
+        """Whether two statements' sentences follow each other in one paragraph, in either order."""
+        first, second = (a, b) if a.start <= b.start else (b, a)
+        return first.end <= second.start and not self.body[first.end:second.start].strip() and \
+            "\n" not in self.body[first.end:second.start]
+
+    def _joined(self, a: Statement, b: Statement) -> Statement:
+        """`a` and `b` (quoted, neighbouring sentences) as one statement: `a`'s speaker, stance and verb, the
+        sentences of both, what was said in body order (the first piece ending as a sentence ends)."""
+        first, second = (a, b) if a.start <= b.start else (b, a)
+        lead = first.statement if first.statement.endswith((".", "!", "?", "…", "—")) else f"{first.statement}."
+        quote_start, quote_end = min(a.quote_start, b.quote_start), max(a.quote_end, b.quote_end)
+        return replace(a, statement=f"{lead} {second.statement}", quote=self.body[quote_start:quote_end],
+                       start=first.start, end=second.end, quote_start=quote_start, quote_end=quote_end)
 
     def _full_names(self, found: list[Statement]) -> list[Statement]:
         """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
@@ -816,10 +859,11 @@ class _ArticleReader:
             return "male" if he >= 4 and not she else "female" if she >= 4 and not he else None
         return "male" if he >= 2 and he >= 3 * she else "female" if she >= 2 and she >= 3 * he else None
 
-    def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]) -> Statement | None:
+    def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]
+                   ) -> tuple[Statement, Statement] | None:
         """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
         (before it, else after it), or, when it opens its paragraph with a quotation, the last quoted statement of
-        the paragraph before."""
+        the paragraph before: its statement, with the statement it continues."""
         same = [st for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index
                 for st in quoted_sources.get(t.index, [])]
         before = [st for st in same if st.start < s.start]
@@ -839,7 +883,7 @@ class _ArticleReader:
         stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
                          source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
-                         text[a:b], s.start, s.end, s.start + a, s.start + b)
+                         text[a:b], s.start, s.end, s.start + a, s.start + b), source
 
 
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}

@@ -1,7 +1,7 @@
 """Precision and recall of the statement extractor against a gold table (`eval/statements/seed-gold.jsonl`).
 
 A gold row: {"article_id", "speaker", "speakers", "stance", "statement", "start", "end"} where `body[start:end]` is the
-sentence. An extracted statement matches a gold row when their sentence spans overlap, their stances are equal and
+sentence (a quotation over neighbouring sentences of one paragraph is one row spanning them, as it is one statement). An extracted statement matches a gold row when their sentence spans overlap, their stances are equal and
 their speakers are the same after normalisation (`same_speaker`: lower case, no leading article or possessive, and
 one name the end of the other, as "Peskov" of "Dmitry Peskov"); a joint statement matches when every gold speaker is
 matched by one of its speakers and the counts agree. Each gold row matches at most one statement.
