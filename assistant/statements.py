@@ -170,7 +170,7 @@ class _ArticleReader:
         """The statements of the sentences whose index is in `wanted` (all when None), in body order, given its
         `cue_sentences` parsed and their `cues` (`_read_all` parses and names them)."""
         by_sentence: dict[int, list[Statement]] = {}
-        quoted_sources: dict[int, list[Statement]] = {}  # quoted statements attributed outside their quotation
+        attributed: dict[int, list[Statement]] = {}  # statements attributed outside any quotation, by sentence
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
             relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar")
@@ -183,23 +183,21 @@ class _ArticleReader:
                 self.found.append(statement)
                 by_sentence.setdefault(s.index, []).append(statement)
                 if not any(a <= cue.token.idx < b for a, b in quotes):
-                    quoted_sources.setdefault(s.index, [])
-                    if statement.quote is not None:
-                        quoted_sources[s.index].append(statement)
+                    attributed.setdefault(s.index, []).append(statement)
                     if statement.start < s.start:  # its quotation is the sentence before: attributed, not continued
-                        quoted_sources.setdefault(s.index - 1, [])
+                        attributed.setdefault(s.index - 1, [])
             relayed = {id(st) for st in relays}
             if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in by_sentence[s.index]):
                 # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
                 self.found = [st for st in self.found if id(st) not in relayed]
-                for found in (by_sentence, quoted_sources):
+                for found in (by_sentence, attributed):
                     if s.index in found:
                         found[s.index] = [st for st in found[s.index] if id(st) not in relayed]
         continued_from: dict[int, Statement] = {}  # id(continued statement) -> the statement whose quotation it is
         for s in self.sentences:
-            if (wanted is None or s.index in wanted) and s.quoted and s.index not in quoted_sources \
+            if (wanted is None or s.index in wanted) and s.quoted and s.index not in attributed \
                     and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
-                continued = self._continued(s, quoted_sources)
+                continued = self._continued(s, attributed)
                 if continued is not None:
                     continued_from[id(continued[0])] = continued[1]
                     by_sentence.setdefault(s.index, []).insert(0, continued[0])
@@ -221,7 +219,7 @@ class _ArticleReader:
             if at is not None and self._neighbours(out[at], st):
                 # the statement continued gives the speaker and stance, whichever sentence comes first
                 continued, continuing = (out[at], st) if source is not None else (st, out[at])
-                if continuing.stance in ("say", continued.stance):
+                if continuing.stance in ("say", continued.stance) and continued.quote is not None:
                     out[at] = self._joined(continued, continuing)
                     holder[id(st)] = at
                     continue
@@ -859,20 +857,33 @@ class _ArticleReader:
             return "male" if he >= 4 and not she else "female" if she >= 4 and not he else None
         return "male" if he >= 2 and he >= 3 * she else "female" if she >= 2 and she >= 3 * he else None
 
-    def _continued(self, s: _Sentence, quoted_sources: dict[int, list[Statement]]
-                   ) -> tuple[Statement, Statement] | None:
-        """A quoted sentence with no attribution of its own continues the nearest quoted statement of its paragraph
-        (before it, else after it), or, when it opens its paragraph with a quotation, the last quoted statement of
-        the paragraph before: its statement, with the statement it continues."""
-        same = [st for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index
-                for st in quoted_sources.get(t.index, [])]
-        before = [st for st in same if st.start < s.start]
-        after = [st for st in same if st.start > s.start]
-        source = before[-1] if before else after[0] if after else None
+    def _continued(self, s: _Sentence, attributed: dict[int, list[Statement]]) -> tuple[Statement, Statement] | None:
+        """A quoted sentence with no attribution of its own continues the statement of its quotation when the
+        quotation runs on into an attributed sentence (“... / ...,” he said), else the nearest attributed sentence
+        before it in its paragraph (its last quoted statement, else its last statement by a person: "Every state has
+        different laws, Sinha said. “It depends ...”"), else the nearest quoted statement after it, or, when it opens
+        its paragraph with a quotation, the last quoted statement of the paragraph before: its statement, with the
+        statement it continues. Not when the words outside its quotation name another speaker (“Who’s Connor
+        Bedard?” Turk asked)."""
+        paragraph = [t.index for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index]
+
+        def speakers_of(index: int) -> list[Statement]:
+            found = attributed.get(index, [])
+            return [st for st in found if st.quote is not None] or [  # a person's or a name's ("Sinha"), not "a study"
+                st for st in found if st.speaker_kind == "person" or st.speaker_kind == "unknown" and st.speaker[:1].isupper()]
+
+        same = []  # the statement of the quotation, where it runs on into an attributed sentence
+        for later in self.sentences[s.index + 1:]:
+            if later.paragraph != s.paragraph or not later.open_at_start or same:
+                break
+            same = [st for st in speakers_of(later.index) if st.quote is not None]
+        before = next((found for i in reversed(paragraph) if i < s.index and (found := speakers_of(i))), [])
+        after = [st for i in paragraph if i > s.index for st in attributed.get(i, []) if st.quote is not None]
+        source = same[0] if same else before[-1] if before else after[0] if after else None
         text = self.body[s.start:s.end]
         if source is None and s.opens_paragraph and text.lstrip().startswith((QUOTE_OPEN, '"')):
             previous = [st for t in self.sentences if t.paragraph == s.paragraph - 1
-                        for st in quoted_sources.get(t.index, [])]
+                        for st in attributed.get(t.index, []) if st.quote is not None]
             source = previous[-1] if previous else None
         if source is None:
             return None
@@ -880,12 +891,39 @@ class _ArticleReader:
         a, b = max(quotes, key=lambda q: q[1] - q[0])
         if _one_word(text[a:b]):
             return None  # “Tysm,” “STILL???”, “Mr.” (a title the splitter cut at): a piece that says nothing alone
+        if self._named_outside(s, quotes, source):
+            return None  # “Who’s Connor Bedard?” Turk asked: Turk's words, though asking states nothing
         stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
                          source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
                          text[a:b], s.start, s.end, s.start + a, s.start + b), source
 
+    def _named_outside(self, s: _Sentence, quotes: list[tuple[int, int]], source: Statement) -> bool:
+        """Whether the words outside the quotations of sentence `s` give it a named speaker who is none of `source`'s
+        speakers: a proper-name subject of a verb the stance lexicon does not know (“...,” chimed in Keith Rabois),
+        also in a short unquoted sentence right after it, where the splitter cut the attribution off (“Who’s Connor
+        Bedard?” / Turk asked.). Only such sentences are parsed."""
+        text = self.body[s.start:s.end]
+        spans = {s.index: [(b, a) for (_, b), (a, _) in zip([(0, 0), *quotes], [*quotes, (len(text), 0)])]}
+        after = self.sentences[s.index + 1] if s.index + 1 < len(self.sentences) else None
+        if after is not None and after.paragraph == s.paragraph and not after.quoted and \
+                len(self.body[after.start:after.end].split()) <= _ATTRIBUTION_WORDS:
+            spans[after.index] = [(0, after.end - after.start)]
+        candidates = {i for i, parts in spans.items() for a, b in parts if _NAME_AND_WORD.search(
+            self.body[self.sentences[i].start + a:self.sentences[i].start + b])}
+        self._read_names(candidates)
+        for i in sorted(candidates):
+            doc = self.sentences[i].doc
+            outside = lambda token: any(a <= token.idx < b for a, b in spans[i])  # noqa: E731
+            for token in doc if doc is not None else []:
+                if token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.head.pos_ == "VERB" and \
+                        outside(token) and outside(token.head):
+                    return not any(token.text in name.split() for name in source.speakers)
+        return False
 
+
+_ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
+_NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",

@@ -828,3 +828,13 @@ def test_a_quotation_over_neighbouring_sentences_is_one_statement():
     assert (second.speaker, second.statement) == ("Allison Miller", "We will be back.")
     body = "“The election is close,” Peskov said. “It’s all untrue.”"
     assert [st.stance for st in extract_statements("stance", body).statements] == ["say", "deny"]
+
+
+def test_a_quotation_after_a_reported_statement_is_that_speakers_and_another_named_speaker_takes_it_away():
+    body = ("“We’re all in different states,” Tan told me. Every state has different laws, Sinha said. “It depends on "
+            "where you are and where the perpetrator is.”\n\n"
+            "“Turky, it’s Connor Bedard,” Landry said.\n\n“Who’s Connor Bedard?” Turk asked.")
+    found = [(s.speaker, s.statement) for s in extract_statements("continued", body).statements]
+    assert found == [("Tan", "We’re all in different states"), ("Sinha", "Every state has different laws"),
+                     ("Sinha", "It depends on where you are and where the perpetrator is."),
+                     ("Landry", "Turky, it’s Connor Bedard")]  # Turk's question is not Landry's
