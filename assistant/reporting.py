@@ -418,13 +418,33 @@ def _verb_cue(token) -> Cue | None:
     # phrase ("Russia denied the claims") and an accusation still say something ("quoted an aide who said" names a
     # source, which the seed questions ask about)
     # ("testified about his concerns", "spoke about the merger": a phrase about a subject and nothing said is a topic too)
-    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and not deps & {"ccomp", "xcomp", "oprd"} and (
+    # "explained how Google gets manufacturers to sign ...", "revealed why she never signed ...": a clause that asks
+    # names what was spoken about, not what was said (in a relative clause, "which Ellison said were customer
+    # funds", the question word is the relative pronoun)
+    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and (not deps & {"ccomp", "xcomp", "oprd"} and (
         any(c.dep_ in ("dobj", "attr") for c in token.children) and
         not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children) or
-        "dobj" not in deps and any(c.dep_ == "prep" and c.lower_ in _ABOUT for c in token.children))
+        "dobj" not in deps and any(c.dep_ == "prep" and c.lower_ in _ABOUT for c in token.children)) or
+        token.dep_ != "relcl" and "ccomp" in deps and
+        all(_indirect_question(c) for c in token.children if c.dep_ == "ccomp"))
     return Cue(token, token, stance, subject_of(token), content, topic_only)
 
 
+def _indirect_question(clause) -> bool:
+    """Whether a clause asks rather than states: it opens with a question word that belongs to it ("how Google gets
+    ...", "why she never signed ...", "whether the yield curve ..."), not to a clause inside it ("when she was 23,
+    she looked through public birth records")."""
+    word = clause.left_edge
+    if word.lower_ not in _QUESTION_WORDS or word.i > clause.i:
+        return False
+    while word != clause:
+        if word.dep_ in ("advcl", "relcl", "csubj"):  # "what’s emerging is a standoff": a subject, not a question
+            return False
+        word = word.head
+    return True
+
+
+_QUESTION_WORDS = frozenset("how why whether what where when who which".split())
 _REFLEXIVES = frozenset("myself yourself himself herself itself ourselves themselves".split())
 _TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitted to kicking her son": what was said
 _TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic

@@ -838,3 +838,12 @@ def test_a_quotation_after_a_reported_statement_is_that_speakers_and_another_nam
     assert found == [("Tan", "We’re all in different states"), ("Sinha", "Every state has different laws"),
                      ("Sinha", "It depends on where you are and where the perpetrator is."),
                      ("Landry", "Turky, it’s Connor Bedard")]  # Turk's question is not Landry's
+
+
+def test_a_clause_that_asks_is_what_was_spoken_about_not_what_was_said():
+    body = ("Jamie Rosenberg explained how Google gets manufacturers to sign the agreement. "
+            "The spreadsheet has a row labeled “FTX borrows,” which Ellison said were customer funds. "
+            "Kovatchev said what’s emerging is a standoff between the strong and the weak.")
+    found = [(s.speaker, s.statement) for s in extract_statements("questions", body).statements]
+    assert found == [("Ellison", "FTX borrows were customer funds"),
+                     ("Kovatchev", "what’s emerging is a standoff between the strong and the weak")]
