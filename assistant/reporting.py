@@ -135,6 +135,11 @@ def subject_of(verb):
     """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
     a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
     ..., who spoke ..., confirmed": parsed as the noun's clause)."""
+    if verb.lemma_.lower() in _ADDRESSED and any(c.dep_ == "nsubjpass" for c in verb.children):
+        # "the guests have been told by various experts", "Hand was described as fragile by one person": the
+        # passive's subject is who was told or described; who said it is the "by" phrase, if any
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who")
            and not hyphen_part(c)]
     if len(own) > 1 and own[0].i < verb.i < own[-1].i:
@@ -156,6 +161,9 @@ def subject_of(verb):
         if token.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp"):
             break
     return None
+
+
+_ADDRESSED = frozenset("tell describe warn accuse inform ask call urge advise caution".split())  # whom they address
 
 
 def hyphen_part(token) -> bool:

@@ -847,3 +847,11 @@ def test_a_clause_that_asks_is_what_was_spoken_about_not_what_was_said():
     found = [(s.speaker, s.statement) for s in extract_statements("questions", body).statements]
     assert found == [("Ellison", "FTX borrows were customer funds"),
                      ("Kovatchev", "what’s emerging is a standoff between the strong and the weak")]
+
+
+def test_who_was_told_or_described_is_not_who_said_it():
+    body = ("The Tokyo conference guests have been told by various experts that the stars do appear aligned in Japan’s "
+            "favour. Hand was described as “fragile” by one person working with the families. The mayor was warned that "
+            "the bridge is unsafe.")
+    found = [(s.speaker, s.speaker_kind) for s in extract_statements("passive", body).statements]
+    assert found == [("various experts", "unknown"), ("person", "anonymous")]
