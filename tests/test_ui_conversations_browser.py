@@ -168,6 +168,7 @@ def test_stop_regenerate_copy_export_examples(browser, server):
 def test_a_citation_opens_as_a_drawer_on_a_narrow_screen_and_markers_are_readable_in_dark_mode(browser, server):
     page = logged_in(browser, server, "ben", viewport={"width": 390, "height": 800})
     answer = ask(page, SEED_QUESTION)
+    page.locator("#ask:enabled").wait_for()  # the turn is over: no later update re-renders the page under the click
     answer.scroll_into_view_if_needed()
     before = page.evaluate("window.scrollY")
     card = open_citation(page, answer, 1)
