@@ -54,9 +54,8 @@ UNRESOLVED_SPEAKER = "unidentified speaker"  # what `speaker` says when a pronou
 class Statement:
     """One attributed statement. `body[start:end]` is its sentence (or the neighbouring sentences of one paragraph
     that its quotation runs over); `body[quote_start:quote_end] == quote` when it quotes (both None for reported
-    speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one
-    reads `UNRESOLVED_SPEAKER`), `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the
-    article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
+    speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one reads `UNRESOLVED_SPEAKER`),
+    `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
 
     article_id: str
     speaker: str
@@ -868,9 +867,11 @@ class _ArticleReader:
         paragraph = [t.index for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index]
 
         def speakers_of(index: int) -> list[Statement]:
+            """The sentence's quoted statements, else those of a person or a name ("Sinha"), not of "a study"."""
             found = attributed.get(index, [])
-            return [st for st in found if st.quote is not None] or [  # a person's or a name's ("Sinha"), not "a study"
-                st for st in found if st.speaker_kind == "person" or st.speaker_kind == "unknown" and st.speaker[:1].isupper()]
+            return [st for st in found if st.quote is not None] or [
+                st for st in found
+                if st.speaker_kind == "person" or st.speaker_kind == "unknown" and st.speaker[:1].isupper()]
 
         same = []  # the statement of the quotation, where it runs on into an attributed sentence
         for later in self.sentences[s.index + 1:]:
