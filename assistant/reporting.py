@@ -163,7 +163,7 @@ def subject_of(verb):
     return None
 
 
-_ADDRESSED = frozenset("tell describe warn accuse inform ask call urge advise caution".split())  # whom they address
+_ADDRESSED = frozenset("tell describe warn accuse call urge caution".split())  # reporting verbs said to someone
 
 
 def hyphen_part(token) -> bool:

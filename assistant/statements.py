@@ -55,7 +55,8 @@ class Statement:
     """One attributed statement. `body[start:end]` is its sentence (or the neighbouring sentences of one paragraph
     that its quotation runs over); `body[quote_start:quote_end] == quote` when it quotes (both None for reported
     speech). `speaker` is the resolved name (never a bare pronoun: an unresolved one reads `UNRESOLVED_SPEAKER`),
-    `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the article wrote it. `stance` is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
+    `speakers` every speaker of a joint subject, `speaker_as_written` the subject as the article wrote it. `stance`
+    is one of `stances.STANCES`, `speaker_kind` one of `SPEAKER_KINDS`."""
 
     article_id: str
     speaker: str
@@ -875,9 +876,11 @@ class _ArticleReader:
 
         same = []  # the statement of the quotation, where it runs on into an attributed sentence
         for later in self.sentences[s.index + 1:]:
-            if later.paragraph != s.paragraph or not later.open_at_start or same:
+            if later.paragraph != s.paragraph or not later.open_at_start:
                 break
             same = [st for st in speakers_of(later.index) if st.quote is not None]
+            if same:
+                break
         before = next((found for i in reversed(paragraph) if i < s.index and (found := speakers_of(i))), [])
         after = [st for i in paragraph if i > s.index for st in attributed.get(i, []) if st.quote is not None]
         source = same[0] if same else before[-1] if before else after[0] if after else None
@@ -904,21 +907,21 @@ class _ArticleReader:
         speakers: a proper-name subject of a verb the stance lexicon does not know (“...,” chimed in Keith Rabois),
         also in a short unquoted sentence right after it, where the splitter cut the attribution off (“Who’s Connor
         Bedard?” / Turk asked.). Only such sentences are parsed."""
-        text = self.body[s.start:s.end]
-        spans = {s.index: [(b, a) for (_, b), (a, _) in zip([(0, 0), *quotes], [*quotes, (len(text), 0)])]}
+        candidates = {}  # sentence index -> its quotations
+        if _NAME_AND_WORD.search(_outside(self.body[s.start:s.end], quotes)):
+            candidates[s.index] = quotes
         after = self.sentences[s.index + 1] if s.index + 1 < len(self.sentences) else None
         if after is not None and after.paragraph == s.paragraph and not after.quoted and \
-                len(self.body[after.start:after.end].split()) <= _ATTRIBUTION_WORDS:
-            spans[after.index] = [(0, after.end - after.start)]
-        candidates = {i for i, parts in spans.items() for a, b in parts if _NAME_AND_WORD.search(
-            self.body[self.sentences[i].start + a:self.sentences[i].start + b])}
-        self._read_names(candidates)
-        for i in sorted(candidates):
-            doc = self.sentences[i].doc
-            outside = lambda token: any(a <= token.idx < b for a, b in spans[i])  # noqa: E731
+                len(self.body[after.start:after.end].split()) <= _ATTRIBUTION_WORDS and \
+                _NAME_AND_WORD.search(self.body[after.start:after.end]):
+            candidates[after.index] = []
+        self._read_names(set(candidates))
+        for index, quoted in sorted(candidates.items()):
+            doc = self.sentences[index].doc
+            inside = lambda token: any(a <= token.idx < b for a, b in quoted)  # noqa: E731
             for token in doc if doc is not None else []:
                 if token.dep_ == "nsubj" and token.pos_ == "PROPN" and token.head.pos_ == "VERB" and \
-                        outside(token) and outside(token.head):
+                        not inside(token) and not inside(token.head):
                     return not any(token.text in name.split() for name in source.speakers)
         return False
 
