@@ -30,6 +30,7 @@ reading, parsing only those sentences and their paragraphs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 from dataclasses import asdict, dataclass, replace
@@ -42,7 +43,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-15"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-16"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -411,7 +412,7 @@ class _ArticleReader:
             if found is not None:
                 return found
             if is_pronoun(token.text):
-                return UNRESOLVED_SPEAKER, "unknown", False
+                return self._same_pronoun_before(token, s) or (UNRESOLVED_SPEAKER, "unknown", False)
             return without_article(phrase(token)), _role_kind(token), False
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None and (any(c.dep_ == "case" for c in token.children) or
@@ -443,6 +444,9 @@ class _ArticleReader:
         named = self._named_source(token, s) if token.pos_ == "NOUN" else None
         if named is not None:
             return named, _kind(token, entity, named), True
+        issuer = self._issuer(token, s) if token.pos_ == "NOUN" else None
+        if issuer is not None:
+            return issuer
         name = without_article(phrase(token)).removesuffix("’s").removesuffix("'s")  # "VC firm Atomico’s annual ..."
         described = any(c.dep_ == "appos" and NOUN_TYPES.get(c.lemma_.lower()) == "person" for c in token.children)
         seen = any(st.speaker_kind == "person" and st.speaker.split()[-1] == name.split()[-1] for st in self.found)
@@ -500,10 +504,7 @@ class _ArticleReader:
         # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
         # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
         # body within the Commission" may be the Commission)
-        verb = token.head
-        near = [t for t in verb.subtree if t.i > token.right_edge.i and (t.head == verb or t.head.head == verb)
-                and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")] if token.dep_ in ("nsubj", "nsubjpass") else []
-        bound = {w.text for t in near for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))}
+        bound = _bound_names(token)
 
         # "the company" is an organisation, "the ministry" a government: never "Taiwan" or "the European Union"
         role_kind = _kind_of_words(token.lemma_) if need == "GROUP" and not is_pronoun(token.text) else None
@@ -576,6 +577,25 @@ class _ArticleReader:
             return _span_speaker(deferred, need)
         if unlabelled:
             return _span_speaker(unlabelled, need)
+        return None
+
+    def _same_pronoun_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
+        """Whom a "he" or "she" with no antecedent within `_LOOKBACK` stands for: the person most of the article's
+        earlier statements of the pronoun's gender are given to (resolved from the same pronoun, or named and of that
+        gender), when more than half of them are: a story about one person goes on calling her "she" paragraphs after
+        the last "Spears". None for other pronouns, or when no one is that person."""
+        gender = _PRONOUN_GENDER.get(token.lower_) if token.lower_ in ("he", "she") else None
+        if gender is None:
+            return None
+        bound = _bound_names(token)
+        speakers = Counter(earlier.speaker for earlier in self.found if earlier.start < s.start and
+                           not set(earlier.speaker.split()) & bound and
+                           earlier.speaker_kind == "person" and earlier.speaker_resolved and len(earlier.speakers) == 1
+                           and (earlier.speaker_as_written.lower() == token.lower_ or
+                                not is_pronoun(earlier.speaker_as_written) and self._genders(earlier.speaker) == {gender}))
+        top = speakers.most_common(1)
+        if top and top[0][1] * 2 > sum(speakers.values()):
+            return top[0][0], "person", True
         return None
 
     def _heading_over(self, s: _Sentence) -> str | None:
@@ -653,6 +673,32 @@ class _ArticleReader:
                     return named
                 if not any(c.lower_ in ("the", "this", "that") for c in word.children):
                     return None  # "its report", "a report": the nearest mention names no one
+        return None
+
+    def _issuer(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
+        """Who issued the document a definite noun stands for when no name says whose it is: the speaker of the
+        nearest earlier statement made in it ("The statement said ..." after "OpenAI said in a statement"; "The letter
+        also said" after "In the letter, Michigan said") or, within `_LOOKBACK` sentences, made with the verb the noun
+        is formed from ("The report stated" after "USA Today’s Bob Nightengale reported"; the noun begins with the
+        verb's stem: report, statement, announcement, release). None for a person's or a group's noun, or when no
+        such statement comes before."""
+        lemma = token.lemma_.lower()
+        if is_role_word(lemma) or lemma in _KIND_NOUNS or \
+                not any(c.lower_ in ("the", "this", "that") for c in token.children):
+            return None
+        for earlier in reversed(self.found):
+            if earlier.start >= s.start or not earlier.speaker_resolved or _unnamed_reference(earlier) or \
+                    earlier.speaker == without_article(earlier.speaker_as_written) and earlier.speaker[:1].islower():
+                continue  # a speaker the article names ("OpenAI", "Hasbro website"), not "the company", "the report"
+            sentences = [t for t in self.sentences if earlier.start <= t.start < earlier.end and t.doc is not None]
+            verbs = [w for t in sentences for w in t.doc if w.text == earlier.verb]
+            if any(w.lemma_.lower() == lemma and w.head.dep_ == "prep" and w.head.head == verb
+                   for verb in verbs for w in verb.subtree):
+                return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
+            stems = {verb.lemma_.lower().removesuffix("e") for verb in verbs}
+            if any(len(stem) >= 4 and lemma.startswith(stem) for stem in stems) and \
+                    sentences and sentences[-1].index >= s.index - _LOOKBACK:
+                return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"
         return None
 
     def _read_names(self, indices: set[int]) -> None:
@@ -863,7 +909,9 @@ class _ArticleReader:
         before it in its paragraph (its last quoted statement, else its last statement by a person: "Every state has
         different laws, Sinha said. “It depends ...”"), else the nearest quoted statement after it, or, when it opens
         its paragraph with a quotation, the last quoted statement of the paragraph before: its statement, with the
-        statement it continues. Not when the words outside its quotation name another speaker (“Who’s Connor
+        statement it continues. A quotation the article repeats (a pull quote) is the statement of the attributed
+        sentence that quotes it too (`_quoting`) when that speaker is another of the same kind, or the only one. Not
+        when the words outside its quotation name another speaker (“Who’s Connor
         Bedard?” Turk asked)."""
         paragraph = [t.index for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index]
 
@@ -883,16 +931,20 @@ class _ArticleReader:
                 break
         before = next((found for i in reversed(paragraph) if i < s.index and (found := speakers_of(i))), [])
         after = [st for i in paragraph if i > s.index for st in attributed.get(i, []) if st.quote is not None]
-        source = same[0] if same else before[-1] if before else after[0] if after else None
         text = self.body[s.start:s.end]
+        quotes = quoted_spans(text) or [(0, len(text))]
+        a, b = max(quotes, key=lambda q: q[1] - q[0])
+        source = same[0] if same else before[-1] if before else after[0] if after else None
+        repeated = _quoting(text[a:b], [st for i, found in attributed.items() if i != s.index for st in found])
+        if repeated is not None and (source is None or repeated.speaker_kind == source.speaker_kind and
+                                     repeated.speaker not in source.speakers):
+            source = repeated  # a pull quote: the speaker of the sentence that quotes it too
         if source is None and s.opens_paragraph and text.lstrip().startswith((QUOTE_OPEN, '"')):
             previous = [st for t in self.sentences if t.paragraph == s.paragraph - 1
                         for st in attributed.get(t.index, []) if st.quote is not None]
             source = previous[-1] if previous else None
         if source is None:
             return None
-        quotes = quoted_spans(text) or [(0, len(text))]
-        a, b = max(quotes, key=lambda q: q[1] - q[0])
         if _one_word(text[a:b]):
             return None  # “Tysm,” “STILL???”, “Mr.” (a title the splitter cut at): a piece that says nothing alone
         if self._named_outside(s, quotes, source):
@@ -926,6 +978,7 @@ class _ArticleReader:
         return False
 
 
+_REPEATED_WORDS = 6  # a quotation at least this long found again in the article is the same quotation
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
@@ -990,6 +1043,7 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 # as "it" is: `_antecedent`)
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
+_KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 
@@ -998,6 +1052,20 @@ def _role_only(statement: Statement) -> bool:
     "they" may stand for, unlike a named person."""
     written = statement.speaker_as_written.split()
     return bool(written) and written[-1].lower() in PERSON_ROLES | ANONYMOUS_HEADS
+
+
+def _quoting(quoted: str, statements: list[Statement]) -> Statement | None:
+    """The statement among `statements` whose quotation contains `quoted` or is contained in it, word for word (at
+    least `_REPEATED_WORDS` words: "Putting the fun in it was always the key." pulled out of "..., but putting the fun
+    in it was always the key,” Scalera said"); None when none does."""
+    if len(quoted.split()) < _REPEATED_WORDS:
+        return None
+    words = " ".join(re.findall(r"\w+", quoted.lower()))
+    for statement in statements:
+        other = " ".join(re.findall(r"\w+", (statement.quote or "").lower()))
+        if len((statement.quote or "").split()) >= _REPEATED_WORDS and (words in other or other in words):
+            return statement
+    return None
 
 
 def _one_word(statement: str) -> bool:
@@ -1121,6 +1189,17 @@ def _prepositional(span) -> bool:
     attached = preposition.head
     return attached.pos_ in ("NOUN", "PROPN") and preposition.lower_ != "according" or \
         preposition.lower_ in ("to", "with") and attached.pos_ in ("VERB", "AUX") and attached.lemma_ != "accord"
+
+
+def _bound_names(pronoun) -> set[str]:
+    """The words of the names after a subject pronoun that are its verb's object or its clause's subject ("He
+    suggested Teale might ...", "he told Teale"): names the pronoun does not stand for."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return set()
+    verb = pronoun.head
+    near = [t for t in verb.subtree if t.i > pronoun.right_edge.i and (t.head == verb or t.head.head == verb)
+            and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")]
+    return {w.text for t in near for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))}
 
 
 def _parallel_subject(pronoun):

@@ -855,3 +855,35 @@ def test_who_was_told_or_described_is_not_who_said_it():
             "the bridge is unsafe.")
     found = [(s.speaker, s.speaker_kind) for s in extract_statements("passive", body).statements]
     assert found == [("various experts", "unknown"), ("person", "anonymous")]
+
+
+def test_a_she_far_from_any_name_is_the_woman_the_article_keeps_quoting_not_a_man_her_verb_names():
+    narration = "The book came out in October. It sold well. Critics liked it. The tour was cancelled. Fans waited."
+    body = (f"Britney Spears wrote a memoir. “I was lonely,” Spears writes. “I wanted freedom,” she writes.\n\n"
+            f"{narration}\n\n“I am free now,” she writes.\n\n"
+            f"Owen Teale needed a job. “I was broke,” Teale says.\n\n{narration}\n\n"
+            "He suggested Teale might find work at the fairground.")
+    found = [(s.speaker, s.statement) for s in extract_statements("protagonist", body).statements]
+    assert found[2] == (found[0][0], "I am free now") and found[0][0].endswith("Spears")
+    # "he" is not Teale, whom his own verb names: no one the article names
+    assert found[-1] == (UNRESOLVED_SPEAKER, "Teale might find work at the fairground")
+
+
+def test_a_document_without_a_name_is_its_issuers():
+    body = ("“Altman is leaving,” OpenAI said in a statement. The board met on Friday. "
+            "The statement said his behavior was hindering the board.\n\n"
+            "USA Today’s Bob Nightengale reported the Cubs are out of the race. "
+            "The report stated that leaves the Dodgers and the Giants as the finalists.")
+    found = [(s.speaker, s.statement) for s in extract_statements("issuer", body).statements]
+    assert ("OpenAI", "his behavior was hindering the board") in found
+    reporter = found[-2][0]
+    assert reporter.endswith("Bob Nightengale") and found[-1] == (reporter, "leaves the Dodgers and the Giants as the finalists")
+
+
+def test_a_pull_quote_is_the_words_of_whoever_the_article_quotes_saying_it():
+    body = ("“We love the dancing,” Kate Garin said.\n\n“Putting the fun in it was always the key.”\n\n"
+            "Tom Scalera founded the studio. “We worked hard, but putting the fun in it was always the key,” "
+            "Scalera said.")
+    found = [(s.speaker, s.statement) for s in extract_statements("pull-quote", body).statements]
+    assert ("Tom Scalera", "Putting the fun in it was always the key.") in found
+    assert ("Kate Garin", "Putting the fun in it was always the key.") not in found
