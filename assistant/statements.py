@@ -43,7 +43,7 @@ from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATOR
                         expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
                         pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-16"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-17"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -363,8 +363,21 @@ class _ArticleReader:
         else:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
-            statement = content and quote is None and _with_antecedent(cue.anchor) or \
-                self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+            statement = content and quote is None and _with_antecedent(cue.anchor)
+            verb_at = s.start + cue.token.idx
+            if not statement and cue.stance != "decline" and statement_start <= verb_at < statement_end and \
+                    not any(a <= verb_at < b for a, b in quotes):
+                # what was said holds its own attribution: the parse found no clause of it. Its longest quotation of a
+                # few words is what was said ("In response to stepping down, Zhao said, “...” adding, “...”"); a
+                # relative clause naming something ("what he called his ‘dream job’", "which O'Neil said he
+                # appreciated") says nothing; a refusal is its whole sentence ("PayPal did not respond")
+                longest = max(inside, key=lambda q: q[1] - q[0], default=None)
+                if longest is not None and len(self.body[longest[0]:longest[1]].split()) >= _QUOTATION_WORDS:
+                    quote = longest
+                    statement_start, statement_end = quote
+                elif self.body[statement_start:statement_end].split(maxsplit=1)[0].lower() in _RELATIVES | {"what"}:
+                    return None
+            statement = statement or self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         heading = self._heading_over(s) if quote is None and doc[0].tag_ in _FINITE else None
         if heading is not None and statement.startswith(doc[0].text):
             # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
@@ -375,6 +388,11 @@ class _ArticleReader:
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
                 not re.search(r"\w", statement):
             return None  # and a quotation of no words at all (“…”)
+        if content and quote is None and cue.stance in _CLAUSE_STANCES and statement.lower() not in _SAID_WORDS and \
+                not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
+            # "called racial slurs", "described himself as a bookworm", "confirmed friendly of the preseason": words
+            # with no verb say nothing (what is denied or alleged may be a noun: "denied any wrongdoing")
+            return None
         if not content and quote is None and cue.anchor.dep_ == "relcl":
             return None  # "the upheaval that he had warned against": a relative clause that reports nothing
         if cue.topic_only and not inside:
@@ -978,6 +996,8 @@ class _ArticleReader:
         return False
 
 
+_CLAUSE_STANCES = frozenset("say report claim confirm warn".split())  # stances whose reported words are a clause
+_QUOTATION_WORDS = 6  # a quotation this long can stand for what was said on its own
 _REPEATED_WORDS = 6  # a quotation at least this long found again in the article is the same quotation
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"

@@ -555,7 +555,8 @@ def test_finding_confirming_or_telling_oneself_is_narration():
             "monitor this account closely.\n\n"
             "Ohanian described himself as a techno-optimist.")
     found = extract_statements("reflexive", body).statements
-    assert [(s.speaker, s.statement) for s in found] == [("Ohanian", "himself as a techno-optimist")]
+    # and a description with no verb ("himself as a techno-optimist") is a label given, not a statement
+    assert found == ()
 
 
 def test_a_reporting_word_written_as_a_title_is_no_statement():
@@ -887,3 +888,18 @@ def test_a_pull_quote_is_the_words_of_whoever_the_article_quotes_saying_it():
     found = [(s.speaker, s.statement) for s in extract_statements("pull-quote", body).statements]
     assert ("Tom Scalera", "Putting the fun in it was always the key.") in found
     assert ("Kate Garin", "Putting the fun in it was always the key.") not in found
+
+
+def test_what_was_said_never_holds_its_own_attribution():
+    body = ("In response to stepping down, Zhao said, “it is the right thing to do” adding, “I made mistakes, and I must "
+            "take responsibility.”\n\n"
+            "The board stayed away after what the club described as “threatening correspondence” was received.")
+    found = [(s.speaker, s.statement) for s in extract_statements("own-attribution", body).statements]
+    assert found == [("Zhao", "I made mistakes, and I must take responsibility")]  # a name given is not a statement
+
+
+def test_reported_words_without_a_verb_are_no_statement_but_a_denied_noun_is_a_denial():
+    body = ("Inter Miami's first confirmed friendly of the 2024 preseason will see the club travel to San Sebastian. "
+            "Shortly afterward, the government called Adam Yedidia to the stand. Russia denied any wrongdoing.")
+    found = [(s.speaker, s.stance, s.statement) for s in extract_statements("verbless", body).statements]
+    assert found == [("Russia", "deny", "any wrongdoing")]
