@@ -429,7 +429,7 @@ def _verb_cue(token) -> Cue | None:
     # "explained how Google gets manufacturers to sign ...", "revealed why she never signed ...": a clause that asks
     # names what was spoken about, not what was said (in a relative clause, "which Ellison said were customer
     # funds", the question word is the relative pronoun)
-    topic_only = stance in _TOPIC_STANCES and lemma != "quote" and (not deps & {"ccomp", "xcomp", "oprd"} and (
+    topic_only = stance in CLAUSE_STANCES and lemma != "quote" and (not deps & {"ccomp", "xcomp", "oprd"} and (
         any(c.dep_ in ("dobj", "attr") for c in token.children) and
         not any(c.dep_ == "prep" and c.lower_ in ("as", "of") for c in token.children) or
         "dobj" not in deps and any(c.dep_ == "prep" and c.lower_ in _ABOUT for c in token.children)) or
@@ -455,7 +455,9 @@ def _indirect_question(clause) -> bool:
 _QUESTION_WORDS = frozenset("how why whether what where when who which".split())
 _REFLEXIVES = frozenset("myself yourself himself herself itself ourselves themselves".split())
 _TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitted to kicking her son": what was said
-_TOPIC_STANCES = frozenset("say report confirm claim warn".split())  # stances whose noun object is only a topic
+# Stances whose reported words are a clause: a noun object is only a topic ("announced the shake-up"), and words with
+# no verb say nothing (`statements`: "called racial slurs").
+CLAUSE_STANCES = frozenset("say report confirm claim warn".split())
 _ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic
 _AGAINST = frozenset("against on over".split())  # and, after a stance noun, whom or what it is aimed at
 

@@ -38,12 +38,12 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES, PUBLICATION_WORDS,
-                        QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts, cues_of,
-                        expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun, is_role, is_role_word, phrase,
-                        pronoun_kind, quoted_spans, without_article)
+from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES,
+                        PUBLICATION_WORDS, QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts,
+                        cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
+                        is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-17"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-18"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -367,15 +367,15 @@ class _ArticleReader:
             verb_at = s.start + cue.token.idx
             if not statement and cue.stance != "decline" and statement_start <= verb_at < statement_end and \
                     not any(a <= verb_at < b for a, b in quotes):
-                # what was said holds its own attribution: the parse found no clause of it. Its longest quotation of a
-                # few words is what was said ("In response to stepping down, Zhao said, “...” adding, “...”"); a
-                # relative clause naming something ("what he called his ‘dream job’", "which O'Neil said he
-                # appreciated") says nothing; a refusal is its whole sentence ("PayPal did not respond")
-                longest = max(inside, key=lambda q: q[1] - q[0], default=None)
-                if longest is not None and len(self.body[longest[0]:longest[1]].split()) >= _QUOTATION_WORDS:
-                    quote = longest
+                # what was said holds its own attribution: the parse found no clause of it. Its quotation, when of a
+                # few words, is what was said ("In response to stepping down, Zhao said, “...” adding, “...”": the
+                # longest); a relative clause naming something ("what he called his ‘dream job’", "which O'Neil said
+                # he appreciated") says nothing; else it stays as it is (a refusal is its whole sentence: "PayPal did
+                # not respond")
+                first = next((t for t in doc if s.start + t.idx + len(t) > statement_start), None)
+                if quote is not None and len(self.body[quote[0]:quote[1]].split()) >= _QUOTATION_WORDS:
                     statement_start, statement_end = quote
-                elif self.body[statement_start:statement_end].split(maxsplit=1)[0].lower() in _RELATIVES | {"what"}:
+                elif first is not None and first.tag_ in ("WDT", "WP", "WP$"):
                     return None
             statement = statement or self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
         heading = self._heading_over(s) if quote is None and doc[0].tag_ in _FINITE else None
@@ -388,10 +388,11 @@ class _ArticleReader:
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
                 not re.search(r"\w", statement):
             return None  # and a quotation of no words at all (“…”)
-        if content and quote is None and cue.stance in _CLAUSE_STANCES and statement.lower() not in _SAID_WORDS and \
+        if content and quote is None and cue.stance in CLAUSE_STANCES and statement.lower() not in _SAID_WORDS and \
                 not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
-            # "called racial slurs", "described himself as a bookworm", "confirmed friendly of the preseason": words
-            # with no verb say nothing (what is denied or alleged may be a noun: "denied any wrongdoing")
+            # "called racial slurs", "confirmed friendly of the preseason", "called Adam Yedidia to the stand",
+            # "described himself as a bookworm": words with no verb say nothing (what is denied or alleged may be a
+            # noun: "denied any wrongdoing")
             return None
         if not content and quote is None and cue.anchor.dep_ == "relcl":
             return None  # "the upheaval that he had warned against": a relative clause that reports nothing
@@ -695,11 +696,12 @@ class _ArticleReader:
 
     def _issuer(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """Who issued the document a definite noun stands for when no name says whose it is: the speaker of the
-        nearest earlier statement made in it ("The statement said ..." after "OpenAI said in a statement"; "The letter
-        also said" after "In the letter, Michigan said") or, within `_LOOKBACK` sentences, made with the verb the noun
-        is formed from ("The report stated" after "USA Today’s Bob Nightengale reported"; the noun begins with the
-        verb's stem: report, statement, announcement, release). None for a person's or a group's noun, or when no
-        such statement comes before."""
+        nearest earlier statement made in it or according to it ("The statement said ..." after "OpenAI said in a
+        statement"; "The letter also said" after "In the letter, Michigan said"; not "said of the report") or, within
+        `_LOOKBACK` sentences, made with the verb the noun is formed from ("The report stated" after "USA Today’s Bob
+        Nightengale reported"; the noun begins with the verb's stem: report, statement, announcement, release). The
+        statement's verb is found by its spelling in its sentences. None for a person's or a group's noun, or when
+        no such statement comes before."""
         lemma = token.lemma_.lower()
         if is_role_word(lemma) or lemma in _KIND_NOUNS or \
                 not any(c.lower_ in ("the", "this", "that") for c in token.children):
@@ -710,7 +712,8 @@ class _ArticleReader:
                 continue  # a speaker the article names ("OpenAI", "Hasbro website"), not "the company", "the report"
             sentences = [t for t in self.sentences if earlier.start <= t.start < earlier.end and t.doc is not None]
             verbs = [w for t in sentences for w in t.doc if w.text == earlier.verb]
-            if any(w.lemma_.lower() == lemma and w.head.dep_ == "prep" and w.head.head == verb
+            if any(w.lemma_.lower() == lemma and w.dep_ == "pobj" and w.head.head == verb and (
+                    w.head.lower_ in ("in", "through", "via") or verb.lower_ == "according")
                    for verb in verbs for w in verb.subtree):
                 return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
             stems = {verb.lemma_.lower().removesuffix("e") for verb in verbs}
@@ -927,8 +930,9 @@ class _ArticleReader:
         before it in its paragraph (its last quoted statement, else its last statement by a person: "Every state has
         different laws, Sinha said. “It depends ...”"), else the nearest quoted statement after it, or, when it opens
         its paragraph with a quotation, the last quoted statement of the paragraph before: its statement, with the
-        statement it continues. A quotation the article repeats (a pull quote) is the statement of the attributed
-        sentence that quotes it too (`_quoting`) when that speaker is another of the same kind, or the only one. Not
+        statement it continues. A quotation the article repeats (a pull quote) and that runs into no attribution of
+        its own is the statement of the attributed sentence that quotes it too (`_quoting`) when that speaker is
+        another of the same kind, or the only one. Not
         when the words outside its quotation name another speaker (“Who’s Connor
         Bedard?” Turk asked)."""
         paragraph = [t.index for t in self.sentences if t.paragraph == s.paragraph and t.index != s.index]
@@ -953,7 +957,8 @@ class _ArticleReader:
         quotes = quoted_spans(text) or [(0, len(text))]
         a, b = max(quotes, key=lambda q: q[1] - q[0])
         source = same[0] if same else before[-1] if before else after[0] if after else None
-        repeated = _quoting(text[a:b], [st for i, found in attributed.items() if i != s.index for st in found])
+        repeated = None if same else _quoting(text[a:b], [st for i, found in attributed.items() if i != s.index
+                                                          for st in found])
         if repeated is not None and (source is None or repeated.speaker_kind == source.speaker_kind and
                                      repeated.speaker not in source.speakers):
             source = repeated  # a pull quote: the speaker of the sentence that quotes it too
@@ -996,7 +1001,6 @@ class _ArticleReader:
         return False
 
 
-_CLAUSE_STANCES = frozenset("say report claim confirm warn".split())  # stances whose reported words are a clause
 _QUOTATION_WORDS = 6  # a quotation this long can stand for what was said on its own
 _REPEATED_WORDS = 6  # a quotation at least this long found again in the article is the same quotation
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
@@ -1083,7 +1087,8 @@ def _quoting(quoted: str, statements: list[Statement]) -> Statement | None:
     words = " ".join(re.findall(r"\w+", quoted.lower()))
     for statement in statements:
         other = " ".join(re.findall(r"\w+", (statement.quote or "").lower()))
-        if len((statement.quote or "").split()) >= _REPEATED_WORDS and (words in other or other in words):
+        if len((statement.quote or "").split()) >= _REPEATED_WORDS and (f" {words} " in f" {other} " or
+                                                                         f" {other} " in f" {words} "):
             return statement
     return None
 

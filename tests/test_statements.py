@@ -879,6 +879,10 @@ def test_a_document_without_a_name_is_its_issuers():
     assert ("OpenAI", "his behavior was hindering the board") in found
     reporter = found[-2][0]
     assert reporter.endswith("Bob Nightengale") and found[-1] == (reporter, "leaves the Dodgers and the Giants as the finalists")
+    # a statement made of a document is not made in it
+    body = ("Senator Elizabeth Warren said of the report that it was deeply flawed. "
+            "The report said inflation would fall next year.")
+    assert [s.speaker for s in extract_statements("of-the-report", body).statements] == ["Elizabeth Warren", "report"]
 
 
 def test_a_pull_quote_is_the_words_of_whoever_the_article_quotes_saying_it():
@@ -903,3 +907,4 @@ def test_reported_words_without_a_verb_are_no_statement_but_a_denied_noun_is_a_d
             "Shortly afterward, the government called Adam Yedidia to the stand. Russia denied any wrongdoing.")
     found = [(s.speaker, s.stance, s.statement) for s in extract_statements("verbless", body).statements]
     assert found == [("Russia", "deny", "any wrongdoing")]
+
