@@ -6,7 +6,9 @@ follow-ups. Commands: `/sources` (the last answer's citations in full), `/new` (
 """
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
@@ -74,9 +76,21 @@ def converse(stream: Callable[[str, list], Iterator[dict]], read: Callable[[str]
 
 def _answer(stream: Callable[[str, list], Iterator[dict]], question: str, history: list[dict],
             out: TextIO) -> dict | None:
-    """One answer, printed; None when it was cancelled (Ctrl-C) or failed (the error is printed)."""
+    """One answer, printed; None when it was cancelled (Ctrl-C) or failed (the error is printed). A Ctrl-C cancels
+    even when a library the answer runs through catches the KeyboardInterrupt it raises: it is also remembered, and
+    the next event of the answer ends it."""
+    interrupted = threading.Event()
+
+    def interrupt(signum, frame):
+        interrupted.set()
+        raise KeyboardInterrupt
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, interrupt) if in_main else None
     try:
         for event in stream(question, history):
+            if interrupted.is_set():
+                raise KeyboardInterrupt
             if event["type"] == "answer":
                 answer = event["answer"] if isinstance(event["answer"], dict) else event["answer"].as_dict()
                 print_answer(answer, out)
@@ -87,6 +101,9 @@ def _answer(stream: Callable[[str, list], Iterator[dict]], question: str, histor
         print("\n(cancelled)", file=out)
     except ValueError as exc:
         print(f"error: {exc}", file=out)
+    finally:
+        if in_main:
+            signal.signal(signal.SIGINT, previous)
     return None
 
 

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import termios
@@ -16,6 +18,7 @@ import pytest
 
 from conftest import ROOT, SEED_QUESTION
 from assistant.export import quoted
+from assistant.terminal import _answer
 
 pytestmark = pytest.mark.slow
 
@@ -112,3 +115,20 @@ def test_quotes_print_once():
     assert quoted("“After that,” Peskov said.") == "“After that,” Peskov said."
     assert quoted("Russia has denied it.") == "“Russia has denied it.”"
     assert quoted("He called it “false.”") == '"He called it “false.”"'
+
+
+def test_ctrl_c_cancels_even_when_a_library_swallows_the_interrupt():
+    def stream(question, history):
+        yield {"type": "token", "text": "Russia"}
+        try:  # a library on the answer's path that catches everything while it works
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1.0)
+        except BaseException:
+            pass
+        yield {"type": "answer", "answer": {"question": question, "answer": "Russia denied it."}}
+
+    before = signal.getsignal(signal.SIGINT)
+    out = io.StringIO()
+    assert _answer(stream, "Who denied it?", [], out) is None
+    assert out.getvalue() == "\n(cancelled)\n"
+    assert signal.getsignal(signal.SIGINT) is before  # the handler the prompt had is back
