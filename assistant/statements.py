@@ -43,7 +43,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 
-EXTRACTOR_VERSION = "statements-18"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-19"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -149,6 +149,7 @@ class _ArticleReader:
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
+        self._verbs: dict[int, tuple[int, object]] = {}  # id(statement found) -> (its sentence's index, its cue word)
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
         """The sentences worth parsing among those whose index is in `wanted` (all when None): those with a reporting
@@ -182,6 +183,7 @@ class _ArticleReader:
                 if cue.token.lower_ == "according" and statement.speaker_kind != "anonymous":
                     relays.append(statement)
                 self.found.append(statement)
+                self._verbs[id(statement)] = (s.index, cue.token)
                 by_sentence.setdefault(s.index, []).append(statement)
                 if not any(a <= cue.token.idx < b for a, b in quotes):
                     attributed.setdefault(s.index, []).append(statement)
@@ -699,9 +701,8 @@ class _ArticleReader:
         nearest earlier statement made in it or according to it ("The statement said ..." after "OpenAI said in a
         statement"; "The letter also said" after "In the letter, Michigan said"; not "said of the report") or, within
         `_LOOKBACK` sentences, made with the verb the noun is formed from ("The report stated" after "USA Today’s Bob
-        Nightengale reported"; the noun begins with the verb's stem: report, statement, announcement, release). The
-        statement's verb is found by its spelling in its sentences. None for a person's or a group's noun, or when
-        no such statement comes before."""
+        Nightengale reported"; the noun is the verb's stem with a noun's ending: report, statement, announcement,
+        release, not "statistic"). None for a person's or a group's noun, or when no such statement comes before."""
         lemma = token.lemma_.lower()
         if is_role_word(lemma) or lemma in _KIND_NOUNS or \
                 not any(c.lower_ in ("the", "this", "that") for c in token.children):
@@ -710,15 +711,13 @@ class _ArticleReader:
             if earlier.start >= s.start or not earlier.speaker_resolved or _unnamed_reference(earlier) or \
                     earlier.speaker == without_article(earlier.speaker_as_written) and earlier.speaker[:1].islower():
                 continue  # a speaker the article names ("OpenAI", "Hasbro website"), not "the company", "the report"
-            sentences = [t for t in self.sentences if earlier.start <= t.start < earlier.end and t.doc is not None]
-            verbs = [w for t in sentences for w in t.doc if w.text == earlier.verb]
+            index, verb = self._verbs[id(earlier)]
             if any(w.lemma_.lower() == lemma and w.dep_ == "pobj" and w.head.head == verb and (
-                    w.head.lower_ in ("in", "through", "via") or verb.lower_ == "according")
-                   for verb in verbs for w in verb.subtree):
+                    w.head.lower_ in ("in", "through", "via") or verb.lower_ == "according") for w in verb.subtree):
                 return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
-            stems = {verb.lemma_.lower().removesuffix("e") for verb in verbs}
-            if any(len(stem) >= 4 and lemma.startswith(stem) for stem in stems) and \
-                    sentences and sentences[-1].index >= s.index - _LOOKBACK:
+            stem = verb.lemma_.lower().removesuffix("e")
+            if len(stem) >= 4 and lemma.startswith(stem) and lemma[len(stem):] in _NOUN_ENDINGS and \
+                    index >= s.index - _LOOKBACK:
                 return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"
         return None
 
@@ -852,13 +851,22 @@ class _ArticleReader:
             return True
         if kind == "person" and self._lone_word(name) and not any(
                 w[:1].isupper() and _name_gender(w) != "unknown" for w in name.split()) and not (
-                self._pronouns_after(name) == gender and
-                any(st.speaker == name and st.speaker_kind == "person" for st in self.found)):
+                self._pronouns_after(name) == gender and self._spoke_as_person(name) or
+                self._pronouns_after(name) is None and self._spoke_as_person(name, as_written=True)):
             # "Uber", labelled a person in one sentence, with no person's name of the article ending with it (unlike
-            # "Patel", whose first name the lists do not know, seen speaking with "he" after it: "Patel said he ...")
+            # "Patel", whose first name the lists do not know, seen speaking with "he" after it: "Patel said he ...";
+            # or "Lipson", "Lowco", seen speaking under that name, with no pronoun of either gender leaning after it)
             return False
         known = self._genders(name, fuller)
         return not known or gender in known
+
+    def _spoke_as_person(self, name: str, as_written: bool = False) -> bool:
+        """Whether an earlier statement has `name` as its speaker, a person; with `as_written`, one written with that
+        name itself, of more than two letters, and not "according to" it ("Lipson says", not "The SBJ journalist
+        explained" read as a name, "according to McKinsey" or "said Fr." cut from its name by the sentence splitter)."""
+        return any(st.speaker == name and st.speaker_kind == "person" and (
+            not as_written or st.speaker_as_written == name and len(name) > 2 and st.verb.lower() != "according")
+            for st in self.found)
 
     def _fuller_names(self, last: str) -> set[str]:
         """The article's person names ending with `last`, and its mentions of `last` after a known first name."""
@@ -1068,6 +1076,7 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
+_NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 

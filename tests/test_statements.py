@@ -908,3 +908,28 @@ def test_reported_words_without_a_verb_are_no_statement_but_a_denied_noun_is_a_d
     found = [(s.speaker, s.stance, s.statement) for s in extract_statements("verbless", body).statements]
     assert found == [("Russia", "deny", "any wrongdoing")]
 
+
+
+def test_a_pronoun_stands_for_a_one_word_name_seen_speaking_under_that_name():
+    # "Lowco" and "Lipson": names the lists give no gender, written alone and seen speaking as people; "he" and "she"
+    # after them are theirs, not an unidentified speaker's
+    body = ("Lowco, the streamer who proposed onstage, praised Twitch and told TechCrunch that Clancy engaged with "
+            "streamers all weekend. To run Twitch, she said, “you really need to understand the culture.”\n\n"
+            "Stufish partner Ric Lipson designed the stage. “The screens are new,” Lipson says. "
+            "Critically, says Lipson, the staging is elementary. "
+            "“And what’s interesting is that the Sphere is only touching the sides of what you can do,” he says.")
+    found = [(s.speaker, s.speaker_resolved, s.statement) for s in extract_statements("lone-names", body).statements]
+    assert ("Lowco", True, "you really need to understand the culture") in found
+    assert found[-1][:2] == ("Ric Lipson", True) and found[-1][2].startswith("And what’s interesting")
+    # a title the sentence splitter cut from its name ("said Fr." / "Reehil.") is no such name
+    body = ("Divination is condemned by the Bible, said Fr.\n\nReehil. "
+            "“Ouija boards should not be viewed as a board game,” he said.")
+    assert [s.speaker for s in extract_statements("title", body).statements][-1] != "Fr"
+
+
+def test_a_document_is_its_issuers_only_when_its_noun_comes_from_the_verb():
+    # "statistic" begins with the stem of "stated" but is no statement of it; "statement" is
+    found = {s.statement: s.speaker for s in extract_statements("derived", (
+        "Analyst Mary Chen stated that prices rose. The statistic suggests that rents rose in every region. "
+        "The statement said that wages fell.")).statements}
+    assert found == {"prices rose": "Mary Chen", "rents rose in every region": "statistic", "wages fell": "Mary Chen"}
