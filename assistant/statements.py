@@ -42,8 +42,9 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         PUBLICATION_WORDS, QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
+from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-19"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-20"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -586,7 +587,7 @@ class _ArticleReader:
             matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
             if chosen and need == "PERSON" and back < s.index and deferred is None and \
-                    all(_prepositional(span) for span in chosen):
+                    all(_prepositional(span) or _object_only(span) for span in chosen):
                 # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said": the names a
                 # sentence only mentions give way to the speaker or subject of the sentence before it
                 deferred, deferred_at = chosen, back
@@ -982,7 +983,7 @@ class _ArticleReader:
             return None  # “Who’s Connor Bedard?” Turk asked: Turk's words, though asking states nothing
         stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
         return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
-                         source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip(),
+                         source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip().rstrip(",;:").rstrip(),
                          text[a:b], s.start, s.end, s.start + a, s.start + b), source
 
     def _named_outside(self, s: _Sentence, quotes: list[tuple[int, int]], source: Statement) -> bool:
@@ -1076,6 +1077,7 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
+_REPORTING_LEMMAS = frozenset().union(*STANCE_LEMMAS.values())
 _NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
@@ -1223,6 +1225,20 @@ def _prepositional(span) -> bool:
     attached = preposition.head
     return attached.pos_ in ("NOUN", "PROPN") and preposition.lower_ != "according" or \
         preposition.lower_ in ("to", "with") and attached.pos_ in ("VERB", "AUX") and attached.lemma_ != "accord"
+
+
+def _object_only(span) -> bool:
+    """Whether a name is only mentioned as what a verb's subject is ("One in particular was top scorer Son") or in
+    apposition to its object, alone or in a list ("They had two children, sons Micheál and Daniel"); not a verb's
+    object itself, who may speak next ("That was enough to push Garry Tan over the edge") or be the speaker after an
+    inverted verb ("explains Beeper CEO Eric Migicovsky")."""
+    word, described = span.root, False
+    while word.dep_ in ("conj", "appos") and word.head is not word:
+        described = described or word.dep_ == "appos"
+        word = word.head
+    if word.head.lemma_.lower() in _REPORTING_LEMMAS:
+        return False  # "explains Beeper co-founder and CEO Eric Migicovsky": the speaker, parsed as the verb's object
+    return word.dep_ in ("attr", "oprd") or described and word.dep_ in ("dobj", "dative", "npadvmod")
 
 
 def _bound_names(pronoun) -> set[str]:

@@ -933,3 +933,24 @@ def test_a_document_is_its_issuers_only_when_its_noun_comes_from_the_verb():
         "Analyst Mary Chen stated that prices rose. The statistic suggests that rents rose in every region. "
         "The statement said that wages fell.")).statements}
     assert found == {"prices rose": "Mary Chen", "rents rose in every region": "statistic", "wages fell": "Mary Chen"}
+
+
+def test_a_name_mentioned_only_as_what_a_subject_is_or_in_apposition_to_an_object_gives_way_to_the_subject_before():
+    body = ("Liam Neeson was married to Natasha Richardson until her death in 2009. "
+            "They had two children together, sons Micheál and Daniel.\n\n"
+            "In 2014, he told GQ that raising his sons on his own was a day-to-day thing.\n\n"
+            "Paul Mitchell has worked in football management for over a decade. "
+            "One in particular was top scorer Son, who sums up his philosophy.\n\n"
+            "“I took quite a lot of criticism in my first year,” he explained.\n\n"
+            "Josh Kopelman criticised the organiser. That was enough to push Garry Tan over the edge, too.\n\n"
+            "“I refuse to appear at Web Summit,” he said.")
+    found = [s.speaker for s in extract_statements("object-only", body).statements]
+    assert found == ["Liam Neeson", "Paul Mitchell", "Garry Tan"]  # a verb's own object may speak next
+
+
+def test_a_continued_quotation_ends_as_its_words_end_not_with_the_comma_before_its_attribution():
+    body = ("“My mother banned me from the garden,” Cole Palmer said. “I was always breaking her pipes,” he recalled. "
+            "“We were hopeful,” Sue Wells said. “We did not expect such effects,” she went on.")
+    found = [(s.speaker, s.statement) for s in extract_statements("comma", body).statements]
+    assert found == [("Cole Palmer", "My mother banned me from the garden. I was always breaking her pipes"),
+                     ("Sue Wells", "We were hopeful. We did not expect such effects")]
