@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-20"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-21"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -586,10 +586,13 @@ class _ArticleReader:
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
             matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
-            if chosen and need == "PERSON" and back < s.index and deferred is None and \
-                    all(_prepositional(span) or _object_only(span) for span in chosen):
-                # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said": the names a
-                # sentence only mentions give way to the speaker or subject of the sentence before it
+            if chosen and back < s.index and deferred is None and \
+                    all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
+                        for span in chosen):
+                # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said", "support for Rugby
+                # Australia ... / They added": the names a sentence only mentions give way to the speaker or subject
+                # of the sentence before it (not, for "they" or "it", a name in the subject it may stand for: "Several
+                # school systems, including New York City Public Schools, have banned ChatGPT. They claim ...")
                 deferred, deferred_at = chosen, back
                 continue
             if chosen:
@@ -1069,7 +1072,7 @@ _QUANTIFIERS = frozenset("one some many most several few other others another al
 _DEFINITE = frozenset("the this that these those his her their its our".split())  # determiners of a known referent
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal release "
-                           "review index".split())
+                           "review index letter email statement indictment memo".split())
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
@@ -1130,6 +1133,8 @@ def _source_owner(noun) -> str | None:
     if modifiers:
         start = min(t.left_edge.i for t in modifiers)
         end = max(t.i for t in modifiers) + 1
+        while end < noun.i and doc[end].dep_ == "compound" and doc[end].head == noun:
+            end += 1  # "a U.S. soccer statement": the words that name it, not "U.S."
         return without_article(doc[start:end].text.removesuffix("’s").removesuffix("'s")) or None
     source = _object_of(noun, ("by", "from", "of")) or next(
         (g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING
@@ -1225,6 +1230,12 @@ def _prepositional(span) -> bool:
     attached = preposition.head
     return attached.pos_ in ("NOUN", "PROPN") and preposition.lower_ != "according" or \
         preposition.lower_ in ("to", "with") and attached.pos_ in ("VERB", "AUX") and attached.lemma_ != "accord"
+
+
+def _in_subject(span) -> bool:
+    """Whether a name stands inside its clause's subject ("Several school systems, including New York City Public
+    Schools, have banned ...")."""
+    return any(a.dep_ in ("nsubj", "nsubjpass") for a in span.root.ancestors)
 
 
 def _object_only(span) -> bool:

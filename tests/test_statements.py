@@ -954,3 +954,19 @@ def test_a_continued_quotation_ends_as_its_words_end_not_with_the_comma_before_i
     found = [(s.speaker, s.statement) for s in extract_statements("comma", body).statements]
     assert found == [("Cole Palmer", "My mother banned me from the garden. I was always breaking her pipes"),
                      ("Sue Wells", "We were hopeful. We did not expect such effects")]
+
+
+def test_a_letter_or_statement_is_named_by_who_issued_it_and_they_passes_over_a_name_it_only_supports():
+    body = ("In an open letter published by Mozilla last month, Yann LeCun joined some 70 other signatories. "
+            "“Openly available models come with risks,” the letter acknowledged.\n\n"
+            "“We remain committed to our customers,” said an emailed Microsoft statement. "
+            "A U.S. soccer statement said the team would travel to Brazil.\n\n"
+            "The Queensland Rugby Union welcomed the review on Monday. They also expressed their strong support for "
+            "Rugby Australia and its chief executive. They added: “It should also provide a clear view of what is "
+            "needed.”\n\n"
+            "Several school systems, including New York City Public Schools, have banned ChatGPT. "
+            "They claim the tool encourages cheating.")
+    found = [s.speaker for s in extract_statements("issued", body).statements]
+    # "they" may stand for a name inside the subject it follows, not for one a phrase only mentions
+    assert found == ["Mozilla letter", "Microsoft statement", "U.S. soccer statement", "Queensland Rugby Union",
+                     "New York City Public Schools"]
