@@ -183,21 +183,23 @@ def conjuncts(token) -> list:
 
 
 def phrase(token) -> str:
-    """A subject's phrase: its words up to the first comma after it, without its conjuncts, relative clauses and
+    """A subject's phrase: its words up to the first comma or dash after it, without its conjuncts, relative clauses and
     prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
     the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from")."""
     skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
                                                                or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at", "from"))
             for t in c.subtree}
     skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
-    comma = next((t.i for t in token.subtree if t.i > token.i and t.text == ","), None)
+    comma = next((t.i for t in token.subtree if t.i > token.i and t.text in (",", "—", "–")), None)
     pieces = []  # "FTX’s co" "-" before "founder": the hyphenated word's first pieces, hung on the verb
     while token.i - len(pieces) > 0 and hyphen_part(token.doc[token.i - len(pieces) - 1]):
         pieces.append(token.doc[token.i - len(pieces) - 1])
     words = sorted({t for t in [*token.subtree, *(t for p in pieces for t in p.subtree)]
                     if t.i not in skip and (comma is None or t.i < comma)}, key=lambda t: t.i)
     words = [t for t in words if not (t.dep_ == "punct" and t.text != "-" and t.i == words[0].i)]
-    named = [t for t in words if not (t.head == token and _negating(t))]  # "Neither the chairman": the chairman
+    joined = any(c.dep_ == "conj" for c in token.children)
+    named = [t for t in words if not (t.head == token and (_negating(t) or joined and t.lower_ in ("both", "either")))]
+    # "Neither the chairman": the chairman; "both Saunders and Laird": Saunders (and Laird, its conjunct)
     return _as_written(named or words)
 
 
@@ -307,7 +309,8 @@ def _negating(word) -> bool:
 
 
 def without_article(text: str) -> str:
-    return re.sub(r"^(?:the|a|an|one)\s+", "", text.strip(), flags=re.IGNORECASE)
+    """A phrase without its leading article ("the Kremlin" -> "Kremlin"; "one of the investors" keeps its "one")."""
+    return re.sub(r"^(?:the|a|an|one(?!\s+of\b))\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 # --- reading one parsed sentence ---------------------------------------------------------------------------

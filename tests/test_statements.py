@@ -970,3 +970,14 @@ def test_a_letter_or_statement_is_named_by_who_issued_it_and_they_passes_over_a_
     # "they" may stand for a name inside the subject it follows, not for one a phrase only mentions
     assert found == ["Mozilla letter", "Microsoft statement", "U.S. soccer statement", "Queensland Rugby Union",
                      "New York City Public Schools"]
+
+
+def test_both_before_a_joint_subject_and_one_of_a_group_are_kept_out_of_and_in_the_speakers_name():
+    body = ("Susan Saunders and Eamon Laird study ageing. The important thing, say both Saunders and Laird, is that older "
+            "people consume plenty of protein. Both Adobe and Salesforce said in the U.S. discounts were up by about 28%. "
+            "Venturing out of China is not a “pivot” for the fund managers, said one of the investors we spoke to. "
+            "According to both the attendees and hosts of those events — which were run by banks — the answer is "
+            "clearer now.")
+    found = [s.speakers for s in extract_statements("both", body).statements]
+    assert found == [("Susan Saunders", "Eamon Laird"), ("Adobe", "Salesforce"), ("one of the investors",),
+                     ("attendees of those events", "hosts")]
