@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-22"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-23"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1123,8 +1123,8 @@ def _unnamed_reference(statement: Statement) -> bool:
 
 def _source_owner(noun) -> str | None:
     """Whose a document or publication noun is, by name: its proper-noun modifiers ("the Amnesty report", "Amnesty
-    International’s report", "Smithsonian Magazine") or the name after "by / from / of" ("a report from SlashNext");
-    None when no name says it."""
+    International’s report", "Smithsonian Magazine") or the name after "by / from / of" ("a report from SlashNext"),
+    else the publication after "in" ("a report in The Information"); None when no name says it."""
     doc = noun.doc
     modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "nmod", "poss")
                  and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME")]  # not "Wednesday’s report"
@@ -1140,6 +1140,12 @@ def _source_owner(noun) -> str | None:
         (g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING
          for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None)
     # "a report published this week by First American" (not "commissioned by Meta", which someone else wrote)
+    if source is not None and source.pos_ == "NOUN" and source.i + 1 < len(doc) and \
+            doc[source.i + 1].pos_ == "PROPN" and doc[source.i + 1].head in (source, noun):
+        source = doc[source.i + 1]  # "a report by misinformation watcher NewsGuard": the watcher's name
+    in_object = _object_of(noun, ("in",))
+    if source is None and in_object is not None and in_object.ent_type_ not in ("GPE", "LOC", "NORP", "FAC"):
+        source = in_object  # "a report in The Information", "a study in Nature" (not "a report in Israel")
     if source is None or source.pos_ != "PROPN" or source.ent_type_ in ("DATE", "TIME"):
         return None  # "a study from November"
     return _full_name(source)  # "a study from the University of Michigan"

@@ -981,3 +981,11 @@ def test_both_before_a_joint_subject_and_one_of_a_group_are_kept_out_of_and_in_t
     found = [s.speakers for s in extract_statements("both", body).statements]
     assert found == [("Susan Saunders", "Eamon Laird"), ("Adobe", "Salesforce"), ("one of the investors",),
                      ("attendees of those events", "hosts")]
+
+
+def test_a_document_is_named_by_the_name_after_its_authors_role_or_the_publication_it_appeared_in():
+    body = ("Also today, a report by misinformation watcher NewsGuard found that a decision by Musk led to a surge in "
+            "propaganda. Using CRISPR has shown promise in several studies, a 2020 review in The Journal of Clinical "
+            "Investigation notes. A report in Israel found that rents rose.")
+    found = [s.speaker for s in extract_statements("by-in", body).statements]
+    assert found == ["NewsGuard report", "Journal of Clinical Investigation review", "report"]
