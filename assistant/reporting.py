@@ -346,7 +346,13 @@ def _complement(token):
         found = next((c for c in clauses if c.i > token.i), None) if len(clauses) > 1 else None
         found = found or (clauses[0] if clauses else None)
         if found is not None:
-            return found.left_edge.i, found.right_edge.i + 1
+            start = found.left_edge.i
+            if dep == "ccomp" and token.lemma_.lower() not in _TOLD_WHOM and \
+                    not any(c.dep_ in _CLAUSE_SUBJECTS or c.dep_ == "mark" for c in found.children):
+                # "reported the Rangers, Red Sox and Mets appear to be out": the small model may hang the clause's
+                # subject on the verb as its object; it is what was said with the clause after it
+                start = min([start, *(c.left_edge.i for c in children if c.dep_ == "dobj" and token.i < c.i < found.i)])
+            return start, found.right_edge.i + 1
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
     extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]
     if token.lemma_.lower() in _TO_WHAT_WAS_SAID:
@@ -461,6 +467,9 @@ _TO_WHAT_WAS_SAID = frozenset("admit testify confess attest".split())  # "admitt
 # Stances whose reported words are a clause: a noun object is only a topic ("announced the shake-up"), and words with
 # no verb say nothing (`statements`: "called racial slurs").
 CLAUSE_STANCES = frozenset("say report confirm claim warn".split())
+_CLAUSE_SUBJECTS = frozenset("nsubj nsubjpass csubj csubjpass expl".split())
+# verbs whose object is whom they told ("told CNN arrest records are ..."), not the subject of what was said
+_TOLD_WHOM = frozenset("tell inform assure remind notify advise promise ask".split())
 _ABOUT = frozenset("about regarding concerning".split())  # prepositions that name a topic
 _AGAINST = frozenset("against on over".split())  # and, after a stance noun, whom or what it is aimed at
 

@@ -989,3 +989,13 @@ def test_a_document_is_named_by_the_name_after_its_authors_role_or_the_publicati
             "Investigation notes. A report in Israel found that rents rose.")
     found = [s.speaker for s in extract_statements("by-in", body).statements]
     assert found == ["NewsGuard report", "Journal of Clinical Investigation review", "report"]
+
+
+def test_a_reported_clause_keeps_its_subject_when_the_parser_hangs_it_on_the_reporting_verb():
+    body = ("ESPN's Jeff Passan reported the Rangers, Red Sox and Mets appear to be out of the running for Ohtani. "
+            "The Athletic's Ken Rosenthal reported San Francisco has agreed to a two-year contract with Tom Murphy. "
+            "An Uber spokesperson told CNN arrest records are incomplete.")
+    found = [s.statement for s in extract_statements("object-subject", body).statements]
+    assert found[:2] == ["the Rangers, Red Sox and Mets appear to be out of the running for Ohtani",
+                         "San Francisco has agreed to a two-year contract with Tom Murphy"]
+    assert all(not s.startswith("CNN") for s in found[2:])  # whom a spokesperson told is not what was said
