@@ -352,7 +352,13 @@ def _complement(token):
                 # "reported the Rangers, Red Sox and Mets appear to be out": the small model may hang the clause's
                 # subject on the verb as its object; it is what was said with the clause after it
                 start = min([start, *(c.left_edge.i for c in children if c.dep_ == "dobj" and token.i < c.i < found.i)])
-            return start, found.right_edge.i + 1
+            end = found.right_edge.i + 1
+            for after in sorted((c for c in clauses if c.i > found.i), key=lambda c: c.i):
+                if after.left_edge.i > end:
+                    break
+                end = after.right_edge.i + 1  # "approving their teens’ app downloads": the model cut one clause at
+                # a possessive apostrophe it took for a closing quote; the piece right after it is the same clause
+            return start, end
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
     extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]
     if token.lemma_.lower() in _TO_WHAT_WAS_SAID:

@@ -999,3 +999,10 @@ def test_a_reported_clause_keeps_its_subject_when_the_parser_hangs_it_on_the_rep
     assert found[:2] == ["the Rangers, Red Sox and Mets appear to be out of the running for Ohtani",
                          "San Francisco has agreed to a two-year contract with Tom Murphy"]
     assert all(not s.startswith("CNN") for s in found[2:])  # whom a spokesperson told is not what was said
+
+
+def test_a_reported_clause_runs_on_past_a_possessive_apostrophe_the_parser_took_for_a_closing_quote():
+    body = ("In a blog post, Meta’s head of Safety, Antigone Davis, argues that parents should be responsible for "
+            "approving their teens’ app downloads and staked Meta’s position.")
+    found = [s.statement for s in extract_statements("apostrophe", body).statements]
+    assert found == ["parents should be responsible for approving their teens’ app downloads"]
