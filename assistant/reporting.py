@@ -73,7 +73,7 @@ SPEAKING_NOUNS = frozenset(
     "school giant adult scholar shopper attendee father mother son daughter wife husband brother sister mom dad "
     "teammate kid child girl boy guy folk roommate veteran academic staffer client plaintiff defendant strategist "
     "diplomat audience vc number priest pastor polling warrant missive guideline documentation agreement case "
-    "disclosure disclaimer couple".split())
+    "disclosure disclaimer couple administrator".split())
 _KIND_WORDS = GROUP_ROLES | GOVERNMENT_WORDS | PUBLICATION_WORDS | ANONYMOUS_HEADS
 QUOTE_OPEN, QUOTE_CLOSE = "“", "”"
 

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-25"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-26"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -499,7 +499,10 @@ class _ArticleReader:
         it ("A Binance spokesperson told ..."); every candidate must agree with the pronoun (`_could_be`: kind and
         gender) and not be its verb's object or its clause's subject. Before all of these, "it" or "the company" opening
         an entry of a list article is the entry's heading (`_heading_over`), and a role noun written with modifiers
-        ("the ride-hail company") takes only an earlier speaker written with them too."""
+        ("the ride-hail company") takes only an earlier speaker written with them too. A bare group noun ("the
+        company") whose last speaker so described is beyond `_LOOKBACK` sentences takes a name of the window only
+        when it is a subject or an owner there ("Meta said in a report ..."), else that speaker; "it" and "they"
+        never take a name that only qualifies a thing (`_modifier`: "U.S. economic sanctions")."""
         heading = self._heading_over(s) if need == "GROUP" else None
         if heading is not None:
             # "Liberty Mutual" / "Plans to cut 850 members of its staff, the insurance company confirmed": in a list
@@ -507,15 +510,19 @@ class _ArticleReader:
             kind = _kind_of_words(heading)
             return heading, kind if kind != "unknown" else _role_kind(token) if not is_pronoun(token.text) else \
                 "organization", True
+        described_before = None
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             # "the company" after "The ride-hail company claims": that one; "the AI company" only one described so
             described = {role} | {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
                                   c.pos_ in ("NOUN", "ADJ")}
-            for earlier in reversed(self.found):
-                if earlier.start < s.start and described <= set(re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and \
-                        earlier.speaker_resolved:
-                    return earlier.speaker, earlier.speaker_kind, True
+            described_before = next((earlier for earlier in reversed(self.found) if earlier.start < s.start and described <= set(
+                re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and earlier.speaker_resolved), None)
+            if described_before is not None and (need == "PERSON" or len(described) > 1 or
+                                                 self._verbs[id(described_before)][0] >= s.index - _LOOKBACK):
+                # a bare "the company" further back than `_LOOKBACK` sentences is another company when a subject
+                # nearer names one ("Meta said in a report ... The company said"); see the window walk below
+                return described_before.speaker, described_before.speaker_kind, True
             introduced = self._introduced_before(token, s) if need == "PERSON" else None
             if introduced is not None:
                 return introduced
@@ -577,6 +584,7 @@ class _ArticleReader:
                                                                    need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
+                     and not (need == "GROUP" and _modifier(span))
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
             nearest = spans[-1:] or None
@@ -595,9 +603,14 @@ class _ArticleReader:
                 # school systems, including New York City Public Schools, have banned ChatGPT. They claim ...")
                 deferred, deferred_at = chosen, back
                 continue
+            if chosen and described_before is not None and not any(
+                    w.dep_ in ("nsubj", "nsubjpass", "poss") for span in chosen for w in span):
+                continue  # "the company" far from the last one described so: only a subject near it is another one
             if chosen:
                 return _span_speaker(chosen, need)
             unlabelled = unlabelled or nearest
+        if described_before is not None:
+            return described_before.speaker, described_before.speaker_kind, True
         if deferred is not None:
             return _span_speaker(deferred, need)
         if unlabelled:
@@ -1236,6 +1249,15 @@ def _prepositional(span) -> bool:
     attached = preposition.head
     return attached.pos_ in ("NOUN", "PROPN") and preposition.lower_ != "according" or \
         preposition.lower_ in ("to", "with") and attached.pos_ in ("VERB", "AUX") and attached.lemma_ != "accord"
+
+
+def _modifier(span) -> bool:
+    """Whether a name only qualifies a common noun that cannot speak ("U.S. economic sanctions", "American
+    cranberries", "the AI boom"): it is not a group that could be "it" or "they", unlike the name in "Bank of America
+    economists" or "Southern Connecticut State administrators", which stands for the group with its noun."""
+    head = span.root.head
+    return span.root.dep_ in ("compound", "amod", "nmod") and head.pos_ == "NOUN" and \
+        not span.start <= head.i < span.end and not can_speak(head)
 
 
 def _in_subject(span) -> bool:

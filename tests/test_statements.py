@@ -1006,3 +1006,25 @@ def test_a_reported_clause_runs_on_past_a_possessive_apostrophe_the_parser_took_
             "approving their teens’ app downloads and staked Meta’s position.")
     found = [s.statement for s in extract_statements("apostrophe", body).statements]
     assert found == ["parents should be responsible for approving their teens’ app downloads"]
+
+
+def test_a_company_far_from_the_last_one_described_so_is_the_company_named_nearer():
+    body = ("OpenAI has acquired Global Illumination, the company announced on Tuesday. "
+            "The startup builds creative tools. Its founders worked on games. The team has eight people. "
+            "Prices were not disclosed. Analysts expected more deals this year. "
+            "Opera launched its browser Aria in May. Today, the company announced it is bringing Aria to Opera GX.")
+    found = [(s.speaker, s.statement) for s in extract_statements("far-company", body).statements]
+    assert ("Opera", "it is bringing Aria to Opera GX") in found
+    assert ("OpenAI", "OpenAI has acquired Global Illumination") in found  # near: the company described so
+
+
+def test_it_is_not_a_name_that_only_qualifies_a_thing_but_may_be_one_that_qualifies_people():
+    body = ("Daye is a British startup. The startup also claims tampons make a better testing device than swabs. "
+            "PCR testing has gotten very familiar after the COVID-19 pandemic. "
+            "Daye’s test uses the same principle as the gold standard test. "
+            "“The specificity of PCRs ensures that false-positive results are reduced,” it suggests. "
+            "Southern Connecticut State administrators investigated the allegations. "
+            "After two months, they dismissed the claims about the professor.")
+    found = {s.statement: s.speaker for s in extract_statements("modifier", body).statements}
+    assert found["The specificity of PCRs ensures that false-positive results are reduced"] == "Daye"
+    assert found["the claims about the professor"] == "Southern Connecticut State"
