@@ -257,8 +257,15 @@ def pronoun_kind(token) -> str | None:
 
 
 def is_role(token) -> bool:
-    """A common noun naming what someone is ("spokesperson", "advisor"), not who."""
-    return token.pos_ == "NOUN" and is_role_word(token.lemma_.lower())
+    """A common noun naming what someone is ("spokesperson", "advisor"), not who, or a person's age standing for
+    them ("The 51-year-old told Marca")."""
+    return token.pos_ == "NOUN" and is_role_word(token.lemma_.lower()) or _aged(token)
+
+
+def _aged(token) -> bool:
+    """Whether a word is the "old" of "51-year-old" (the tagger's adjective, which a subject makes a person)."""
+    doc = token.doc
+    return token.lower_ == "old" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "year"
 
 
 def is_role_word(lemma: str) -> bool:

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-26"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-27"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -268,12 +268,21 @@ class _ArticleReader:
                 # not "Goodyear’s Helsel" (an owner, not a first name)
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
+        for surname in surnames - set(fuller):
+            # no full name labelled a person: the body's mentions of the surname after a first name ("Carolyn
+            # O’Hara", "Demis Hassabis" labelled an organisation), not after a role ("Judge Donato", "Co-Founder
+            # Sam"), for a surname that is no first name itself
+            mentions = {name for name in self._first_named(surname) if not is_role_word(name.split()[0].split("-")[-1].lower())}
+            if mentions and _name_gender(surname) == "unknown":
+                fuller[surname] = mentions
 
         def full(name: str, pronoun: str) -> str:
             gender = _PRONOUN_GENDER.get(pronoun.lower())  # "he" for "Trump": not "Ivanka Trump"
             # by surname; else, for a first name no full name ends with, by first name ("Taylor" -> Taylor Swift)
             known = fuller.get(name) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
+            # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
+            options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
             return next(iter(options)) if len(options) == 1 else name
 
         return [replace(st, speaker=full(st.speaker, st.speaker_as_written),
