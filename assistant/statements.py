@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-27"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-28"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -283,6 +283,15 @@ class _ArticleReader:
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
             # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
             options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
+            if len(options) > 1:
+                # "Kelce said" in an article that opens on "Travis Kelce" and names him so again: the one it is about
+                # (not "Gabe Bankman-Fried", named more often further down, for "Bankman-Fried"); else the surname
+                # stays. Only names written with a first name count ("Said Bradley", only ever at a sentence's
+                # start, is none)
+                first_at = {n: self.body.find(n) for n in options if self._written_as_full_name(n)}
+                lead = min(first_at, key=lambda n: (first_at[n], -len(n)), default=None)  # "Rachel Bush Poyer", not "Rachel Bush"
+                if lead is not None and len(re.findall(rf"\b{re.escape(lead)}\b", self.body)) >= 2:
+                    options = {lead}
             return next(iter(options)) if len(options) == 1 else name
 
         return [replace(st, speaker=full(st.speaker, st.speaker_as_written),
@@ -487,6 +496,12 @@ class _ArticleReader:
             # organisation) in an article that names "Dolly Parton"
             return name, "person", True
         return name, _kind(token, entity, name), True
+
+    def _written_as_full_name(self, name: str) -> bool:
+        """Whether `name` begins with a first name the lists know and the body writes it inside a sentence at least
+        once ("actor Will Smith"), not only at a sentence's start where a verb may precede the surname ("Said Bradley")."""
+        return _name_gender(name.split()[0]) != "unknown" and \
+            re.search(rf"[\w,;:’'”\")] {re.escape(name)}\b", self.body) is not None
 
     def _written_as_name(self, word: str) -> bool:
         """Whether the body capitalises `word` inside a sentence ("and Sinha", ", Valve", "” Sinha said"): a name the

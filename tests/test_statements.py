@@ -1039,3 +1039,14 @@ def test_a_persons_age_stands_for_them_and_a_surname_takes_a_full_name_the_model
     found = {s.statement: s.speaker for s in extract_statements("age-and-surname", body).statements}
     assert found["he is not thrilled about a job"] == "Zidane"
     assert found["It is early"] == "Carolyn O’Hara"
+
+
+def test_a_surname_two_people_share_is_the_one_the_article_opens_on_when_it_names_him_again():
+    body = ("Daniel Hartley faces trial this week. Prosecutors say Daniel Hartley stole millions from investors. "
+            "His brother Robert Hartley ran a charity. Robert Hartley also lobbied in Washington. "
+            "Witnesses described Robert Hartley as quiet.\n\n"
+            "“I made mistakes,” Hartley said.\n\n"
+            "Maria Lindqvist attended the game with her mother, Anna Lindqvist. “It was great,” Lindqvist said.")
+    found = {s.statement: s.speaker for s in extract_statements("shared-surname", body).statements}
+    assert found["I made mistakes"] == "Daniel Hartley"  # not his brother, named more often further down
+    assert found["It was great"] == "Lindqvist"  # the one the text opens on is named once: the surname stays
