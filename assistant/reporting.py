@@ -264,8 +264,7 @@ def is_role(token) -> bool:
 
 def _aged(token) -> bool:
     """Whether a word is the "old" of "51-year-old" (the tagger's adjective, which a subject makes a person)."""
-    doc = token.doc
-    return token.lower_ == "old" and token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "year"
+    return token.lower_ == "old" and token.i > 0 and token.nbor(-1).text == "-" and not token.nbor(-1).whitespace_
 
 
 def is_role_word(lemma: str) -> bool:
@@ -277,12 +276,11 @@ def can_speak(token) -> bool:
     """Whether a common-noun subject can be someone who makes a statement (`SPEAKING_NOUNS`, the person and
     organisation nouns, and the role and kind words): "the spokesman", "critics", "the study", not "the camera",
     "2018", "This" or a caption's "Credit"."""
-    hyphenated = token.i > 0 and token.nbor(-1).text == "-" and not token.nbor(-1).whitespace_
     while token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_ \
             and not token.nbor(1).whitespace_:
-        token, hyphenated = token.nbor(2), True  # "co-founder": the last part of a hyphenated word names it
+        token = token.nbor(2)  # "co-founder": the last part of a hyphenated word names it
     lemma = token.lemma_.lower()
-    if hyphenated and lemma == "old":
+    if _aged(token):
         return True  # "the 51-year-old"
     if token.like_url:
         return True  # "spaceweather.com": a website, written lower-case

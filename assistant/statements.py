@@ -269,12 +269,14 @@ class _ArticleReader:
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
         for surname in surnames - set(fuller):
-            # no full name labelled a person: the body's mentions of the surname after a first name ("Carolyn
-            # O’Hara", "Demis Hassabis" labelled an organisation), not after a role ("Judge Donato", "Co-Founder
-            # Sam"), for a surname that is no first name itself
-            mentions = {name for name in self._first_named(surname) if not is_role_word(name.split()[0].split("-")[-1].lower())}
-            if mentions and _name_gender(surname) == "unknown":
-                fuller[surname] = mentions
+            if _name_gender(surname) == "unknown":
+                # no full name labelled a person: the body's mentions of the surname after a first name ("Carolyn
+                # O’Hara", "Demis Hassabis" labelled an organisation), not after a role ("Judge Donato",
+                # "Co-Founder Sam"), for a surname that is no first name itself
+                mentions = {name for name in self._first_named(surname)
+                            if not is_role_word(name.split()[0].split("-")[-1].lower())}
+                if mentions:
+                    fuller[surname] = mentions
 
         def full(name: str, pronoun: str) -> str:
             gender = _PRONOUN_GENDER.get(pronoun.lower())  # "he" for "Trump": not "Ivanka Trump"

@@ -22,6 +22,11 @@ def seed() -> ExtractionResult:
     return extract_statements(SEED["id"], BODY)
 
 
+def _speaker_of(article_id: str, body: str) -> dict[str, str]:
+    """Each statement extracted from `body` -> its speaker."""
+    return {s.statement: s.speaker for s in extract_statements(article_id, body).statements}
+
+
 def _find(result: ExtractionResult, stance: str, sentence_words: str):
     found = [s for s in result.statements if s.stance == stance and sentence_words in BODY[s.start:s.end]]
     assert found, (stance, sentence_words, [(s.stance, s.speakers, BODY[s.start:s.end][:60]) for s in result.statements])
@@ -1026,7 +1031,7 @@ def test_it_is_not_a_name_that_only_qualifies_a_thing_but_may_be_one_that_qualif
             "“The specificity of PCRs ensures that false-positive results are reduced,” it suggests. "
             "Southern Connecticut State administrators investigated the allegations. "
             "After two months, they dismissed the claims about the professor.")
-    found = {s.statement: s.speaker for s in extract_statements("modifier", body).statements}
+    found = _speaker_of("modifier", body)
     assert found["The specificity of PCRs ensures that false-positive results are reduced"] == "Daye"
     assert found["the claims about the professor"] == "Southern Connecticut State"
 
@@ -1036,7 +1041,7 @@ def test_a_persons_age_stands_for_them_and_a_surname_takes_a_full_name_the_model
             "about a job.\n\nIn an interview with TechCrunch, Mozilla Senior Director of Content Carolyn O’Hara "
             "explained why Mozilla has taken an interest in the fediverse.\n\n“We are experimenting,” O’Hara said. "
             "“It is early,” she added.")
-    found = {s.statement: s.speaker for s in extract_statements("age-and-surname", body).statements}
+    found = _speaker_of("age-and-surname", body)
     assert found["he is not thrilled about a job"] == "Zidane"
     assert found["It is early"] == "Carolyn O’Hara"
 
@@ -1047,6 +1052,6 @@ def test_a_surname_two_people_share_is_the_one_the_article_opens_on_when_it_name
             "Witnesses described Robert Hartley as quiet.\n\n"
             "“I made mistakes,” Hartley said.\n\n"
             "Maria Lindqvist attended the game with her mother, Anna Lindqvist. “It was great,” Lindqvist said.")
-    found = {s.statement: s.speaker for s in extract_statements("shared-surname", body).statements}
+    found = _speaker_of("shared-surname", body)
     assert found["I made mistakes"] == "Daniel Hartley"  # not his brother, named more often further down
     assert found["It was great"] == "Lindqvist"  # the one the text opens on is named once: the surname stays
