@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-28"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-29"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -250,8 +250,10 @@ class _ArticleReader:
         """One person, one name: a speaker named by a surname alone ("Peskov said") takes the one fuller name of the
         article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
         word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
-        with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays. A first name alone ("Taylor") takes
-        the one full name beginning with it when no full name ends with it."""
+        with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays, unless the article opens on one of
+        them. A first name alone ("Taylor") takes the one full name beginning with it when no full name ends with it. A
+        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is a person's first."""
+        found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
         surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
         if not surnames:
             return found
@@ -259,7 +261,7 @@ class _ArticleReader:
         fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
-        names |= {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
+        names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
         fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
@@ -286,13 +288,14 @@ class _ArticleReader:
             # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
             options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
             if len(options) > 1:
-                # "Kelce said" in an article that opens on "Travis Kelce" and names him so again: the one it is about
+                # "Kelce said" in an article that opens on "Travis Kelce" and names him so again, or whose first words
+                # are the name ("Hanh Badger was working ..."): the one it is about
                 # (not "Gabe Bankman-Fried", named more often further down, for "Bankman-Fried"); else the surname
                 # stays. Only names written with a first name count ("Said Bradley", only ever at a sentence's
                 # start, is none)
                 first_at = {n: self.body.find(n) for n in options if self._written_as_full_name(n)}
                 lead = min(first_at, key=lambda n: (first_at[n], -len(n)), default=None)  # "Rachel Bush Poyer", not "Rachel Bush"
-                if lead is not None and len(re.findall(rf"\b{re.escape(lead)}\b", self.body)) >= 2:
+                if lead is not None and (first_at[lead] == 0 or len(re.findall(rf"\b{re.escape(lead)}\b", self.body)) >= 2):
                     options = {lead}
             return next(iter(options)) if len(options) == 1 else name
 
@@ -500,10 +503,11 @@ class _ArticleReader:
         return name, _kind(token, entity, name), True
 
     def _written_as_full_name(self, name: str) -> bool:
-        """Whether `name` begins with a first name the lists know and the body writes it inside a sentence at least
-        once ("actor Will Smith"), not only at a sentence's start where a verb may precede the surname ("Said Bradley")."""
+        """Whether `name` begins with a first name the lists know and the body opens with it or writes it inside a
+        sentence at least once ("actor Will Smith"), not only at a sentence's start where a verb may precede the surname
+        ("Said Bradley")."""
         return _name_gender(name.split()[0]) != "unknown" and \
-            re.search(rf"[\w,;:’'”\")] {re.escape(name)}\b", self.body) is not None
+            re.search(rf"(?:^|[\w,;:’'”\")] ){re.escape(name)}\b", self.body) is not None
 
     def _written_as_name(self, word: str) -> bool:
         """Whether the body capitalises `word` inside a sentence ("and Sinha", ", Valve", "” Sinha said"): a name the
@@ -855,6 +859,24 @@ class _ArticleReader:
             self._full_name_cache[last] = any(n in name for name in self._person_names() for n in fuller)
         return self._full_name_cache[last]
 
+    def _mislabelled_surname(self, st: Statement) -> bool:
+        """Whether a one-word speaker the small model took for an organisation, a place or no entity ("Jubelirer",
+        "Sinha") is a person's surname: the body writes it after a first name the name lists know, as a person's name
+        is written ("Michelle Jubelirer", "Tesla CEO Elon Musk"), not as a group's ("the Carolina Panthers", "the Royal
+        Society", "New York Yankees"), and never after "the" ("the Panthers")."""
+        word = st.speaker
+        if st.speaker_kind not in ("organization", "government", "unknown") or len(st.speakers) != 1 \
+                or " " in word or not word[:1].isupper() or re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
+            return False  # "the Panthers": a group
+        def as_a_persons(mention) -> bool:
+            """Not after "the", nor after a capitalised word that is no acronym or role ("New", not "CEO")."""
+            previous = (self.body[max(0, mention.start() - 40):mention.start()].split()[-1:] or [""])[0]
+            return previous.lower() != "the" and not (previous[:1].isupper() and previous.isalpha() and
+                                                     not previous.isupper() and not is_role_word(previous.lower()))
+
+        return any(as_a_persons(mention) for name in self._first_named(word) if name.split()[0] != word
+                   for mention in re.finditer(rf"\b{re.escape(name)}\b", self.body))
+
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
         return {e.text.removesuffix("’s").removesuffix("'s") for t in self.sentences if t.doc is not None
@@ -946,13 +968,18 @@ class _ArticleReader:
         """"male" or "female" for a person's name: a title ("Mr Davies"), or a first name the name lists call always one
         or the other ("Jada"), unless the article's pronouns after the surname are only, and often, the other's and no
         other person of the article has that surname (the lists call "Eli" female: "Eli Roth ... he"); for a first name
-        of either ("Sam", "Jamie", "Kelly"), the pronouns after the surname when they clearly lean one way; else None
-        (any pronoun may stand for it)."""
+        of either ("Sam", "Jamie", "Kelly"), the pronouns after the surname when they clearly lean one way, or, when two
+        people of the article share the surname, the first name's own lean ("Will" in "Will Smith"); else None (any
+        pronoun may stand for it)."""
         guess = first_name_gender(name)
         if guess is None:
             return None
         last = name.split()[-1]
         if guess not in ("male", "female"):
+            if len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) > 1:
+                # the pronouns after a surname two people share are both's ("Will Smith", "Jada Pinkett Smith"): the
+                # first name's lean
+                return guess.removeprefix("mostly_") if guess.startswith("mostly_") else None
             return self._pronouns_after(last)
         other = "female" if guess == "male" else "male"
         if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and \
@@ -1089,6 +1116,17 @@ def _name_gender(word: str) -> str:
 
         _gender_detector = gender_guesser.detector.Detector(case_sensitive=False)
     return _gender_detector.get_gender(word)
+
+
+def _proper_part(entity) -> str:
+    """A PERSON entity's name from its first proper noun or first name that is not a role on: "Eddie Hearn" of
+    "Promoter Eddie Hearn", "Bankman-Fried" of "Echoing Bankman-Fried" (the small model's spans often take in the word
+    before), but "Will Smith" (tagged a modal)."""
+    tokens = list(entity)
+    while len(tokens) > 1 and (tokens[0].pos_ != "PROPN" and _name_gender(tokens[0].text) == "unknown"
+                               or is_role_word(tokens[0].lower_)):
+        tokens = tokens[1:]
+    return entity.doc[tokens[0].i:entity.end].text
 
 
 def _bare_name(name: str) -> str:

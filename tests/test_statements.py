@@ -90,7 +90,8 @@ def test_resolved_and_continued_speakers(seed: ExtractionResult):
 
 
 def test_a_surname_shared_by_two_people_stays_a_surname():
-    body = ("Will Smith arrived first. Jada Pinkett Smith joined him later.\n\n"
+    # neither is named twice nor opens the article (`test_a_first_name_that_leans_one_way_...`: one that does)
+    body = ("On Monday, Will Smith arrived first. Jada Pinkett Smith joined him later.\n\n"
             "“We are doing fine,” Smith said. Dmitry Peskov was not there. “It is false,” Peskov said.")
     speakers = [st.speaker for st in extract_statements("smiths", body).statements]
     assert speakers == ["Smith", "Dmitry Peskov"]
@@ -1055,3 +1056,25 @@ def test_a_surname_two_people_share_is_the_one_the_article_opens_on_when_it_name
     found = _speaker_of("shared-surname", body)
     assert found["I made mistakes"] == "Daniel Hartley"  # not his brother, named more often further down
     assert found["It was great"] == "Lindqvist"  # the one the text opens on is named once: the surname stays
+
+
+def test_a_surname_the_model_took_for_a_group_is_the_persons_full_name_the_article_writes():
+    body = ("Kellerhals did not respond to a request for comment, and Arteta said the team played well. Mikel Arteta "
+            "is the Arsenal manager and Erika Kellerhals is a lawyer.\n\n“I train for 12 rounds,” Popyrin said. "
+            "Alexei Popyrin won on Sunday.\n\nThe Panthers said the coach was let go. The Carolina Panthers are "
+            "1-10.")
+    found = {s.statement: s for s in extract_statements("mislabelled-surname", body).statements}
+    assert (found["the team played well"].speaker, found["the team played well"].speaker_kind) == \
+        ("Mikel Arteta", "person")
+    assert found["I train for 12 rounds"].speaker == "Alexei Popyrin"
+    assert found["the coach was let go"].speaker == "Panthers"  # "the Panthers": a team, not Carolina's surname
+
+
+def test_a_first_name_that_leans_one_way_decides_a_shared_surname_and_the_article_opens_on_its_lead():
+    body = ("Jada Pinkett Smith said she and Will Smith have been separated since 2016. Smith said she is not "
+            "divorcing him. In her memoir, Smith writes that she felt alone. Smith said she would stay.\n\n"
+            "Will is on tour. He told People that he is happy.")
+    assert _speaker_of("shared-surname-lean", body)["he is happy"] == "Will Smith"  # not "she"'s, after "Smith"
+    body = ("Hanh Badger was working from home that morning. Badger found her daughter in bed.\n\nElijhah Badger, "
+            "her son, was at school. “It was a nightmare,” Badger said.")
+    assert _speaker_of("opening-name", body)["It was a nightmare"] == "Hanh Badger"  # named once, in the first words
