@@ -1078,3 +1078,12 @@ def test_a_first_name_that_leans_one_way_decides_a_shared_surname_and_the_articl
     body = ("Hanh Badger was working from home that morning. Badger found her daughter in bed.\n\nElijhah Badger, "
             "her son, was at school. “It was a nightmare,” Badger said.")
     assert _speaker_of("opening-name", body)["It was a nightmare"] == "Hanh Badger"  # named once, in the first words
+
+
+def test_naming_a_thing_calling_for_help_and_rejecting_an_offer_are_no_statements():
+    body = ("Thaler owns a computer system he calls the “Creativity Machine,” and he built it alone.\n\n"
+            "As the vehicle’s horn blares, he calls emergency services on his cell phone.\n\n"
+            "Soto rejected a $440M offer from the Nationals before he was traded.\n\n"
+            "Having a father at home is something Cain called \"hugely important.\" Russia rejected the claims.")
+    found = {s.statement: s.stance for s in extract_statements("naming", body).statements}
+    assert found == {"hugely important": "say", "the claims": "deny"}  # words Cain said; a denial of a claim
