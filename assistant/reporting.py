@@ -559,11 +559,23 @@ def cues_of(sentence) -> list[Cue]:
         outer = next((o for o in found if o is not cue and o.stance == "say" and o.subject is not None
                       and any(c.dep_ == "ccomp" and cue.anchor in c.subtree for c in o.anchor.children)), None)
         if outer is not None and cue.stance in ("deny", "decline", "confirm") and \
-                (cue.subject is None or cue.subject.pos_ == "PRON"):
+                (cue.subject is None or cue.subject.pos_ == "PRON" and _may_be(cue.subject, outer.subject)):
             outer.stance = cue.stance  # the reporter's own refusal or denial, reported through a pronoun
             continue
         merged.append(cue)
     return [c for c in merged if c.subject is not None or expletive_source(c.token) is not None]
+
+
+_PRONOUN_GROUPS = ({"he", "him"}, {"she", "her"}, {"they", "them"}, {"it"})
+
+
+def _may_be(pronoun, subject) -> bool:
+    """Whether a pronoun may stand for a reporter's subject: not "she" for "he" ("“... she doesn’t talk before her
+    shows,” he said" reports no refusal of his), nor "they" for "it"; "I" and "we" (the quoted speaker) may."""
+    if subject.pos_ != "PRON":
+        return True
+    groups = [next((g for g in _PRONOUN_GROUPS if word.lower_ in g), None) for word in (pronoun, subject)]
+    return None in groups or groups[0] is groups[1]
 
 
 def _repaired_subject(anchor):

@@ -1087,3 +1087,11 @@ def test_naming_a_thing_calling_for_help_and_rejecting_an_offer_are_no_statement
             "Having a father at home is something Cain called \"hugely important.\" Russia rejected the claims.")
     found = {s.statement: s.stance for s in extract_statements("naming", body).statements}
     assert found == {"hugely important": "say", "the claims": "deny"}  # words Cain said; a denial of a claim
+
+
+def test_a_refusal_inside_a_quotation_is_the_reporters_only_when_its_pronoun_can_be_the_reporter():
+    body = ("“I was disappointed that she doesn’t talk before or after her shows,” he said.\n\n"
+            "Asked about the trade, he told reporters that he had no comment.")
+    found = {s.statement: s.stance for s in extract_statements("inner-refusal", body).statements}
+    assert found["I was disappointed that she doesn’t talk before or after her shows"] == "say"
+    assert "decline" in found.values()  # "he ... he had no comment": his own refusal
