@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-31"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-32"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -341,6 +341,12 @@ class _ArticleReader:
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
+        if any(p.lower_ in ("it", "they") for p in people) and any(
+                t.lower_ in _FIRST_PERSON and not any(a <= s.start + t.idx < b for a, b in quotes)
+                and not (t.head == cue.token and t.dep_ in ("dative", "dobj")) for t in doc):
+            # "When I did get it working, it suggested I go to Bowling Green", "I suspect ... they would say": a
+            # thing or a group in the writer's own account, not a speaker (but "which it tells me works out to ...")
+            return None
         names, kinds, resolved, speaking = [], [], True, []
         for person in people:
             speaker = self._speaker(person, s)
@@ -1084,6 +1090,7 @@ _REPEATED_WORDS = 6  # a quotation at least this long found again in the article
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quotations
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}

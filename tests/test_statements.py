@@ -1095,3 +1095,14 @@ def test_a_refusal_inside_a_quotation_is_the_reporters_only_when_its_pronoun_can
     found = {s.statement: s.stance for s in extract_statements("inner-refusal", body).statements}
     assert found["I was disappointed that she doesn’t talk before or after her shows"] == "say"
     assert "decline" in found.values()  # "he ... he had no comment": his own refusal
+
+
+def test_a_thing_or_group_in_the_writers_own_account_is_no_speaker():
+    body = ("Alexa is built into the glasses. When I did get it working, it suggested I go to Bowling Green in "
+            "Kentucky instead of the train station.\n\nAmazon sells the glasses. I suspect if you were to put the "
+            "question to Amazon, they would say “never.”\n\nScalable Capital is a broker. It has 1.2 million plans, "
+            "which it tells me works out to over 600,000 customers.")
+    found = {s.statement: s.speaker for s in extract_statements("first-person", body).statements}
+    assert "I go to Bowling Green in Kentucky instead of the train station" not in found
+    assert "never" not in found
+    assert "Scalable Capital" in found.values()  # what it told the writer is its statement
