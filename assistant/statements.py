@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-32"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-33"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -205,8 +205,21 @@ class _ArticleReader:
                 if continued is not None:
                     continued_from[id(continued[0])] = continued[1]
                     by_sentence.setdefault(s.index, []).insert(0, continued[0])
-        return self._full_names(self._whole_quotations(
-            [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))
+        return self._titles_kept(self._full_names(self._whole_quotations(
+            [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from)))
+
+    def _titles_kept(self, found: list[Statement]) -> list[Statement]:
+        """A name whose "The" is part of it keeps it: "The Information", "The Athletic", "The Verge", which the body
+        writes with a capital "The" inside its sentences in most of its mentions there and never with "the"."""
+        def titled(name: str) -> str:
+            if not name[:1].isupper() or name.startswith("The ") or name == UNRESOLVED_SPEAKER:
+                return name
+            inside = re.findall(rf"[a-z,;:] (The |the )?{re.escape(name)}\b", self.body)
+            with_the = inside.count("The ")
+            return f"The {name}" if with_the * 2 > len(inside) and "the " not in inside else name
+
+        return [replace(st, speaker=titled(st.speaker), speakers=tuple(titled(n) for n in st.speakers))
+                for st in found]
 
     def _whole_quotations(self, found: list[Statement], continued_from: dict[int, Statement]) -> list[Statement]:
         """One quotation, one statement: a continued sentence (`continued_from`: id of it -> the statement it

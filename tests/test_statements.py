@@ -1106,3 +1106,10 @@ def test_a_thing_or_group_in_the_writers_own_account_is_no_speaker():
     assert "I go to Bowling Green in Kentucky instead of the train station" not in found
     assert "never" not in found
     assert "Scalable Capital" in found.values()  # what it told the writer is its statement
+
+
+def test_a_name_written_with_a_capital_the_inside_sentences_keeps_it():
+    body = ("Altman is expected to return, The Information reported on Sunday. Executives met on Saturday, "
+            "according to The Information.\n\nThe Kremlin denied the report. Critics said the Kremlin was wrong.")
+    speakers = {s.speaker for s in extract_statements("capital-the", body).statements}
+    assert speakers == {"The Information", "Kremlin", "Critics"}  # "the Kremlin" is written with "the"
