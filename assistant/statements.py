@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-33"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-34"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -265,9 +265,14 @@ class _ArticleReader:
         word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
         with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays, unless the article opens on one of
         them. A first name alone ("Taylor") takes the one full name beginning with it when no full name ends with it. A
-        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is a person's first."""
+        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is a person's first. A name
+        loses a title the parse ran into it (`_without_lead_in`), and an owner's surname ("Oregon’s Cantu-Schomus")
+        takes the full name when there is one."""
         found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
+        found = [self._without_lead_in(st) if len(st.speakers) == 1 and st.speaker_kind not in (
+            "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
+        surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
@@ -312,9 +317,45 @@ class _ArticleReader:
                     options = {lead}
             return next(iter(options)) if len(options) == 1 else name
 
-        return [replace(st, speaker=full(st.speaker, st.speaker_as_written),
-                        speakers=tuple(dict.fromkeys(full(n, st.speaker_as_written) for n in st.speakers)))
-                if st.speaker_kind == "person" and " " not in st.speaker else st for st in found]
+        def whole(name: str, pronoun: str) -> str:
+            """`full` for a surname; an owner's surname ("Oregon’s Cantu-Schomus") only when it finds the full name."""
+            owned = _OWNED_SURNAME.match(name)
+            if owned is not None:
+                completed = full(owned.group(1), pronoun)
+                return completed if " " in completed else name
+            return full(name, pronoun) if " " not in name else name
+
+        def owner_completed(st: Statement) -> Statement:
+            """The one speaker named by an owner's surname, of whatever kind the model gave it, as the person."""
+            name = whole(st.speaker, st.speaker_as_written)
+            return replace(st, speaker=name, speakers=(name,), speaker_kind="person") if name != st.speaker else st
+
+        return [replace(st, speaker=whole(st.speaker, st.speaker_as_written),
+                        speakers=tuple(dict.fromkeys(whole(n, st.speaker_as_written) for n in st.speakers)))
+                if st.speaker_kind == "person" else owner_completed(st)
+                if len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) else st for st in found]
+
+    def _without_lead_in(self, st: Statement) -> Statement:
+        """A person's name without words the parse ran into it before a first name the lists know: a title or role
+        ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers") or a word
+        the body also writes in lower case ("Meanwhile Sophie"); a role before a surname stays ("Coach Moore"), and so
+        does a phrase ("spokesperson for Novo Nordisk")."""
+        def trimmed(name: str) -> str:
+            words = name.split()
+            for i in range(1, len(words)):
+                lead_in, rest = words[:i], words[i:]
+                if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
+                        lead_in[-1].lower() in language.stop_words() or \
+                        any(_name_gender(w) != "unknown" and not is_role_word(w.lower()) for w in lead_in):
+                    continue
+                if all(is_role_word(w.lower()) or w.isupper() or not w[:1].isupper() or
+                       re.search(rf"\b{re.escape(w.lower())}\b", self.body) for w in lead_in) and \
+                        (len(rest) > 1 or not any(is_role_word(w.lower()) or w.isupper() for w in lead_in)):
+                    return " ".join(rest)
+            return name
+
+        name = trimmed(st.speaker)
+        return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
 
     # speakers ------------------------------------------------------------------------------------------
     def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
@@ -1103,6 +1144,7 @@ _REPEATED_WORDS = 6  # a quotation at least this long found again in the article
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_OWNED_SURNAME = re.compile(r"^.+[’']s ([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*)$")  # "Bridgestone’s Niaura", not "X’s CEO"
 _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quotations
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",

@@ -1113,3 +1113,14 @@ def test_a_name_written_with_a_capital_the_inside_sentences_keeps_it():
             "according to The Information.\n\nThe Kremlin denied the report. Critics said the Kremlin was wrong.")
     speakers = {s.speaker for s in extract_statements("capital-the", body).statements}
     assert speakers == {"The Information", "Kremlin", "Critics"}  # "the Kremlin" is written with "the"
+
+
+def test_a_persons_name_loses_an_owner_or_title_the_parse_ran_into_it_but_not_a_phrase():
+    body = ("The agency's spokesperson, Andrea Cantu-Schomus, confirmed the cases on Monday.\n\n"
+            "Oregon’s Cantu-Schomus said the illnesses develop in three ways.\n\n"
+            "Amazon is cutting 180 roles in its games division, VP Christoph Hartmann wrote in an email to employees."
+            "\n\nThe New York Times reported that the deal was signed.")
+    found = {s.statement: (s.speaker, s.speaker_kind) for s in extract_statements("lead-in", body).statements}
+    assert found["the illnesses develop in three ways"] == ("Andrea Cantu-Schomus", "person")
+    assert found["Amazon is cutting 180 roles in its games division"] == ("Christoph Hartmann", "person")
+    assert found["the deal was signed"][0] == "New York Times"  # not "York Times": a publication keeps its words
