@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-34"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-35"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -339,7 +339,8 @@ class _ArticleReader:
         """A person's name without words the parse ran into it before a first name the lists know: a title or role
         ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers") or a word
         the body also writes in lower case ("Meanwhile Sophie"); a role before a surname stays ("Coach Moore"), and so
-        does a phrase ("spokesperson for Novo Nordisk")."""
+        does a phrase ("spokesperson for Novo Nordisk"). Any other speaker loses the words before a noun saying what it
+        is ("Fortnite publisher Epic Games" -> Epic Games)."""
         def trimmed(name: str) -> str:
             words = name.split()
             for i in range(1, len(words)):
@@ -355,7 +356,16 @@ class _ArticleReader:
             return name
 
         name = trimmed(st.speaker)
-        return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
+        if name != st.speaker:
+            return replace(st, speaker=name, speakers=(name,), speaker_kind="person")
+        described = _DESCRIBED_NAME.match(st.speaker) if st.speaker_kind != "person" else None
+        if described is not None and described.group(1) not in language.stop_words():
+            # "Fortnite publisher Epic Games", "Public broadcaster SVT", "data firm EntTelligence": what a group is
+            # called, after the noun saying what it is (not "Union of Concerned Scientists", "data from CME Group")
+            name = described.group(2)
+            person = len(name.split()) > 1 and _name_gender(name.split()[0]) != "unknown"  # "... legend Gabby Agbonlahor"
+            return replace(st, speaker=name, speakers=(name,), speaker_kind="person" if person else st.speaker_kind)
+        return st
 
     # speakers ------------------------------------------------------------------------------------------
     def _statement(self, s: _Sentence, cue: Cue, sentence_quotes: list[tuple[int, int]]) -> Statement | None:
@@ -1144,6 +1154,7 @@ _REPEATED_WORDS = 6  # a quotation at least this long found again in the article
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_DESCRIBED_NAME = re.compile(r"^(?:.* )?([a-z][\w-]*) ([A-Z0-9][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*)*)$")  # "... firm Appfigures"
 _OWNED_SURNAME = re.compile(r"^.+[’']s ([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*)$")  # "Bridgestone’s Niaura", not "X’s CEO"
 _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quotations
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)

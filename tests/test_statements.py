@@ -1124,3 +1124,10 @@ def test_a_persons_name_loses_an_owner_or_title_the_parse_ran_into_it_but_not_a_
     assert found["the illnesses develop in three ways"] == ("Andrea Cantu-Schomus", "person")
     assert found["Amazon is cutting 180 roles in its games division"] == ("Christoph Hartmann", "person")
     assert found["the deal was signed"][0] == "New York Times"  # not "York Times": a publication keeps its words
+
+
+def test_a_group_is_named_without_the_words_saying_what_it_is():
+    body = ("Public broadcaster SVT said the prize would go to three chemists.\n\nThe Union of Concerned Scientists "
+            "said the plan was weak.")
+    speakers = {s.speaker for s in extract_statements("described-group", body).statements}
+    assert speakers == {"SVT", "Union of Concerned Scientists"}
