@@ -29,6 +29,7 @@ reading, parsing only those sentences and their paragraphs.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -44,7 +45,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-35"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-36"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -343,6 +344,9 @@ class _ArticleReader:
         is ("Fortnite publisher Epic Games" -> Epic Games)."""
         def trimmed(name: str) -> str:
             words = name.split()
+            if len(words) > 1 and words[0][:1].isupper() and words[0].endswith("ing") and re.search(
+                    rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body):
+                return " ".join(words[1:])  # "Loading Google", a page's widget run into a name the body writes alone
             for i in range(1, len(words)):
                 lead_in, rest = words[:i], words[i:]
                 if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
@@ -357,7 +361,8 @@ class _ArticleReader:
 
         name = trimmed(st.speaker)
         if name != st.speaker:
-            return replace(st, speaker=name, speakers=(name,), speaker_kind="person")
+            person = st.speaker_kind == "person" or _name_gender(name.split()[0]) != "unknown"
+            return replace(st, speaker=name, speakers=(name,), speaker_kind="person" if person else st.speaker_kind)
         described = _DESCRIBED_NAME.match(st.speaker) if st.speaker_kind != "person" else None
         if described is not None and described.group(1) not in language.stop_words():
             # "Fortnite publisher Epic Games", "Public broadcaster SVT", "data firm EntTelligence": what a group is
@@ -517,6 +522,8 @@ class _ArticleReader:
     def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """(name, kind, resolved) of one subject token; None when it is no one who can speak (a common noun that
         `can_speak` rejects, a number, "This"), or a quantifier with no "of" phrase saying of whom ("some", "one")."""
+        if token.pos_ == "PROPN" and token.ent_type_ == "DATE" and token.text in calendar.day_name:
+            return None  # "Trump had said Tuesday said": a day is no speaker
         need = pronoun_kind(token)
         if need is not None:
             found = self._antecedent(token, need, s)

@@ -1131,3 +1131,12 @@ def test_a_group_is_named_without_the_words_saying_what_it_is():
             "said the plan was weak.")
     speakers = {s.speaker for s in extract_statements("described-group", body).statements}
     assert speakers == {"SVT", "Union of Concerned Scientists"}
+
+
+def test_a_widgets_word_run_into_a_name_and_a_day_are_no_part_of_a_speaker():
+    body = ("The report angered the company, and a spokesman for Google said it was wrong.\n\n"
+            "Loading Google rejected this in very strong terms, saying the piece was misleading.\n\n"
+            "“Jim Jordan will be a great speaker,” Trump had said Tuesday said outside a courthouse in Manhattan.")
+    speakers = {s.speaker for s in extract_statements("widget-and-day", body).statements}
+    assert "Google" in speakers and "Loading Google" not in speakers
+    assert "Tuesday" not in speakers
