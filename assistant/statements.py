@@ -45,7 +45,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-36"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-37"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -281,6 +281,7 @@ class _ArticleReader:
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
+        names = {self._name_without_lead_in(name) for name in names}  # "GM Bob Myers": Bob Myers
         fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
@@ -336,30 +337,33 @@ class _ArticleReader:
                 if st.speaker_kind == "person" else owner_completed(st)
                 if len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) else st for st in found]
 
-    def _without_lead_in(self, st: Statement) -> Statement:
-        """A person's name without words the parse ran into it before a first name the lists know: a title or role
-        ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers") or a word
-        the body also writes in lower case ("Meanwhile Sophie"); a role before a surname stays ("Coach Moore"), and so
-        does a phrase ("spokesperson for Novo Nordisk"). Any other speaker loses the words before a noun saying what it
-        is ("Fortnite publisher Epic Games" -> Epic Games)."""
-        def trimmed(name: str) -> str:
-            words = name.split()
-            if len(words) > 1 and words[0][:1].isupper() and words[0].endswith("ing") and re.search(
-                    rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body):
-                return " ".join(words[1:])  # "Loading Google", a page's widget run into a name the body writes alone
-            for i in range(1, len(words)):
-                lead_in, rest = words[:i], words[i:]
-                if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
-                        lead_in[-1].lower() in language.stop_words() or \
-                        any(_name_gender(w) != "unknown" and not is_role_word(w.lower()) for w in lead_in):
-                    continue
-                if all(is_role_word(w.lower()) or w.isupper() or not w[:1].isupper() or
-                       re.search(rf"\b{re.escape(w.lower())}\b", self.body) for w in lead_in) and \
-                        (len(rest) > 1 or not any(is_role_word(w.lower()) or w.isupper() for w in lead_in)):
-                    return " ".join(rest)
-            return name
+    def _name_without_lead_in(self, name: str) -> str:
+        """A person's name without words the parse ran into it before a first name the lists know: a title, role or
+        acronym ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers"), a
+        word the body also writes in lower case or a sentence adverb ("Meanwhile Sophie"); a role before a surname
+        stays ("Coach Moore"), and so does a phrase ("spokesperson for Novo Nordisk"). A capitalised -ing word goes
+        before any name the body also writes alone ("Loading Google", a page widget's word)."""
+        words = name.split()
+        if len(words) > 1 and words[0][:1].isupper() and words[0].endswith("ing") and re.search(
+                rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body):
+            return " ".join(words[1:])
+        for i in range(1, len(words)):
+            lead_in, rest = words[:i], words[i:]
+            if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
+                    lead_in[-1].islower() and lead_in[-1] in language.stop_words() or \
+                    any(_name_gender(w) != "unknown" and not is_role_word(w.lower()) for w in lead_in):
+                continue
+            if all(is_role_word(w.lower()) or w.isupper() or not w[:1].isupper() or w.lower() in language.stop_words()
+                   or re.search(rf"\b{re.escape(w.lower())}\b", self.body) for w in lead_in) and \
+                    (len(rest) > 1 or not any(is_role_word(w.lower()) or w.isupper() for w in lead_in)):
+                return " ".join(rest)
+        return name
 
-        name = trimmed(st.speaker)
+    def _without_lead_in(self, st: Statement) -> Statement:
+        """The one speaker of `st` without the words run into its name (`_name_without_lead_in`), a person when a first
+        name is left; any other speaker loses the words before a noun saying what it is ("Fortnite publisher Epic
+        Games" -> Epic Games)."""
+        name = self._name_without_lead_in(st.speaker)
         if name != st.speaker:
             person = st.speaker_kind == "person" or _name_gender(name.split()[0]) != "unknown"
             return replace(st, speaker=name, speakers=(name,), speaker_kind="person" if person else st.speaker_kind)

@@ -1140,3 +1140,12 @@ def test_a_widgets_word_run_into_a_name_and_a_day_are_no_part_of_a_speaker():
     speakers = {s.speaker for s in extract_statements("widget-and-day", body).statements}
     assert "Google" in speakers and "Loading Google" not in speakers
     assert "Tuesday" not in speakers
+
+
+def test_a_full_name_found_for_a_surname_loses_a_title_run_into_it_and_a_sentence_adverb_is_no_name():
+    body = ("The Warriors traded their pick, GM Bob Myers announced on Monday.\n\n“We’re excited,” Myers said.\n\n"
+            "Meanwhile Sophie, who was named Ubisoft's content creator of the year, told the BBC she \"just wants the "
+            "games to win\".\n\n\"We want everyone to be able to play video games,\" she said.")
+    speakers = {s.statement: s.speaker for s in extract_statements("title-in-full-name", body).statements}
+    assert speakers["We’re excited"] == "Bob Myers"
+    assert speakers["We want everyone to be able to play video games"] == "Sophie"
