@@ -45,7 +45,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-37"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-38"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -342,11 +342,12 @@ class _ArticleReader:
         acronym ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers"), a
         word the body also writes in lower case or a sentence adverb ("Meanwhile Sophie"); a role before a surname
         stays ("Coach Moore"), and so does a phrase ("spokesperson for Novo Nordisk"). A capitalised -ing word goes
-        before any name the body also writes alone ("Loading Google", a page widget's word)."""
+        before any name the body also writes alone ("Loading Google", a page widget's word), and a reporting verb before
+        any name ("Said Bradley", a sentence opening "Said Bradley, ...")."""
         words = name.split()
-        if len(words) > 1 and words[0][:1].isupper() and words[0].endswith("ing") and re.search(
-                rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body):
-            return " ".join(words[1:])
+        if len(words) > 1 and words[0][:1].isupper() and (has_reporting_cue(words[0]) or words[0].endswith("ing") and re.search(
+                rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body)):
+            return " ".join(words[1:])  # "Said Bradley": the verb before an inverted attribution's subject
         for i in range(1, len(words)):
             lead_in, rest = words[:i], words[i:]
             if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
@@ -386,6 +387,9 @@ class _ArticleReader:
         elif people and is_role(people[0]) and any(p.ent_type_ == "PERSON" for p in people[1:]):
             # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
             people = [p for p in people if not is_role(p)]
+        elif people and is_role(people[0]) and _person_named(people[0]) is not None:
+            # "Sony Interactive Entertainment president and CEO Jim Ryan said": his titles, one person
+            people = people[:1] + [p for p in people[1:] if not (is_role(p) or is_role_word(p.lower_))]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         aside = None if in_quote else _parenthesis(doc.text, cue.token.idx)
@@ -1485,8 +1489,11 @@ def _object_of(token, prepositions: tuple[str, ...]):
 
 def _person_named(token):
     """The person a subject names: the PERSON entity covering it, or one in its compound or appositive words
-    ("Senate Majority Leader Chuck Schumer", "One resident named Sara")."""
+    ("Senate Majority Leader Chuck Schumer", "One resident named Sara"); none for a group's noun ("the Biden
+    administration")."""
     doc = token.doc
+    if token.pos_ == "NOUN" and token.lemma_.lower() in GROUP_ROLES | GOVERNMENT_WORDS:
+        return None  # "the Biden administration", "the Trump campaign": the group speaks, not the person it is named for
     near = [token, *[c for c in token.children if c.dep_ in ("compound", "appos", "nmod", "npadvmod")],
             *[g for c in token.children if c.dep_ == "acl" and c.lemma_.lower() in ("name", "call")
               for g in c.children if g.dep_ in ("oprd", "dobj", "attr")]]

@@ -1149,3 +1149,16 @@ def test_a_full_name_found_for_a_surname_loses_a_title_run_into_it_and_a_sentenc
     speakers = {s.statement: s.speaker for s in extract_statements("title-in-full-name", body).statements}
     assert speakers["We’re excited"] == "Bob Myers"
     assert speakers["We want everyone to be able to play video games"] == "Sophie"
+
+
+def test_a_group_named_for_a_person_titles_of_one_person_and_a_verb_before_a_name():
+    body = ("The Biden administration concedes that the AI revolution is a threat to workers.\n\n“We have the "
+            "opportunity to be present pretty much everywhere,” Sony Interactive Entertainment president and CEO Jim "
+            "Ryan said in 2022.\n\nPastor Jesse Bradley of Auburn, Washington runs Grace Community Church.\n\nSaid "
+            "Bradley to Fox News Digital in emailed comments this week, \"How can we choose a positive attitude? Reject "
+            "and replace!\"\n\n\"People with a positive outlook are less likely to have a heart attack,\" Bradley said.")
+    found = {s.statement: s.speakers for s in extract_statements("group-titles-verb", body).statements}
+    assert found["the AI revolution is a threat to workers"] == ("Biden administration",)
+    assert found["We have the opportunity to be present pretty much everywhere"] == ("Jim Ryan",)
+    # "Said Bradley" is no second Bradley
+    assert found["People with a positive outlook are less likely to have a heart attack"] == ("Jesse Bradley",)
