@@ -34,11 +34,12 @@ _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confir
 _STANCE_NOUNS = {"warning": "warn", "denial": "deny", "statement": "say", "accusation": "accuse",
                  "allegation": "claim", "claim": "claim", "confirmation": "confirm"}
 _GIVING_VERBS = frozenset("deliver issue give make release offer level post send".split())
-# What "deny" or "reject" withholds when it is no denial of a claim ("denied the request", "denied them the chance",
-# "rejected a $440M offer").
+# What "deny" withholds when it is no denial of a claim ("denied the request", "denied them the chance"); "reject"
+# withholds these and what is put forward ("rejected a $440M offer"), which "deny" does not ("denied any deal with Iran"
+# denies that there is one).
 _GRANTED = frozenset("request application appeal chance opportunity access entry permission bail freedom goal title "
-                     "win victory premiership place spot proposal offer nomination bid deal motion bill "
-                     "amendment settlement".split())
+                     "win victory premiership place spot".split())
+_PROPOSED = frozenset("proposal offer nomination bid deal motion bill amendment settlement".split())
 # Nouns and adjectives that make a refusal when negated ("had no comment", "was not aware").
 _DECLINE_WORDS = frozenset("comment response reply information aware".split())
 # Words that turn "called / described / it is ..." into a denial.
@@ -424,8 +425,9 @@ def _verb_cue(token) -> Cue | None:
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
     elif stance is None:
         return None
-    elif lemma in ("deny", "reject") and any(c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_.lower() in _GRANTED
-                                             for c in token.children):
+    elif lemma in ("deny", "reject") and any(
+            c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_.lower() in (
+                _GRANTED | _PROPOSED if lemma == "reject" else _GRANTED) for c in token.children):
         # "the post denied Palmer a goal", "denied Epstein's request", "rejected Spears’s child support proposal":
         # withholding, not denying a claim
         return None
@@ -433,10 +435,11 @@ def _verb_cue(token) -> Cue | None:
                                                 {"ccomp", "oprd", "xcomp"}) and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" and c.i > token.i for c in token.children):
         return None  # "As the horn blares, he calls emergency services": "as" before the verb is no "called it as"
-    elif lemma == "call" and token.dep_ in ("relcl", "csubj") and not deps & {"dobj", "nmod", "advmod"} and \
-            any(c.dep_ == "oprd" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
-        # "a system he calls the “Creativity Machine”", "a peach (that they call a “mock bottom”)": a thing is named,
-        # nothing is said (not "something Cain called “hugely important”", "why Pochettino calls Arteta “family”",
+    elif lemma == "call" and token.dep_ in ("relcl", "csubj") and not deps & {"dobj", "nmod", "advmod"} and any(
+            c.dep_ == "oprd" and (c.pos_ == "PROPN" or any(g.dep_ == "compound" and g.pos_ == "PROPN" for g in c.children))
+            for c in token.children):
+        # "a system he calls the “Creativity Machine”": a thing is given a name, nothing is said (not "a move Trump
+        # called a “disgrace”", "something Cain called “hugely important”", "why Pochettino calls Arteta “family”",
         # nor "what a judge called Spears’ “habitual ... use”", a judge's words)
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:

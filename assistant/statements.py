@@ -29,7 +29,6 @@ reading, parsing only those sentences and their paragraphs.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -45,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-38"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-39"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -266,11 +265,11 @@ class _ArticleReader:
         word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
         with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays, unless the article opens on one of
         them. A first name alone ("Taylor") takes the one full name beginning with it when no full name ends with it. A
-        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is a person's first. A name
-        loses a title the parse ran into it (`_without_lead_in`), and an owner's surname ("Oregon’s Cantu-Schomus")
+        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is made a person's first. A name
+        loses a title the parse ran into it (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus")
         takes the full name when there is one."""
         found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
-        found = [self._without_lead_in(st) if len(st.speakers) == 1 and st.speaker_kind not in (
+        found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
@@ -300,8 +299,8 @@ class _ArticleReader:
                 if mentions:
                     fuller[surname] = mentions
 
-        def full(name: str, pronoun: str) -> str:
-            gender = _PRONOUN_GENDER.get(pronoun.lower())  # "he" for "Trump": not "Ivanka Trump"
+        def full(name: str, as_written: str) -> str:
+            gender = _PRONOUN_GENDER.get(as_written.lower())  # "he" for "Trump": not "Ivanka Trump"
             # by surname; else, for a first name no full name ends with, by first name ("Taylor" -> Taylor Swift)
             known = fuller.get(name) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
@@ -319,35 +318,40 @@ class _ArticleReader:
                     options = {lead}
             return next(iter(options)) if len(options) == 1 else name
 
-        def whole(name: str, pronoun: str) -> str:
+        def whole(name: str, as_written: str) -> str:
             """`full` for a surname; an owner's surname ("Oregon’s Cantu-Schomus") only when it finds the full name."""
             owned = _OWNED_SURNAME.match(name)
             if owned is not None:
-                completed = full(owned.group(1), pronoun)
+                completed = full(owned.group(1), as_written)
                 return completed if " " in completed else name
-            return full(name, pronoun) if " " not in name else name
+            return full(name, as_written) if " " not in name else name
 
-        def owner_completed(st: Statement) -> Statement:
-            """The one speaker named by an owner's surname, of whatever kind the model gave it, as the person."""
-            name = whole(st.speaker, st.speaker_as_written)
-            return replace(st, speaker=name, speakers=(name,), speaker_kind="person") if name != st.speaker else st
+        def completed(st: Statement) -> Statement:
+            """A person's names made whole; the one speaker of another kind named by an owner's surname made the
+            person when the article gives the full name."""
+            if st.speaker_kind == "person":
+                return replace(st, speaker=whole(st.speaker, st.speaker_as_written), speakers=tuple(dict.fromkeys(
+                    whole(n, st.speaker_as_written) for n in st.speakers)))
+            owned = len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) is not None
+            name = whole(st.speaker, st.speaker_as_written) if owned else st.speaker
+            return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
 
-        return [replace(st, speaker=whole(st.speaker, st.speaker_as_written),
-                        speakers=tuple(dict.fromkeys(whole(n, st.speaker_as_written) for n in st.speakers)))
-                if st.speaker_kind == "person" else owner_completed(st)
-                if len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) else st for st in found]
+        return [completed(st) for st in found]
 
     def _name_without_lead_in(self, name: str) -> str:
         """A person's name without words the parse ran into it before a first name the lists know: a title, role or
         acronym ("Referee Adrian Morgan", "White House deputy chief of staff Jen O’Malley Dillon", "GM Bob Myers"), a
-        word the body also writes in lower case or a sentence adverb ("Meanwhile Sophie"); a role before a surname
+        word the body also writes in lower case or a capitalised stop word ("Meanwhile Sophie"); a role before a surname
         stays ("Coach Moore"), and so does a phrase ("spokesperson for Novo Nordisk"). A capitalised -ing word goes
         before any name the body also writes alone ("Loading Google", a page widget's word), and a reporting verb before
         any name ("Said Bradley", a sentence opening "Said Bradley, ...")."""
         words = name.split()
-        if len(words) > 1 and words[0][:1].isupper() and (has_reporting_cue(words[0]) or words[0].endswith("ing") and re.search(
-                rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body)):
-            return " ".join(words[1:])  # "Said Bradley": the verb before an inverted attribution's subject
+        if len(words) > 1 and words[0][:1].isupper() and not self._written_as_name(words[0]) and (
+                has_reporting_cue(words[0]) or words[0].endswith("ing") and re.search(
+                    rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body)):
+            # "Said Bradley", "Loading Google": a word the body capitalises only where a sentence starts (not "Ming Chen",
+            # "Sporting Kansas City" or "Said Bouteflika", written so inside sentences too)
+            return " ".join(words[1:])
         for i in range(1, len(words)):
             lead_in, rest = words[:i], words[i:]
             if _name_gender(rest[0]) == "unknown" or not all(w[:1].isupper() for w in rest) or \
@@ -360,7 +364,7 @@ class _ArticleReader:
                 return " ".join(rest)
         return name
 
-    def _without_lead_in(self, st: Statement) -> Statement:
+    def _bare_speaker(self, st: Statement) -> Statement:
         """The one speaker of `st` without the words run into its name (`_name_without_lead_in`), a person when a first
         name is left; any other speaker loses the words before a noun saying what it is ("Fortnite publisher Epic
         Games" -> Epic Games)."""
@@ -369,7 +373,7 @@ class _ArticleReader:
             person = st.speaker_kind == "person" or _name_gender(name.split()[0]) != "unknown"
             return replace(st, speaker=name, speakers=(name,), speaker_kind="person" if person else st.speaker_kind)
         described = _DESCRIBED_NAME.match(st.speaker) if st.speaker_kind != "person" else None
-        if described is not None and described.group(1) not in language.stop_words():
+        if described is not None and described.group(1) not in language.stop_words() | _SURNAME_PARTICLES:
             # "Fortnite publisher Epic Games", "Public broadcaster SVT", "data firm EntTelligence": what a group is
             # called, after the noun saying what it is (not "Union of Concerned Scientists", "data from CME Group")
             name = described.group(2)
@@ -388,8 +392,10 @@ class _ArticleReader:
             # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
             people = [p for p in people if not is_role(p)]
         elif people and is_role(people[0]) and _person_named(people[0]) is not None:
-            # "Sony Interactive Entertainment president and CEO Jim Ryan said": his titles, one person
-            people = people[:1] + [p for p in people[1:] if not (is_role(p) or is_role_word(p.lower_))]
+            # "Sony Interactive Entertainment president and CEO Jim Ryan said": his titles, one person (not "president
+            # Jim Ryan and CFO Hiroki Totoki", two named)
+            people = people[:1] + [p for p in people[1:] if not (is_role(p) or is_role_word(p.lower_))
+                                   or _person_named(p) not in (None, _person_named(people[0]))]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         aside = None if in_quote else _parenthesis(doc.text, cue.token.idx)
@@ -418,11 +424,14 @@ class _ArticleReader:
             return None  # "What exactly is Epic claiming?" asks, it does not report
         if any(p.lower_ in NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
-        if any(p.lower_ in ("it", "they") for p in people) and any(
-                t.lower_ in _FIRST_PERSON and not any(a <= s.start + t.idx < b for a, b in quotes)
-                and not (t.head == cue.token and t.dep_ in ("dative", "dobj")) for t in doc):
-            # "When I did get it working, it suggested I go to Bowling Green", "I suspect ... they would say": a
-            # thing or a group in the writer's own account, not a speaker (but "which it tells me works out to ...")
+        writer = [t for t in doc if t.lower_ in _FIRST_PERSON and t.pos_ == "PRON" and
+                  not any(a <= s.start + t.idx < b for a, b in quotes)]
+        if any(p.lower_ in ("it", "they") for p in people) and writer and not any(
+                t.head == cue.token and t.dep_ in ("dative", "dobj", "pobj") or _asks_someone(t) and not (
+                    cue.content and cue.content[0] <= t.i < cue.content[1]) for t in writer):
+            # "When I did get it working, it suggested I go to Bowling Green", "I asked, “any under $200?” and it
+            # replied": a thing or a group in the writer's own account, not a speaker (but "which it tells me works
+            # out to ...", "When I contacted Meta, it said ...": the writer asked a named one)
             return None
         names, kinds, resolved, speaking = [], [], True, []
         for person in people:
@@ -530,7 +539,7 @@ class _ArticleReader:
     def _speaker(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """(name, kind, resolved) of one subject token; None when it is no one who can speak (a common noun that
         `can_speak` rejects, a number, "This"), or a quantifier with no "of" phrase saying of whom ("some", "one")."""
-        if token.pos_ == "PROPN" and token.ent_type_ == "DATE" and token.text in calendar.day_name:
+        if token.pos_ == "PROPN" and token.ent_type_ == "DATE" and token.text in _WEEKDAYS:
             return None  # "Trump had said Tuesday said": a day is no speaker
         need = pronoun_kind(token)
         if need is not None:
@@ -1060,15 +1069,13 @@ class _ArticleReader:
         if guess is None:
             return None
         last = name.split()[-1]
+        shared = len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) > 1  # two people of that surname
         if guess not in ("male", "female"):
-            if len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) > 1:
-                # the pronouns after a surname two people share are both's ("Will Smith", "Jada Pinkett Smith"): the
-                # first name's lean
-                return guess.removeprefix("mostly_") if guess.startswith("mostly_") else None
-            return self._pronouns_after(last)
+            # the pronouns after a surname two people share are both's ("Will Smith", "Jada Pinkett Smith"): then the
+            # first name's own lean
+            return {"mostly_male": "male", "mostly_female": "female"}.get(guess) if shared else self._pronouns_after(last)
         other = "female" if guess == "male" else "male"
-        if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and \
-                len({n for n in self._fuller_names(last) if len(n.split()) >= 2}) <= 1:
+        if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and not shared:
             return other
         return guess
 
@@ -1169,14 +1176,16 @@ _REPEATED_WORDS = 6  # a quotation at least this long found again in the article
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
-_DESCRIBED_NAME = re.compile(r"^(?:.* )?([a-z][\w-]*) ([A-Z0-9][\w&.’'-]*(?: [A-Z0-9][\w&.’'-]*)*)$")  # "... firm Appfigures"
+_WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
+# "... firm Appfigures": a lower-case noun of three letters or more, then the name (not "eBay Motors", "Banque de France")
+_DESCRIBED_NAME = re.compile(r"^(?:.* )?([a-z][a-z-]{2,}) ([A-ZÀ-ÖØ-Þ0-9][\w&.’'-]*(?: [A-ZÀ-ÖØ-Þ0-9][\w&.’'-]*)*)$")
 _OWNED_SURNAME = re.compile(r"^.+[’']s ([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*)$")  # "Bridgestone’s Niaura", not "X’s CEO"
 _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quotations
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
-_SURNAME_PARTICLES = frozenset("al el de del van von da di le la bin abu ibn st".split())
+_SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans".split())
 _gender_detector = None
 
 
@@ -1485,6 +1494,17 @@ def _object_of(token, prepositions: tuple[str, ...]):
     """The object of the first of `token`'s prepositions among `prepositions` ("a statement from X" -> X), or None."""
     return next((g for c in token.children if c.dep_ == "prep" and c.lower_ in prepositions
                  for g in c.children if g.dep_ == "pobj"), None)
+
+
+def _asks_someone(writer) -> bool:
+    """Whether the writer ("I") is the subject of a verb whose object is an organisation or a person ("I contacted
+    Meta", "I reached out to Google"): the writer asked someone, who may answer (not "I go to Bowling Green")."""
+    if writer.dep_ != "nsubj":
+        return False
+    verb = writer.head
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    objects += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return any(o.ent_type_ in ("ORG", "PERSON") for o in objects)
 
 
 def _person_named(token):
