@@ -211,12 +211,16 @@ class _ArticleReader:
     def _titles_kept(self, found: list[Statement]) -> list[Statement]:
         """A name whose "The" is part of it keeps it: "The Information", "The Athletic", "The Verge", which the body
         writes with a capital "The" inside its sentences in most of its mentions there and never with "the"."""
+        seen: dict[str, str] = {}  # name -> as shown (one body search a name)
+
         def titled(name: str) -> str:
-            if not name[:1].isupper() or name.startswith("The ") or name == UNRESOLVED_SPEAKER:
-                return name
-            inside = re.findall(rf"[a-z,;:] (The |the )?{re.escape(name)}\b", self.body)
-            with_the = inside.count("The ")
-            return f"The {name}" if with_the * 2 > len(inside) and "the " not in inside else name
+            if name not in seen:
+                seen[name] = name
+                if name[:1].isupper() and not name.startswith("The ") and name != UNRESOLVED_SPEAKER:
+                    inside = re.findall(rf"[a-z,;:] (The |the )?{re.escape(name)}\b", self.body)
+                    if inside.count("The ") * 2 > len(inside) and "the " not in inside:
+                        seen[name] = f"The {name}"
+            return seen[name]
 
         return [replace(st, speaker=titled(st.speaker), speakers=tuple(titled(n) for n in st.speakers))
                 for st in found]
@@ -391,11 +395,11 @@ class _ArticleReader:
         elif people and is_role(people[0]) and any(p.ent_type_ == "PERSON" for p in people[1:]):
             # "what fellow artist and collaborator Tony Albert describes": roles coordinated with a name are that person
             people = [p for p in people if not is_role(p)]
-        elif people and is_role(people[0]) and _person_named(people[0]) is not None:
+        elif people and is_role(people[0]) and (named := _person_named(people[0])) is not None:
             # "Sony Interactive Entertainment president and CEO Jim Ryan said": his titles, one person (not "president
             # Jim Ryan and CFO Hiroki Totoki", two named)
             people = people[:1] + [p for p in people[1:] if not (is_role(p) or is_role_word(p.lower_))
-                                   or _person_named(p) not in (None, _person_named(people[0]))]
+                                   or _person_named(p) not in (None, named)]
         quotes = [(s.start + a, s.start + b) for a, b in sentence_quotes]
         in_quote = any(a <= s.start + cue.token.idx < b for a, b in quotes)
         aside = None if in_quote else _parenthesis(doc.text, cue.token.idx)
@@ -425,8 +429,9 @@ class _ArticleReader:
         if any(p.lower_ in NARRATORS for p in people):
             return None  # "I reported to ...", "you said": the writer or an interview, not a speaker of the article
         writer = [t for t in doc if t.lower_ in _FIRST_PERSON and t.pos_ == "PRON" and
-                  not any(a <= s.start + t.idx < b for a, b in quotes)]
-        if any(p.lower_ in ("it", "they") for p in people) and writer and not any(
+                  not any(a <= s.start + t.idx < b for a, b in quotes)] \
+            if any(p.lower_ in ("it", "they") for p in people) else []
+        if writer and not any(
                 t.head == cue.token and t.dep_ in ("dative", "dobj", "pobj") or _asks_someone(t) and not (
                     cue.content and cue.content[0] <= t.i < cue.content[1]) for t in writer):
             # "When I did get it working, it suggested I go to Bowling Green", "I asked, “any under $200?” and it
@@ -962,6 +967,7 @@ class _ArticleReader:
         if st.speaker_kind not in ("organization", "government", "unknown") or len(st.speakers) != 1 \
                 or " " in word or not word[:1].isupper() or re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
             return False  # "the Panthers": a group
+
         def as_a_persons(mention) -> bool:
             """Not after "the", nor after a capitalised word that is no acronym or role ("New", not "CEO")."""
             previous = (self.body[max(0, mention.start() - 40):mention.start()].split()[-1:] or [""])[0]

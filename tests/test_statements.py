@@ -1108,7 +1108,7 @@ def test_a_thing_or_group_in_the_writers_own_account_is_no_speaker():
             "with more options that were all over $300.\n\nScalable Capital is a broker. It has 1.2 million plans, "
             "which it tells me works out to over 600,000 customers.\n\nMeta removed the post. When I contacted Meta, "
             "it said it was reviewing the post.")
-    found = {s.statement: s.speaker for s in extract_statements("first-person", body).statements}
+    found = _speaker_of("first-person", body)
     assert "I go to Bowling Green in Kentucky instead of the train station" not in found
     assert not any("more options" in statement for statement in found)
     assert "Scalable Capital" in found.values()  # what it told the writer is its statement
@@ -1153,7 +1153,7 @@ def test_a_full_name_found_for_a_surname_loses_a_title_run_into_it_and_a_sentenc
     body = ("The Warriors traded their pick, GM Bob Myers announced on Monday.\n\n“We’re excited,” Myers said.\n\n"
             "Meanwhile Sophie, who was named Ubisoft's content creator of the year, told the BBC she \"just wants the "
             "games to win\".\n\n\"We want everyone to be able to play video games,\" she said.")
-    speakers = {s.statement: s.speaker for s in extract_statements("title-in-full-name", body).statements}
+    speakers = _speaker_of("title-in-full-name", body)
     assert speakers["We’re excited"] == "Bob Myers"
     assert speakers["We want everyone to be able to play video games"] == "Sophie"
 
