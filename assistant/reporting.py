@@ -381,7 +381,11 @@ def _complement(token):
 def _verb_cue(token) -> Cue | None:
     lemma = token.lemma_.lower()
     stance = _STANCE_OF_LEMMA.get(lemma)
-    negated = is_negated(token)
+    # "does not confirm or deny": neither is said (not "did not get an extension or rarely spoke")
+    negated = is_negated(token) or token.dep_ == "conj" and is_negated(token.head) and \
+        token.head.lemma_.lower() in _STANCE_OF_LEMMA and \
+        any(c.dep_ == "cc" and c.lower_ in ("or", "nor") for c in token.head.children) and \
+        not any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
     if token.pos_ != "VERB" or any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
         return None  # "as reported by The Journal" refers to a statement, it does not make one
     if token.dep_ == "acl" and token.tag_ == "VBN":
@@ -425,12 +429,8 @@ def _verb_cue(token) -> Cue | None:
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
     elif stance is None:
         return None
-    elif lemma in ("deny", "reject") and any(
-            c.dep_ == "dative" or c.dep_ == "dobj" and c.lemma_.lower() in (
-                _GRANTED | _PROPOSED if lemma == "reject" else _GRANTED) for c in token.children):
-        # "the post denied Palmer a goal", "denied Epstein's request", "rejected Spears’s child support proposal":
-        # withholding, not denying a claim
-        return None
+    elif stance == "deny" and _turns_away(token, lemma):
+        return None  # "denied Epstein's request", "dismissed Zorro": withholding or beating, not denying a claim
     elif lemma in _NEEDS_CLAUSE and not deps & ({"ccomp", "oprd"} if lemma in _NO_INFINITIVE else
                                                 {"ccomp", "oprd", "xcomp"}) and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" and c.i > token.i for c in token.children):
@@ -469,6 +469,20 @@ def _verb_cue(token) -> Cue | None:
         token.dep_ != "relcl" and "ccomp" in deps and
         all(_indirect_question(c) for c in token.children if c.dep_ == "ccomp"))
     return Cue(token, token, stance, subject_of(token), content, topic_only)
+
+
+def _turns_away(verb, lemma: str) -> bool:
+    """Whether a verb of denial withholds or turns someone away rather than denying a claim: two objects or one it
+    is given to ("the post denied Palmer a goal", "denied his opponents some quick ball"), a name or a person ("He
+    dismissed Zorro", "rejected him"; the cue parse has no entities), a thing granted ("denied Epstein's request") or, for "reject", put forward ("rejected
+    Spears’s child support proposal"; "denied any deal with Iran" denies that there is one)."""
+    objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
+    withheld = _GRANTED | _PROPOSED if lemma == "reject" else _GRANTED
+    return len(objects) > 1 or any(c.dep_ == "dative" or c.pos_ == "PROPN" or c.lower_ in _PERSONAL_OBJECTS or
+                                   c.lemma_.lower() in withheld for c in objects)
+
+
+_PERSONAL_OBJECTS = frozenset("me you him her us".split())
 
 
 def _indirect_question(clause) -> bool:
@@ -604,5 +618,17 @@ def expletive_source(token):
 
 
 def calls_false(doc) -> bool:
-    """"It's all untrue": a copula whose predicate is a word of falsehood."""
-    return any(t.lower_ in FALSE_WORDS and t.dep_ in ("acomp", "attr") and not is_negated(t.head) for t in doc)
+    """"It's all untrue", "Any allegations to the contrary are completely false", "It is untrue that he met them": a
+    copula whose predicate is a word of falsehood, said of no person ("Guy is ridiculous", "I was completely
+    inaccurate") and of no clause but a "that" one ("It's so ridiculous what we argued about" judges, it denies
+    nothing)."""
+    def judges_other(copula) -> bool:
+        return any(c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.lower_ in _PERSONAL_SUBJECTS) or
+                   c.dep_ in ("csubj", "xcomp", "advcl") or
+                   c.dep_ == "ccomp" and not any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                   for c in copula.children)
+    return any(t.lower_ in FALSE_WORDS and t.dep_ in ("acomp", "attr") and not is_negated(t.head) and
+               not judges_other(t.head) for t in doc)
+
+
+_PERSONAL_SUBJECTS = frozenset("i you he she we".split())

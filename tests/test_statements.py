@@ -1174,3 +1174,21 @@ def test_a_group_named_for_a_person_titles_of_one_person_and_a_verb_before_a_nam
     found = {s.statement: s.speakers for s in extract_statements("two-named", body).statements}
     assert len(found["the plan was working"]) == 2  # two people, each named
     assert found["It is a bubble"] == ("Ming Chen",)  # "Ming", written inside a sentence, is a first name
+
+
+def test_denying_someone_something_beating_someone_and_judging_are_no_denials_but_neither_confirming_nor_denying_declines():
+    body = ("Etzebeth was caught offside and denied his opponents some quick ball.\n\n"
+            "“He dismissed Zorro with the minimum of fuss,” Costello added.\n\n"
+            "The company does not confirm or deny that its chips are in fact Doritos.\n\n"
+            "Students did not get a requested extension or rarely spoke in class, Buggs said.\n\n"
+            "\"We argued a lot,\" Levy says. \"It's so ridiculous what we argued about.\"")
+    found = {s.statement: s.stance for s in extract_statements("denials", body).statements}
+    assert "his opponents" not in found
+    assert found["He dismissed Zorro with the minimum of fuss"] == "say"
+    assert found["The company does not confirm or deny that its chips are in fact Doritos"] == "decline"
+    assert "its chips are in fact Doritos" not in found  # the negated "deny" says nothing of its own
+    assert found["Students did not get a requested extension or rarely spoke in class"] == "say"
+    assert found["We argued a lot. It's so ridiculous what we argued about."] == "say"  # one quotation, no denial
+    body = "“We did nothing wrong,” spokesman Andy Stone told CNBC. “Any allegations to the contrary are completely false.”"
+    found = {s.statement: s.stance for s in extract_statements("false", body).statements}
+    assert found["Any allegations to the contrary are completely false."] == "deny"
