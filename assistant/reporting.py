@@ -419,6 +419,10 @@ def _verb_cue(token) -> Cue | None:
     elif negated:
         if lemma not in _DISCLOSE and lemma != "reach":
             return None  # "did not deny" says nothing this lexicon can name
+        if lemma in ("talk", "speak") or any(c.lower_ == "always" for c in token.children):
+            # "wasn't talking about insolvency", "haven't spoken since", "does not always comment": the writer's
+            # account of what someone does, no refusal ("declined to speak" is one)
+            return None
         if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
             return None
         withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
@@ -543,6 +547,8 @@ def _word_cues(token) -> Cue | None:
         if not (is_negated(token) or head.lower_ == "no" or is_negated(head) and head.pos_ in ("AUX", "VERB")):
             return None
         anchor = head if head.pos_ in ("VERB", "AUX") else token
+        if lemma == "aware" and not any(a.lemma_.lower() in _STANCE_OF_LEMMA for a in anchor.ancestors):
+            return None  # "Fans aren't fully aware of why ...": what the writer says someone knows; "said it was not aware" is a refusal
         return Cue(token, anchor, "decline", subject_of(anchor), (anchor.left_edge.i, anchor.right_edge.i + 1))
     if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
         if is_negated(head) or any(c.lower_ == "no" for c in token.children):

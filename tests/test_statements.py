@@ -1192,3 +1192,16 @@ def test_denying_someone_something_beating_someone_and_judging_are_no_denials_bu
     body = "“We did nothing wrong,” spokesman Andy Stone told CNBC. “Any allegations to the contrary are completely false.”"
     found = {s.statement: s.stance for s in extract_statements("false", body).statements}
     assert found["Any allegations to the contrary are completely false."] == "deny"
+
+
+def test_not_talking_not_always_commenting_and_not_knowing_in_the_writers_words_are_no_refusals():
+    body = ("Bankman-Fried wasn’t talking about insolvency at all.\n\n"
+            "Belichick does not always comment on situations that take place in the game.\n\n"
+            "Fans aren’t fully aware of why Will and Jada made that promise to each other.\n\n"
+            "“I don’t know what is worse, getting out and talking about it, or not talking about it,” Neville said.\n\n"
+            "The Chinese Embassy said it was “not aware of the specifics” of any requests.\n\n"
+            "Trae Stephens declined to speak about the deal.")
+    found = {s.statement: s.stance for s in extract_statements("no-refusals", body).statements}
+    assert found == {"I don’t know what is worse, getting out and talking about it, or not talking about it": "say",
+                     "it was “not aware of the specifics” of any requests": "decline",
+                     "to speak about the deal": "decline"}
