@@ -360,7 +360,19 @@ def _complement(token):
                 # "reported the Rangers, Red Sox and Mets appear to be out": the small model may hang the clause's
                 # subject on the verb as its object; it is what was said with the clause after it
                 start = min([start, *(c.left_edge.i for c in children if c.dep_ == "dobj" and token.i < c.i < found.i)])
+            elif dep == "ccomp" and not any(c.dep_ in _CLAUSE_SUBJECTS or c.dep_ == "mark" for c in found.children):
+                # "A source tells us Founders Fund is also investing": whom it was told, run into the clause's subject
+                start = min([start, *(c.left_edge.i + 1 for c in children if c.dep_ == "dobj" and token.i < c.i < found.i
+                                      and c.left_edge.lower_ in _PERSONAL_OBJECTS | {"them"} and c.left_edge != c)])
             end = found.right_edge.i + 1
+            if found.i < token.i:
+                # "The draft represents “by far the most ... rules”, Soltani told TechCrunch": the small model may hang
+                # the end of a clause said before its verb on the verb; what runs on from it up to the subject is its
+                subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i), None)
+                limit = subject.left_edge.i if subject is not None else token.i
+                for piece in sorted(children, key=lambda c: c.i):
+                    if piece.left_edge.i == end and piece.right_edge.i < limit and piece.dep_ in ("prep", "dobj", "attr", "acomp"):
+                        end = piece.right_edge.i + 1
             for after in sorted((c for c in clauses if c.i > found.i), key=lambda c: c.i):
                 if after.left_edge.i > end:
                     break

@@ -1205,3 +1205,13 @@ def test_not_talking_not_always_commenting_and_not_knowing_in_the_writers_words_
     assert found == {"I don’t know what is worse, getting out and talking about it, or not talking about it": "say",
                      "it was “not aware of the specifics” of any requests": "decline",
                      "to speak about the deal": "decline"}
+
+
+def test_a_clause_said_before_its_verb_runs_to_the_subject_and_whom_one_tells_is_not_what_was_said_nor_a_title_a_quotation():
+    body = ("The draft represents “by far the most comprehensive set of rules in the ‘AI space'”, Ashkan Soltani, the "
+            "CPPA’s exec director, told TechCrunch.\n\nA source tells us Founders Fund is also investing.\n\n"
+            "“We are thrilled,” Koji Ueda said. “Trolls Band Together” landed in fourth place in its third weekend with "
+            "$7.6 million, bringing its domestic total to $74.8 million.")
+    found = {s.statement: s.speaker for s in extract_statements("clauses", body).statements}
+    assert found == {"The draft represents “by far the most comprehensive set of rules in the ‘AI space'": "Ashkan Soltani",
+                     "Founders Fund is also investing": "source", "We are thrilled": "Koji Ueda"}
