@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-42"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-43"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -457,6 +457,12 @@ class _ArticleReader:
         content = cue.content
         statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
                                           len(doc[content[1] - 1])) if content else (s.start, s.end)
+        verb_at = s.start + cue.token.idx
+        for a, b in quotes:
+            if statement_start < a < statement_end < b and not a <= verb_at < b:
+                # "the fee “won’t stop bots completely, but it will be 1000x harder ...”": the parse cut the clause at
+                # a comma inside its quotation, which goes on
+                statement_end = b
         inside = [q for q in quotes if q[0] < statement_end and q[1] > statement_start]
         outside_quote = [q for q in quotes if not (q[0] <= s.start + cue.token.idx < q[1])]
         quote = max(inside or ([] if content else outside_quote), key=lambda q: q[1] - q[0], default=None)
@@ -487,7 +493,6 @@ class _ArticleReader:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
             statement = content and quote is None and _with_antecedent(cue.anchor)
-            verb_at = s.start + cue.token.idx
             if not statement and cue.stance != "decline" and statement_start <= verb_at < statement_end and \
                     not any(a <= verb_at < b for a, b in quotes):
                 # what was said holds its own attribution: the parse found no clause of it. Its quotation, when of a

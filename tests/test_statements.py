@@ -1215,3 +1215,12 @@ def test_a_clause_said_before_its_verb_runs_to_the_subject_and_whom_one_tells_is
     found = {s.statement: s.speaker for s in extract_statements("clauses", body).statements}
     assert found == {"The draft represents “by far the most comprehensive set of rules in the ‘AI space'": "Ashkan Soltani",
                      "Founders Fund is also investing": "source", "We are thrilled": "Koji Ueda"}
+
+
+def test_a_reported_clause_runs_to_the_end_of_a_quotation_it_opens():
+    body = ("Elon Musk announced the fee on Monday. Today, he added that the fee “won’t stop bots completely, but it will "
+            "be 1000x harder to manipulate the platform.”\n\nZuckerberg testified to Congress in March of 2021 that “if we "
+            "detect someone might be under the age of 13, even if they lied, we kick them off.”")
+    found = {s.statement: s.speaker for s in extract_statements("quotation-end", body).statements}
+    assert found["the fee “won’t stop bots completely, but it will be 1000x harder to manipulate the platform"] == "Elon Musk"
+    assert "“if we detect someone might be under the age of 13, even if they lied, we kick them off" in found
