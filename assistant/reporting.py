@@ -410,7 +410,7 @@ def _verb_cue(token) -> Cue | None:
         return None  # "MBW Explains is a series", "Powell Says Fed to Be Careful": a title or a headline's word
     if token.i > 0 and token.doc[token.i - 1].lower_ in ("the", "a", "an", "this", "that"):
         return None  # "the said operative NAV": after a determiner, an adjective (however the model parses it)
-    if any(c.tag_ == "TO" for c in token.children):
+    if any(c.tag_ == "TO" for c in token.children) and not _goes_on_to(token):
         return None  # "the race to confirm ...", "seem to say": an infinitive reports nothing yet
     deps = {c.dep_ for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))}
     if token.dep_ == "ROOT" and token.tag_ == "VBG" and not deps & {"aux", "auxpass"}:
@@ -485,6 +485,14 @@ def _verb_cue(token) -> Cue | None:
         token.dep_ != "relcl" and "ccomp" in deps and
         all(_indirect_question(c) for c in token.children if c.dep_ == "ccomp"))
     return Cue(token, token, stance, subject_of(token), content, topic_only)
+
+
+def _goes_on_to(verb) -> bool:
+    """Whether an infinitive continues what its subject was saying, and so says it: "The pastor went on to explain
+    that ...", "She continued to note that ...", "She proceeded to add ..."."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "advcl") and (head.lemma_.lower() in ("continue", "proceed") or head.lemma_.lower() == "go" and
+                                     any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children))
 
 
 def _turns_away(verb, lemma: str) -> bool:

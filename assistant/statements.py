@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-43"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-44"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -205,8 +205,8 @@ class _ArticleReader:
                 if continued is not None:
                     continued_from[id(continued[0])] = continued[1]
                     by_sentence.setdefault(s.index, []).insert(0, continued[0])
-        return self._titles_kept(self._full_names(self._whole_quotations(
-            [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from)))
+        return self._groups_in_full(self._titles_kept(self._full_names(self._whole_quotations(
+            [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))))
 
     def _titles_kept(self, found: list[Statement]) -> list[Statement]:
         """A name whose "The" is part of it keeps it: "The Information", "The Athletic", "The Verge", which the body
@@ -224,6 +224,29 @@ class _ArticleReader:
 
         return [replace(st, speaker=titled(st.speaker), speakers=tuple(titled(n) for n in st.speakers))
                 for st in found]
+
+    def _groups_in_full(self, found: list[Statement]) -> list[Statement]:
+        """A group the article shortens to "the Commission", "the Alliance", "the Jays" speaks by the one longer name
+        the body gives it with "the" ("the European Commission", "The AI Alliance", "the Blue Jays"): capitalised
+        words run into the word. With none or several, the word stays."""
+        seen: dict[str, str] = {}  # word -> as shown (one body search a word)
+
+        def whole(name: str) -> str:
+            if name not in seen:
+                seen[name] = name
+                if re.fullmatch(_CAPITALISED, name) and re.search(rf"\b[Tt]he {name}\b", self.body):
+                    longer = set()
+                    for before in re.findall(rf"\b[Tt]he ((?:[A-Z][\w&-]+ ){{1,3}}){name}\b", self.body):
+                        words = before.split()  # "the Los Angeles Dodgers", not "Loading Google", "Central Michigan"
+                        if all(len(w) > 1 and w.lower() not in language.stop_words() for w in words):
+                            longer.add(" ".join([*words, name]))
+                    if len(longer) == 1:
+                        seen[name] = longer.pop()
+            return seen[name]
+
+        return [replace(st, speaker=whole(st.speaker), speakers=(whole(st.speaker),))
+                if st.speaker_kind != "person" and len(st.speakers) == 1 and
+                st.speaker_as_written.lower() == f"the {st.speaker.lower()}" else st for st in found]
 
     def _whole_quotations(self, found: list[Statement], continued_from: dict[int, Statement]) -> list[Statement]:
         """One quotation, one statement: a continued sentence (`continued_from`: id of it -> the statement it
@@ -283,14 +306,17 @@ class _ArticleReader:
         fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
-        names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"}
+        names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"
+                  and not _credited(e)}
         names = {self._name_without_lead_in(name) for name in names}  # "GM Bob Myers": Bob Myers
         fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
             words = name.removesuffix("’s").removesuffix("'s").split()
-            if len(words) >= 2 and all(word[:1].isupper() and not word.endswith(("’s", "'s")) for word in words):
-                # not "Goodyear’s Helsel" (an owner, not a first name)
+            if len(words) >= 2 and all(word[:1].isupper() and not word.endswith(("’s", "'s")) or
+                                       0 < at < len(words) - 1 and word in _SURNAME_PARTICLES
+                                       for at, word in enumerate(words)):
+                # not "Goodyear’s Helsel" (an owner, not a first name); "Erik ten Hag" is one
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
         for surname in surnames - set(fuller):
@@ -575,9 +601,10 @@ class _ArticleReader:
         person = _person_named(token)
         if person is not None:
             person = self._owner_cut(person)
-            if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-"
+            if person.end <= token.i and all(t.pos_ == "PROPN" or t.text == "-" or t.text in _SURNAME_PARTICLES
                                              for t in token.doc[person.end:token.i + 1]):
-                person = token.doc[person.start:token.i + 1]  # "Jo-Wilfried" labelled, "Tsonga" the subject: one name
+                # "Jo-Wilfried" labelled, "Tsonga" the subject: one name; "Erik" labelled, "ten Hag" after it
+                person = token.doc[person.start:token.i + 1]
             return person.text.removesuffix("’s").removesuffix("'s"), "person", True
         titled = _titled_name(token)
         if titled is not None:
@@ -979,8 +1006,20 @@ class _ArticleReader:
             return previous.lower() != "the" and not (previous[:1].isupper() and previous.isalpha() and
                                                      not previous.isupper() and not is_role_word(previous.lower()))
 
-        return any(as_a_persons(mention) for name in self._first_named(word) if name.split()[0] != word
-                   for mention in re.finditer(rf"\b{re.escape(name)}\b", self.body))
+        return any(as_a_persons(mention) for name in self._first_named(word) | self._labelled_first_named(word)
+                   if name.split()[0] != word for mention in re.finditer(rf"\b{re.escape(name)}\b", self.body))
+
+    def _labelled_first_named(self, last: str) -> set[str]:
+        """"Mody Maor" for "Maor": the body's mentions of a name after a capitalised word that the model labels a
+        person in its sentence (a first name the name lists do not know), the word being no role ("Coach Maor")."""
+        mentioned = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}) {re.escape(last)}\b", self.body))
+        mentioned = {first for first in mentioned if not is_role_word(first.lower()) and
+                     first.lower() not in language.stop_words()}
+        if not mentioned:
+            return set()
+        self._read_names({s.index for s in self.sentences
+                          if any(f"{first} {last}" in self.body[s.start:s.end] for first in mentioned)})
+        return {f"{first} {last}" for first in mentioned} & self._person_names()
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -1198,7 +1237,7 @@ _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
-_SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans".split())
+_SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())
 _gender_detector = None
 
 
@@ -1592,6 +1631,13 @@ def _kind_of_words(text: str) -> str:
     if words & GROUP_ROLES:
         return "organization"
     return "unknown"
+
+
+def _credited(entity) -> bool:
+    """Whether a name opens right after a photo credit ("Credit: Getty Hanks said ...": the splitter ran the credit
+    into the sentence, and "Getty" is no first name)."""
+    before = entity.doc.text[:entity.start_char].rstrip()
+    return any(m.end() == len(before) for m in _CAPTION.finditer(before))
 
 
 # a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story

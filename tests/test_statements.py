@@ -1224,3 +1224,19 @@ def test_a_reported_clause_runs_to_the_end_of_a_quotation_it_opens():
     found = {s.statement: s.speaker for s in extract_statements("quotation-end", body).statements}
     assert found["the fee “won’t stop bots completely, but it will be 1000x harder to manipulate the platform"] == "Elon Musk"
     assert "“if we detect someone might be under the age of 13, even if they lied, we kick them off" in found
+
+
+def test_names_made_whole_an_unlisted_first_name_a_credit_a_particle_going_on_to_say_and_a_group_shortened():
+    body = ("But Breakers coach Mody Maor was in no mood to look for positives. “This isn’t it,” Maor said.\n\n"
+            "Tyla Hanks kicked a goal in the third quarter. Credit: Getty Hanks said with the finals near, the team "
+            "was ready.\n\n“It’s a nice feeling tonight,” said Hanks.\n\n"
+            "Erik ten Hag claims there was not a good culture before he joined Man United.\n\n"
+            "Pastor Jesse Bradley runs a church. The pastor went on to explain that Jesus brought more positivity than "
+            "anyone.\n\n"
+            "The European Commission opened an inquiry into the deal. The Commission said it was worried.")
+    found = {s.statement: s.speaker for s in extract_statements("whole-names", body).statements}
+    assert found["This isn’t it"] == "Mody Maor"  # "Mody" is in no name list; the model labels "Mody Maor" a person
+    assert found["It’s a nice feeling tonight"] == "Tyla Hanks"  # "Getty Hanks" is a credit run into a sentence
+    assert found["there was not a good culture before he joined Man United"] == "Erik ten Hag"  # "Erik" labelled
+    assert "Jesus brought more positivity than anyone" in found  # "went on to explain" says it
+    assert found["it was worried"] == "European Commission"
