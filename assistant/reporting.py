@@ -40,6 +40,10 @@ _GIVING_VERBS = frozenset("deliver issue give make release offer level post send
 _GRANTED = frozenset("request application appeal chance opportunity access entry permission bail freedom goal title "
                      "win victory premiership place spot".split())
 _PROPOSED = frozenset("proposal offer nomination bid deal motion bill amendment settlement".split())
+# Verbs that report only next to a quotation ("Novo Nordisk continued, “With respect to the study ...”"), not with a
+# clause or an object ("continued its expansion", "continued to grow"); kept out of the stance lexicon, which questions
+# share.
+_QUOTING_ONLY = frozenset({"continue"})
 # Nouns and adjectives that make a refusal when negated ("had no comment", "was not aware").
 _DECLINE_WORDS = frozenset("comment response reply information aware".split())
 # Words that turn "called / described / it is ..." into a denial.
@@ -101,16 +105,18 @@ def _forms(lemma: str) -> set[str]:
 _CUE_FORMS = frozenset(form for lemma in (*_STANCE_OF_LEMMA, *_STANCE_NOUNS, "according")
                        if lemma not in _NEEDS_THAT for form in _forms(lemma)) | FALSE_WORDS
 _THAT_CUE_FORMS = frozenset(form for lemma in _NEEDS_THAT for form in _forms(lemma))
+_QUOTING_CUE_FORMS = frozenset(form for lemma in _QUOTING_ONLY for form in _forms(lemma))
 _NEGATED_CUE_FORMS = frozenset(form for lemma in (*_DISCLOSE, *_DECLINE_WORDS, "reach") for form in _forms(lemma))
 _WORD = re.compile(r"[a-z]+")
 
 
 def has_reporting_cue(sentence: str) -> bool:
     """Whether a sentence has words that can report a statement (the only sentences worth parsing): a form of the
-    stance lexicon; "found / concluded / stated" with a "that"; a comment-like word with a negation ("had no
-    comment", "didn't respond")."""
+    stance lexicon; "found / concluded / stated" with a "that"; "continued" with a quote mark; a comment-like word
+    with a negation ("had no comment", "didn't respond")."""
     words = set(_WORD.findall(sentence.lower().replace("n’t", " not").replace("n't", " not")))
     return not words.isdisjoint(_CUE_FORMS) or "that" in words and not words.isdisjoint(_THAT_CUE_FORMS) or \
+        not words.isdisjoint(_QUOTING_CUE_FORMS) and any(mark in sentence for mark in "“”\"") or \
         not words.isdisjoint(NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
 
 
@@ -392,7 +398,8 @@ def _complement(token):
 
 def _verb_cue(token) -> Cue | None:
     lemma = token.lemma_.lower()
-    stance = _STANCE_OF_LEMMA.get(lemma)
+    stance = _STANCE_OF_LEMMA.get(lemma) or ("say" if lemma in _QUOTING_ONLY and _next_to_quote(token) and not any(
+        c.dep_ in ("dobj", "xcomp") for c in token.children) else None)
     # "does not confirm or deny": neither is said (not "did not get an extension or rarely spoke")
     negated = is_negated(token) or token.dep_ == "conj" and is_negated(token.head) and \
         token.head.lemma_.lower() in _STANCE_OF_LEMMA and \
@@ -460,8 +467,12 @@ def _verb_cue(token) -> Cue | None:
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
-    elif lemma in ("find", "conclude") and ("ccomp" not in deps or "dobj" in deps):
-        return None  # "found that ...", not "found himself at the crossroads"
+    elif lemma in ("find", "conclude") and ("dobj" in deps or not any(
+            c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(
+                a.dep_ in ("aux", "auxpass") for a in c.children)) or any(m.dep_ == "mark" for m in c.children))
+            for c in token.children)):
+        # "found that ...", not "found himself at the crossroads", "found it so easy", "found Jackson unmarked"
+        return None
     elif lemma not in ("call", "describe") and any(
             g.lower_ in _REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")
             for g in [c, *(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))]):

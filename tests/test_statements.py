@@ -1240,3 +1240,13 @@ def test_names_made_whole_an_unlisted_first_name_a_credit_a_particle_going_on_to
     assert found["there was not a good culture before he joined Man United"] == "Erik ten Hag"  # "Erik" labelled
     assert "Jesus brought more positivity than anyone" in found  # "went on to explain" says it
     assert found["it was worried"] == "European Commission"
+
+
+def test_continued_next_to_a_quotation_says_it_and_finding_someone_something_reports_nothing():
+    body = ("Novo Nordisk continued, “With respect to the study, the study has limitations.”\n\n"
+            "Chelsea continued to press and eventually got their reward.\n\n"
+            "One of the reasons Chelsea found it so easy to play through United was that the space was open.\n\n"
+            "A report by NewsGuard found that a decision by Musk led to a surge in propaganda.")
+    found = {s.statement: s.speaker for s in extract_statements("continued", body).statements}
+    assert found == {"With respect to the study, the study has limitations": "Novo Nordisk",
+                     "a decision by Musk led to a surge in propaganda": "NewsGuard report"}
