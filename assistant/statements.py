@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-45"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-46"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -298,7 +298,8 @@ class _ArticleReader:
         found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
-        surnames = {name for st in found if st.speaker_kind == "person" for name in st.speakers if " " not in name}
+        surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
+                    if (surname := _as_surname(name)) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         if not surnames:
             return found
@@ -313,12 +314,16 @@ class _ArticleReader:
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
             words = name.removesuffix("’s").removesuffix("'s").split()
-            if len(words) >= 2 and all(word[:1].isupper() and not word.endswith(("’s", "'s")) or
-                                       0 < at < len(words) - 1 and word in _SURNAME_PARTICLES
-                                       for at, word in enumerate(words)):
-                # not "Goodyear’s Helsel" (an owner, not a first name); "Erik ten Hag" is one
+            if len(words) >= 2 and words[0].lower() not in _TITLE_GENDER and all(
+                    word[:1].isupper() and not word.endswith(("’s", "'s")) or
+                    0 < at < len(words) - 1 and word in _SURNAME_PARTICLES for at, word in enumerate(words)):
+                # not "Goodyear’s Helsel" (an owner, not a first name) nor "Mrs de Jongh" (a title); "Erik ten Hag" is one
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
+                particles = next((at for at in range(1, len(words) - 1)
+                                  if all(w in _SURNAME_PARTICLES for w in words[at:-1])), None)
+                if particles is not None:  # "von Schwarz" of "Ernst von Schwarz"
+                    fuller.setdefault(" ".join(words[particles:]), set()).add(" ".join(words))
         for surname in surnames - set(fuller):
             if _name_gender(surname) == "unknown":
                 # no full name labelled a person: the body's mentions of the surname after a first name ("Carolyn
@@ -330,9 +335,11 @@ class _ArticleReader:
                     fuller[surname] = mentions
 
         def full(name: str, as_written: str) -> str:
-            gender = _PRONOUN_GENDER.get(as_written.lower())  # "he" for "Trump": not "Ivanka Trump"
+            # "he" for "Trump": not "Ivanka Trump"; "Mrs de Jongh": not a man
+            gender = _PRONOUN_GENDER.get(as_written.lower()) or _TITLE_GENDER.get(name.split()[0].lower())
             # by surname; else, for a first name no full name ends with, by first name ("Taylor" -> Taylor Swift)
-            known = fuller.get(name) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
+            surname = _as_surname(name) or name
+            known = fuller.get(surname) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
             # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
             options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
@@ -354,7 +361,7 @@ class _ArticleReader:
             if owned is not None:
                 completed = full(owned.group(1), as_written)
                 return completed if " " in completed else name
-            return full(name, as_written) if " " not in name else name
+            return full(name, as_written) if _as_surname(name) is not None else name
 
         def completed(st: Statement) -> Statement:
             """A person's names made whole; the one speaker of another kind named by an owner's surname made the
@@ -1336,6 +1343,15 @@ def _quoting(quoted: str, statements: list[Statement]) -> Statement | None:
 def _one_word(statement: str) -> bool:
     """Whether what was said is less than two words ("Yes", "Tysm", "…", "Mr."): on its own it says nothing."""
     return len(re.findall(r"\w+", statement)) < 2
+
+
+def _as_surname(name: str) -> str | None:
+    """The surname a person is named by alone: "Peskov", "von Schwarz", "de Jongh" of "Mrs de Jongh"; None for a name
+    with more ("Dmitry Peskov")."""
+    words = name.split()
+    if len(words) > 1 and words[0].lower() in _TITLE_GENDER:
+        words = words[1:]
+    return " ".join(words) if words and all(w in _SURNAME_PARTICLES for w in words[:-1]) else None
 
 
 def _title(quoted: str) -> bool:

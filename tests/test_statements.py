@@ -1250,3 +1250,11 @@ def test_continued_next_to_a_quotation_says_it_and_finding_someone_something_rep
     found = {s.statement: s.speaker for s in extract_statements("continued", body).statements}
     assert found == {"With respect to the study, the study has limitations": "Novo Nordisk",
                      "a decision by Musk led to a surge in propaganda": "NewsGuard report"}
+
+
+def test_a_surname_with_a_particle_takes_the_full_name():
+    body = ("California-based cardiologist Dr. Ernst von Schwarz said the drugs work. “The benefits appear to outweigh "
+            "the risks,” von Schwarz said.\n\nAlex de Minaur won in straight sets. “I felt great,” de Minaur said.")
+    found = _speaker_of("particles", body)
+    assert found["The benefits appear to outweigh the risks"] == "Ernst von Schwarz"
+    assert found["I felt great"] == "Alex de Minaur"
