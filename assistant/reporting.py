@@ -55,7 +55,7 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
             "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister boss exec doctor "
-                          "psychologist father mother".split())
+                          "psychologist father mother pastor priest teacher".split())
 GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
                          "administration office".split())
 GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-46"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-47"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -314,10 +314,11 @@ class _ArticleReader:
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
             words = name.removesuffix("’s").removesuffix("'s").split()
-            if len(words) >= 2 and words[0].lower() not in _TITLE_GENDER and all(
+            if len(words) >= 2 and _as_surname(" ".join(words)) is None and all(
                     word[:1].isupper() and not word.endswith(("’s", "'s")) or
                     0 < at < len(words) - 1 and word in _SURNAME_PARTICLES for at, word in enumerate(words)):
-                # not "Goodyear’s Helsel" (an owner, not a first name) nor "Mrs de Jongh" (a title); "Erik ten Hag" is one
+                # not "Goodyear’s Helsel" (an owner, not a first name) nor "Mrs de Jongh", "Pastor Bradley" (a title and
+                # a surname); "Erik ten Hag" is one
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
                 particles = next((at for at in range(1, len(words) - 1)
@@ -946,8 +947,8 @@ class _ArticleReader:
         doc = earlier.doc
         qualifiers = {w.lower_ for w in token.subtree if w.i < token.i and w.pos_ == "PROPN"}
         for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
-            if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]}:
-                continue
+            if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]} or word.text.isupper():
+                continue  # (nor a headline's capitals: "WASHINGTON PASTOR, ONCE GRAVELY ILL, SHARES ...")
             after = next((e for e in doc.ents if e.label_ == "PERSON" and (e.start == word.i + 1 or e.start ==
                           word.i + 2 and doc[word.i + 1].text == ",")), None)  # "commissioner(,) Ylva Johansson"
             if after is not None:
@@ -1346,10 +1347,10 @@ def _one_word(statement: str) -> bool:
 
 
 def _as_surname(name: str) -> str | None:
-    """The surname a person is named by alone: "Peskov", "von Schwarz", "de Jongh" of "Mrs de Jongh"; None for a name
-    with more ("Dmitry Peskov")."""
+    """The surname a person is named by alone: "Peskov", "von Schwarz", "de Jongh" of "Mrs de Jongh", "Bradley" of
+    "Pastor Bradley"; None for a name with more ("Dmitry Peskov")."""
     words = name.split()
-    if len(words) > 1 and words[0].lower() in _TITLE_GENDER:
+    if len(words) > 1 and (words[0].lower() in _TITLE_GENDER or is_role_word(words[0].lower())):
         words = words[1:]
     return " ".join(words) if words and all(w in _SURNAME_PARTICLES for w in words[:-1]) else None
 

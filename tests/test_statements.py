@@ -1258,3 +1258,14 @@ def test_a_surname_with_a_particle_takes_the_full_name():
     found = _speaker_of("particles", body)
     assert found["The benefits appear to outweigh the risks"] == "Ernst von Schwarz"
     assert found["I felt great"] == "Alex de Minaur"
+
+
+def test_a_pastor_is_a_role_named_by_the_title_before_a_name_and_a_titled_surname_takes_the_full_name():
+    body = ("Said Pastor Jesse Bradley of Auburn, \"Positive thinking is a vital aspect of loving your neighbor.\"\n\n"
+            "WASHINGTON PASTOR, ONCE GRAVELY ILL, SHARES HOW HE HEALED\n\nThe pastor went on to explain that "
+            "Jesus brought more positivity than anyone.\n\n\"Jesus exudes a trustworthy positivity,\" he noted.\n\n"
+            "\"God knows us completely,\" said Pastor Bradley.")
+    found = _speaker_of("pastor", body)
+    assert found["Jesus brought more positivity than anyone"] == "Jesse Bradley"  # not the headline's "WASHINGTON PASTOR"
+    assert found["Jesus exudes a trustworthy positivity"] == "Jesse Bradley"  # not Jesus
+    assert found["God knows us completely"] == "Jesse Bradley"
