@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-47"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-48"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -344,6 +344,9 @@ class _ArticleReader:
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
             # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
             options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
+            if len({re.sub(r"[\s-]", "", n).lower() for n in options}) == 1:
+                # "Hong Jin Fan" and "Hongjin Fan": one name, as first written
+                options = {min(options, key=lambda n: (n not in self.body, self.body.find(n)))}
             if len(options) > 1:
                 # "Kelce said" in an article that opens on "Travis Kelce" and names him so again, or whose first words
                 # are the name ("Hanh Badger was working ..."): the one it is about
@@ -1022,7 +1025,7 @@ class _ArticleReader:
         person in its sentence (a first name the name lists do not know), the word being no role ("Coach Maor")."""
         mentioned = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}) {re.escape(last)}\b", self.body))
         mentioned = {first for first in mentioned if not is_role_word(first.lower()) and
-                     first.lower() not in language.stop_words()}
+                     first.lower() not in ("the", "a", "an")}  # "Can Sun" is a name, "The Sun" none
         if not mentioned:
             return set()
         self._read_names({s.index for s in self.sentences

@@ -1269,3 +1269,12 @@ def test_a_pastor_is_a_role_named_by_the_title_before_a_name_and_a_titled_surnam
     assert found["Jesus brought more positivity than anyone"] == "Jesse Bradley"  # not the headline's "WASHINGTON PASTOR"
     assert found["Jesus exudes a trustworthy positivity"] == "Jesse Bradley"  # not Jesus
     assert found["God knows us completely"] == "Jesse Bradley"
+
+
+def test_a_surname_takes_a_full_name_written_two_ways_or_after_a_first_name_that_is_also_a_word():
+    body = ("The battery was designed by Professor Hong Jin Fan of NTU. “It is safe,” Fan said. Professor Hongjin Fan "
+            "told us more.\n\nFormer FTX lawyer Can Sun testified on Thursday. That “basically confirmed my "
+            "suspicions,” Sun said.")
+    found = _speaker_of("written-two-ways", body)
+    assert found["It is safe"] == "Hong Jin Fan"
+    assert found["That “basically confirmed my suspicions"] == "Can Sun"
