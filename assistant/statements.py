@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-48"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-49"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -881,7 +881,9 @@ class _ArticleReader:
                 named = name_of(word)
                 if named is not None:
                     return named
-                if not any(c.lower_ in ("the", "this", "that") for c in word.children):
+                # "The survey findings": the findings' "The" (a document's; "the club's fans" may be another club)
+                holder = word.head if word.dep_ == "compound" and document else word
+                if not any(c.lower_ in ("the", "this", "that") for c in holder.children):
                     return None  # "its report", "a report": the nearest mention names no one
         return None
 

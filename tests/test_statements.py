@@ -1278,3 +1278,9 @@ def test_a_surname_takes_a_full_name_written_two_ways_or_after_a_first_name_that
     found = _speaker_of("written-two-ways", body)
     assert found["It is safe"] == "Hong Jin Fan"
     assert found["That “basically confirmed my suspicions"] == "Can Sun"
+
+
+def test_a_bare_document_takes_its_name_past_a_mention_where_it_qualifies_another_noun():
+    body = ("The seventeenth round of the FICCI-IBA survey was carried out in July. The survey findings show that "
+            "loans grew. The survey suggests that the outlook is optimistic.")
+    assert _speaker_of("survey", body)["the outlook is optimistic"] == "FICCI-IBA survey"
