@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-49"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-50"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -492,6 +492,13 @@ class _ArticleReader:
         first, last = min(p.left_edge.i for p in people), max(p.i for p in people)
         as_written = doc[first:last + 1].text if len(people) > 1 else phrase(people[0])
         content = cue.content
+        if len(names) == 1 and kinds[0] in ("organization", "government", "unknown") and content and \
+                doc[content[0]].lower_ in ("he", "she") and doc[content[0]].dep_ in ("nsubj", "nsubjpass") and \
+                people[0].pos_ == "PROPN" and people[0].left_edge.lower_ != "the" and \
+                not any(len(word) > 1 and word.isupper() for word in names[0].split()):
+            # "Kelce announced he had invited Swift": a name that says "he" of itself is a person's (not "BBC Newsbeat
+            # reported he ...", "the Wayback Machine")
+            kinds[0] = "person"
         statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
                                           len(doc[content[1] - 1])) if content else (s.start, s.end)
         verb_at = s.start + cue.token.idx

@@ -1284,3 +1284,11 @@ def test_a_bare_document_takes_its_name_past_a_mention_where_it_qualifies_anothe
     body = ("The seventeenth round of the FICCI-IBA survey was carried out in July. The survey findings show that "
             "loans grew. The survey suggests that the outlook is optimistic.")
     assert _speaker_of("survey", body)["the outlook is optimistic"] == "FICCI-IBA survey"
+
+
+def test_a_name_that_says_he_of_itself_is_a_person_a_later_he_can_stand_for():
+    body = ("Esfand says he feels fortunate he’s been able to stream more sports content on his channel. He adds that it’s "
+            "been interesting seeing fans evolve.\n\nBBC Newsbeat reported he had left the club.")
+    found = {s.statement: (s.speaker, s.speaker_kind) for s in extract_statements("says-he", body).statements}
+    assert found["it’s been interesting seeing fans evolve"] == ("Esfand", "person")
+    assert found["he had left the club"][1] != "person"  # an outlet's acronym: a group reporting on him
