@@ -25,7 +25,7 @@ _NO_INFINITIVE = frozenset("add note explain write comment respond reply describ
 NARRATORS = frozenset("i me you we us".split())  # first and second person outside quotes: the writer or the reader
 # What a refusal or a negated verb withholds: "declined to comment", "didn't provide details", "did not respond".
 _WITHHELD = {verb: frozenset("detail details information comment explanation answer response reason specific "
-                             "specifics figure timeline name evidence".split()) | ({"call", "message", "email", "request"}
+                             "specifics figure timeline name evidence anything".split()) | ({"call", "message", "email", "request"}
                                                                                  if verb == "return" else set())
              for verb in "provide give share disclose reveal release return".split()}  # what a negated verb withholds
 _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
@@ -113,11 +113,11 @@ _WORD = re.compile(r"[a-z]+")
 def has_reporting_cue(sentence: str) -> bool:
     """Whether a sentence has words that can report a statement (the only sentences worth parsing): a form of the
     stance lexicon; "found / concluded / stated" with a "that"; "continued" with a quote mark; a comment-like word
-    with a negation ("had no comment", "didn't respond")."""
+    with a negation ("had no comment", "didn't respond", "unable to comment")."""
     words = set(_WORD.findall(sentence.lower().replace("n’t", " not").replace("n't", " not")))
     return not words.isdisjoint(_CUE_FORMS) or "that" in words and not words.isdisjoint(_THAT_CUE_FORMS) or \
         not words.isdisjoint(_QUOTING_CUE_FORMS) and any(mark in sentence for mark in "“”\"") or \
-        not words.isdisjoint(NEGATIONS) and not words.isdisjoint(_NEGATED_CUE_FORMS)
+        not words.isdisjoint(NEGATIONS | {"unable"}) and not words.isdisjoint(_NEGATED_CUE_FORMS)
 
 
 def quoted_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:
@@ -574,6 +574,10 @@ def _word_cues(token) -> Cue | None:
         side = max(sides, key=lambda words: sum(not t.is_punct for t in words))
         said = [t.i for t in side if not t.is_punct]
         return Cue(token, token, "report", source, (min(said), max(said) + 1) if said else None)
+    if lemma == "unable" and head.pos_ in ("AUX", "VERB") and any(
+            c.dep_ == "xcomp" and c.lemma_.lower() in _DISCLOSE for c in token.children):
+        # "it’s unable to comment on a possible timeline": a refusal, as "declined to comment" is
+        return Cue(token, head, "decline", subject_of(head), (head.left_edge.i, head.right_edge.i + 1))
     if lemma in _DECLINE_WORDS and token.pos_ in ("NOUN", "ADJ"):
         if not (is_negated(token) or head.lower_ == "no" or is_negated(head) and head.pos_ in ("AUX", "VERB")):
             return None

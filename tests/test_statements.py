@@ -1292,3 +1292,12 @@ def test_a_name_that_says_he_of_itself_is_a_person_a_later_he_can_stand_for():
     found = {s.statement: (s.speaker, s.speaker_kind) for s in extract_statements("says-he", body).statements}
     assert found["it’s been interesting seeing fans evolve"] == ("Esfand", "person")
     assert found["he had left the club"][1] != "person"  # an outlet's acronym: a group reporting on him
+
+
+def test_unable_to_comment_and_cannot_share_anything_are_refusals():
+    body = ("A spokeswoman for the CPPA said it’s unable to comment on a possible timeline.\n\n"
+            "Migicovsky told TechCrunch he can’t share anything on that topic.\n\nThe agency was unable to comment.")
+    found = {s.statement: s.stance for s in extract_statements("unable", body).statements}
+    assert found == {"it’s unable to comment on a possible timeline": "decline",
+                     "he can’t share anything on that topic": "decline",
+                     "The agency was unable to comment": "decline"}
