@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-51"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-52"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1256,6 +1256,7 @@ _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quota
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
+_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())
 _gender_detector = None
@@ -1360,9 +1361,9 @@ def _one_word(statement: str) -> bool:
 
 def _as_surname(name: str) -> str | None:
     """The surname a person is named by alone: "Peskov", "von Schwarz", "de Jongh" of "Mrs de Jongh", "Bradley" of
-    "Pastor Bradley"; None for a name with more ("Dmitry Peskov")."""
+    "Pastor Bradley", "Browning" of "Dr Browning"; None for a name with more ("Dmitry Peskov")."""
     words = name.split()
-    if len(words) > 1 and (words[0].lower() in _TITLE_GENDER or is_role_word(words[0].lower())):
+    if len(words) > 1 and (words[0].lower().rstrip(".") in _TITLES or is_role_word(words[0].lower())):
         words = words[1:]
     return " ".join(words) if words and all(w in _SURNAME_PARTICLES for w in words[:-1]) else None
 

@@ -1301,3 +1301,13 @@ def test_unable_to_comment_and_cannot_share_anything_are_refusals():
     assert found == {"it’s unable to comment on a possible timeline": "decline",
                      "he can’t share anything on that topic": "decline",
                      "The agency was unable to comment": "decline"}
+
+
+def test_a_doctors_surname_takes_the_full_name():
+    body = ("Sleep psychologist Dr Lindsay Browning has treated insomnia for years.\n\nExplaining the appeal of quick "
+            "fixes, Dr Browning says, “In the short term you are changing something.”\n\n“The most effective of these "
+            "therapies is Cognitive Behavioural Therapy for Insomnia (CBTI),” says Dr Browning, describing it as a cure.")
+    found = _speaker_of("doctor", body)
+    assert found["In the short term you are changing something"] == "Lindsay Browning"
+    assert found["The most effective of these therapies is Cognitive Behavioural Therapy for Insomnia (CBTI)"] == \
+        "Lindsay Browning"  # "Dr Browning" is no full name beside "Lindsay Browning"
