@@ -55,7 +55,7 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
             "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister boss exec doctor "
-                          "psychologist father mother pastor priest teacher".split())
+                          "psychologist father mother pastor".split())
 GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
                          "administration office".split())
 GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "
@@ -361,15 +361,18 @@ def _complement(token):
         found = found or (clauses[0] if clauses else None)
         if found is not None:
             start = found.left_edge.i
-            if dep == "ccomp" and token.lemma_.lower() not in _TOLD_WHOM and \
+            objects = [c for c in children if c.dep_ == "dobj" and token.i < c.i < found.i]
+            if dep == "ccomp" and objects and \
                     not any(c.dep_ in _CLAUSE_SUBJECTS or c.dep_ == "mark" for c in found.children):
-                # "reported the Rangers, Red Sox and Mets appear to be out": the small model may hang the clause's
-                # subject on the verb as its object; it is what was said with the clause after it
-                start = min([start, *(c.left_edge.i for c in children if c.dep_ == "dobj" and token.i < c.i < found.i)])
-            elif dep == "ccomp" and not any(c.dep_ in _CLAUSE_SUBJECTS or c.dep_ == "mark" for c in found.children):
-                # "A source tells us Founders Fund is also investing": whom it was told, run into the clause's subject
-                start = min([start, *(c.left_edge.i + 1 for c in children if c.dep_ == "dobj" and token.i < c.i < found.i
-                                      and c.left_edge.lower_ in _PERSONAL_OBJECTS | {"them"} and c.left_edge != c)])
+                if token.lemma_.lower() not in _TOLD_WHOM:
+                    # "reported the Rangers, Red Sox and Mets appear to be out": the small model may hang the clause's
+                    # subject on the verb as its object; it is what was said with the clause after it
+                    start = min([start, *(c.left_edge.i for c in objects)])
+                else:
+                    # "A source tells us Founders Fund is also investing": whom it was told ("us", "them", which
+                    # the verb may take as a person) run into the clause's subject
+                    start = min([start, *(c.left_edge.i + 1 for c in objects
+                                          if c.left_edge.lower_ in _PERSONAL_OBJECTS | {"them"} and c.left_edge != c)])
             end = found.right_edge.i + 1
             if found.i < token.i:
                 # "The draft represents “by far the most ... rules”, Soltani told TechCrunch": the small model may hang
@@ -377,7 +380,8 @@ def _complement(token):
                 subject = next((c for c in children if c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i), None)
                 limit = subject.left_edge.i if subject is not None else token.i
                 for piece in sorted(children, key=lambda c: c.i):
-                    if piece.left_edge.i == end and piece.right_edge.i < limit and piece.dep_ in ("prep", "dobj", "attr", "acomp"):
+                    if piece.left_edge.i == end and piece.right_edge.i < limit and \
+                            piece.dep_ in ("prep", "dobj", "attr", "acomp"):
                         end = piece.right_edge.i + 1
             for after in sorted((c for c in clauses if c.i > found.i), key=lambda c: c.i):
                 if after.left_edge.i > end:
@@ -398,7 +402,8 @@ def _complement(token):
 
 def _verb_cue(token) -> Cue | None:
     lemma = token.lemma_.lower()
-    stance = _STANCE_OF_LEMMA.get(lemma) or ("say" if lemma in _QUOTING_ONLY and _next_to_quote(token) and not any(
+    quoted = _next_to_quote(token)
+    stance = _STANCE_OF_LEMMA.get(lemma) or ("say" if lemma in _QUOTING_ONLY and quoted and not any(
         c.dep_ in ("dobj", "xcomp") for c in token.children) else None)
     # "does not confirm or deny": neither is said (not "did not get an extension or rarely spoke")
     negated = is_negated(token) or token.dep_ == "conj" and is_negated(token.head) and \
@@ -426,7 +431,6 @@ def _verb_cue(token) -> Cue | None:
     if "auxpass" in deps and "agent" not in deps and lemma != "reach" or lemma in ("say", "report") and \
             any(c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children):
         return None  # "George was dismissed", "tires said to be renewable": no one is named saying it
-    quoted = _next_to_quote(token)
     opening = token.i == 0 or all(t.is_punct and not t.is_quote for t in token.doc[:token.i])
     if opening and not quoted and not any(c.dep_ in ("nsubj", "nsubjpass") and c.i < token.i for c in token.children):
         return None  # "Confirmed on August 10 that ...", "(Said ‘operative NAV’ was ...": a headline-style fragment
@@ -436,19 +440,8 @@ def _verb_cue(token) -> Cue | None:
         if not any(g.lemma_.lower() in _DISCLOSE for g in withheld):
             return None  # "refused to allow Ukraine ..." is an act, not a refusal to comment
     elif negated:
-        if lemma not in _DISCLOSE and lemma != "reach":
+        if not _withholds_comment(token):
             return None  # "did not deny" says nothing this lexicon can name
-        if lemma in ("talk", "speak") or any(c.lower_ == "always" for c in token.children):
-            # "wasn't talking about insolvency", "haven't spoken since", "does not always comment": the writer's
-            # account of what someone does, no refusal ("declined to speak" is one)
-            return None
-        if lemma == "reach" and not any(t.lemma_.lower() == "comment" for t in token.subtree):
-            return None
-        withheld = next((c.lemma_.lower() for c in token.children if c.dep_ == "dobj"), None)
-        if lemma == "say" and withheld in ("it", "this", "that", "so"):
-            return None  # "Bellshaw never quite said it": the author's narration, no refusal
-        if lemma in _WITHHELD and withheld not in _WITHHELD[lemma]:
-            return None  # "do not provide interest payments" is no refusal; "didn't provide details" is
         stance = "decline"  # "did not respond", "didn't provide additional details", "could not be reached for comment"
     elif stance is None:
         return None
@@ -468,7 +461,7 @@ def _verb_cue(token) -> Cue | None:
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
     elif lemma in ("find", "conclude") and ("dobj" in deps or not any(
-            c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(
+            c.dep_ == "ccomp" and not _lead_in(c) and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(
                 a.dep_ in ("aux", "auxpass") for a in c.children)) or any(m.dep_ == "mark" for m in c.children))
             for c in token.children)):
         # "found that ...", not "found himself at the crossroads", "found it so easy", "found Jackson unmarked"
@@ -496,6 +489,24 @@ def _verb_cue(token) -> Cue | None:
         token.dep_ != "relcl" and "ccomp" in deps and
         all(_indirect_question(c) for c in token.children if c.dep_ == "ccomp"))
     return Cue(token, token, stance, subject_of(token), content, topic_only)
+
+
+def _withholds_comment(verb) -> bool:
+    """Whether a verb negated ("did not respond") or after "unable to" withholds comment: a word of disclosing
+    (`_DISCLOSE`) or "reach" for comment, with what it withholds when it takes an object ("didn't provide details",
+    "can't share anything"; not "do not provide interest payments", "unable to provide refunds"); not "talk" or "speak"
+    ("wasn't talking about insolvency", "haven't spoken since", "unable to speak for weeks": the writer's account, though
+    "declined to speak" is a refusal), nor "does not always comment", nor "never quite said it"."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _DISCLOSE and lemma != "reach" or lemma in ("talk", "speak") or \
+            any(c.lower_ == "always" for c in verb.children):
+        return False
+    if lemma == "reach":
+        return any(t.lemma_.lower() == "comment" for t in verb.subtree)
+    withheld = next((c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"), None)
+    if lemma == "say" and withheld in ("it", "this", "that", "so"):
+        return False
+    return lemma not in _WITHHELD or withheld in _WITHHELD[lemma]
 
 
 def _goes_on_to(verb) -> bool:
@@ -556,8 +567,8 @@ def _next_to_quote(token) -> bool:
 
 
 def _word_cues(token) -> Cue | None:
-    """Stances carried by a noun or adjective: "had no comment", "not aware", "no information to share",
-    "delivered a warning", "according to X"."""
+    """Stances carried by a noun or adjective: "had no comment", "not aware" (under a reporting verb, of its pronoun
+    subject), "no information to share", "unable to comment", "delivered a warning", "according to X"."""
     lemma = token.lemma_.lower()
     head = token.head
     if token.lower_ == "according":
@@ -575,15 +586,19 @@ def _word_cues(token) -> Cue | None:
         said = [t.i for t in side if not t.is_punct]
         return Cue(token, token, "report", source, (min(said), max(said) + 1) if said else None)
     if lemma == "unable" and head.pos_ in ("AUX", "VERB") and any(
-            c.dep_ == "xcomp" and c.lemma_.lower() in _DISCLOSE for c in token.children):
-        # "it’s unable to comment on a possible timeline": a refusal, as "declined to comment" is
+            c.dep_ == "xcomp" and _withholds_comment(c) and c.lemma_.lower() != "identify" for c in token.children):
+        # "it’s unable to comment on a possible timeline": a refusal, as "declined to comment" is (not "unable to
+        # return to the pitch", nor "Police were unable to identify the victim", which tells what is not known)
         return Cue(token, head, "decline", subject_of(head), (head.left_edge.i, head.right_edge.i + 1))
     if lemma in _DECLINE_WORDS and token.pos_ in ("NOUN", "ADJ"):
         if not (is_negated(token) or head.lower_ == "no" or is_negated(head) and head.pos_ in ("AUX", "VERB")):
             return None
         anchor = head if head.pos_ in ("VERB", "AUX") else token
-        if lemma == "aware" and not any(a.lemma_.lower() in _STANCE_OF_LEMMA for a in anchor.ancestors):
-            return None  # "Fans aren't fully aware of why ...": what the writer says someone knows; "said it was not aware" is a refusal
+        if lemma == "aware" and not (anchor.dep_ == "ccomp" and anchor.head.lemma_.lower() in _STANCE_OF_LEMMA and
+                                     any(c.dep_ == "nsubj" and c.pos_ == "PRON" for c in anchor.children)):
+            # "Fans aren't fully aware of why ...", "Smith said fans aren't aware ...": what someone says another knows;
+            # "said it was not aware" is a refusal
+            return None
         return Cue(token, anchor, "decline", subject_of(anchor), (anchor.left_edge.i, anchor.right_edge.i + 1))
     if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
         if is_negated(head) or any(c.lower_ == "no" for c in token.children):
@@ -664,8 +679,7 @@ def calls_false(doc) -> bool:
     inaccurate") and of no clause but a "that" one ("It's so ridiculous what we argued about" judges, it denies
     nothing)."""
     def judges_other(copula) -> bool:
-        return any(c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.lower_ in _PERSONAL_SUBJECTS) or
-                   c.dep_ in ("csubj", "xcomp", "advcl") or
+        return any(c.dep_ == "nsubj" and (c.pos_ == "PROPN" or c.lower_ in _PERSONAL_SUBJECTS) or c.dep_ == "csubj" or
                    c.dep_ == "ccomp" and not any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
                    for c in copula.children)
     return any(t.lower_ in FALSE_WORDS and t.dep_ in ("acomp", "attr") and not is_negated(t.head) and

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-52"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-53"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -148,6 +148,7 @@ class _ArticleReader:
         self._gender_cache: dict[str, tuple[int, int]] = {}  # word -> (he, she) pronouns just after its mentions
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
+        self._labelled_cache: dict[str, set[str]] = {}  # surname -> its "Capitalised Surname" mentions labelled persons
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
         self._verbs: dict[int, tuple[int, object]] = {}  # id(statement found) -> (its sentence's index, its cue word)
@@ -291,10 +292,12 @@ class _ArticleReader:
         article that ends with it ("Dmitry Peskov", as a speaker or a PERSON entity; sentences where a capitalised
         word precedes the surname get named entities for this), of the gender of a "he" or "she" it was read from;
         with two such names ("Will Smith", "Jada Pinkett Smith") the surname stays, unless the article opens on one of
-        them. A first name alone ("Taylor") takes the one full name beginning with it when no full name ends with it. A
-        surname the small model took for a group ("Arteta said", `_mislabelled_surname`) is made a person's first. A name
-        loses a title the parse ran into it (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus")
-        takes the full name when there is one."""
+        them; one name written two ways ("Hong Jin Fan", "Hongjin Fan") is one option. A surname may have particles
+        ("von Schwarz") and a title or role before it ("Mrs de Jongh", "Pastor Bradley", `_as_surname`); a titled
+        surname is no full name for another to take. A first name alone ("Taylor") takes the one full name beginning
+        with it when no full name ends with it. A surname the small model took for a group ("Arteta said",
+        `_mislabelled_surname`) is made a person's first. A name loses a title the parse ran into it
+        (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus") takes the full name when there is one."""
         found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
@@ -307,8 +310,8 @@ class _ArticleReader:
         fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
-        names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "PERSON"
-                  and not _credited(e)}
+        names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents
+                  if e.label_ == "PERSON" and not _credited(e)}
         names = {self._name_without_lead_in(name) for name in names}  # "GM Bob Myers": Bob Myers
         fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
@@ -492,13 +495,6 @@ class _ArticleReader:
         first, last = min(p.left_edge.i for p in people), max(p.i for p in people)
         as_written = doc[first:last + 1].text if len(people) > 1 else phrase(people[0])
         content = cue.content
-        if len(names) == 1 and kinds[0] in ("organization", "government", "unknown") and content and \
-                doc[content[0]].lower_ in ("he", "she") and doc[content[0]].dep_ in ("nsubj", "nsubjpass") and \
-                people[0].pos_ == "PROPN" and people[0].left_edge.lower_ != "the" and \
-                not any(len(word) > 1 and word.isupper() for word in names[0].split()):
-            # "Kelce announced he had invited Swift": a name that says "he" of itself is a person's (not "BBC Newsbeat
-            # reported he ...", "the Wayback Machine")
-            kinds[0] = "person"
         statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
                                           len(doc[content[1] - 1])) if content else (s.start, s.end)
         verb_at = s.start + cue.token.idx
@@ -846,8 +842,9 @@ class _ArticleReader:
         Johansson", "the exec" after "a longtime NFL exec"), before any name that merely stands near it."""
         mention = re.compile(rf"\b{re.escape(token.text)}\b", re.IGNORECASE)
         for earlier in reversed(self.sentences[:s.index]):
-            if not mention.search(self.body[earlier.start:earlier.end]):
-                continue
+            text = self.body[earlier.start:earlier.end]
+            if not mention.search(text) or _headline(text, earlier.open_at_start):
+                continue  # (nor a headline: "WASHINGTON PASTOR, ONCE GRAVELY ILL, SHARES ...")
             self._read_names({earlier.index})
             found = self._introduced(token, earlier, False) if earlier.doc is not None else None
             if found is not None:
@@ -959,8 +956,8 @@ class _ArticleReader:
         doc = earlier.doc
         qualifiers = {w.lower_ for w in token.subtree if w.i < token.i and w.pos_ == "PROPN"}
         for word in reversed([t for t in doc if t.lower_ == role and (not same or t.i < token.i)]):
-            if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]} or word.text.isupper():
-                continue  # (nor a headline's capitals: "WASHINGTON PASTOR, ONCE GRAVELY ILL, SHARES ...")
+            if not qualifiers <= {w.lower_ for w in doc[max(0, word.i - 4):word.i]}:
+                continue
             after = next((e for e in doc.ents if e.label_ == "PERSON" and (e.start == word.i + 1 or e.start ==
                           word.i + 2 and doc[word.i + 1].text == ",")), None)  # "commissioner(,) Ylva Johansson"
             if after is not None:
@@ -1012,9 +1009,10 @@ class _ArticleReader:
 
     def _mislabelled_surname(self, st: Statement) -> bool:
         """Whether a one-word speaker the small model took for an organisation, a place or no entity ("Jubelirer",
-        "Sinha") is a person's surname: the body writes it after a first name the name lists know, as a person's name
-        is written ("Michelle Jubelirer", "Tesla CEO Elon Musk"), not as a group's ("the Carolina Panthers", "the Royal
-        Society", "New York Yankees"), and never after "the" ("the Panthers")."""
+        "Sinha") is a person's surname: the body writes it after a first name the name lists know or the model labels
+        a person with it (`_labelled_first_named`: "Mody Maor", "Can Sun"), as a person's name is written ("Michelle
+        Jubelirer", "Tesla CEO Elon Musk"), not as a group's ("the Carolina Panthers", "the Royal Society", "New York
+        Yankees"), and never after "the" ("the Panthers")."""
         word = st.speaker
         if st.speaker_kind not in ("organization", "government", "unknown") or len(st.speakers) != 1 \
                 or " " in word or not word[:1].isupper() or re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
@@ -1032,14 +1030,14 @@ class _ArticleReader:
     def _labelled_first_named(self, last: str) -> set[str]:
         """"Mody Maor" for "Maor": the body's mentions of a name after a capitalised word that the model labels a
         person in its sentence (a first name the name lists do not know), the word being no role ("Coach Maor")."""
-        mentioned = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}) {re.escape(last)}\b", self.body))
-        mentioned = {first for first in mentioned if not is_role_word(first.lower()) and
-                     first.lower() not in ("the", "a", "an")}  # "Can Sun" is a name, "The Sun" none
-        if not mentioned:
-            return set()
-        self._read_names({s.index for s in self.sentences
-                          if any(f"{first} {last}" in self.body[s.start:s.end] for first in mentioned)})
-        return {f"{first} {last}" for first in mentioned} & self._person_names()
+        if last not in self._labelled_cache:
+            mentioned = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}) {re.escape(last)}\b", self.body))
+            mentioned = {first for first in mentioned if not is_role_word(first.lower()) and
+                         first.lower() not in ("the", "a", "an")}  # "Can Sun" is a name, "The Sun" none
+            self._read_names({s.index for s in self.sentences
+                              if any(f"{first} {last}" in self.body[s.start:s.end] for first in mentioned)})
+            self._labelled_cache[last] = {f"{first} {last}" for first in mentioned} & self._person_names()
+        return self._labelled_cache[last]
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -1371,8 +1369,8 @@ def _as_surname(name: str) -> str | None:
 def _title(quoted: str) -> bool:
     """Whether quoted words are a title ("Trolls Band Together", "American Pie"): every word of four letters or more
     capitalised, and no sentence's end inside."""
-    words = re.findall(r"[^\W\d_][\w’']*", quoted)
-    return bool(words) and all(w[0].isupper() for w in words if len(w) > 3) and not re.search(r"[.!?]", quoted)
+    words = [w for w in re.findall(r"[^\W\d_][\w’']*", quoted) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words) and not re.search(r"[.!?]", quoted)
 
 
 def _unnamed_reference(statement: Statement) -> bool:
