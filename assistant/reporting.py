@@ -513,15 +513,16 @@ def _goes_on_to(verb) -> bool:
     """Whether an infinitive continues what its subject was saying, and so says it: "The pastor went on to explain
     that ...", "She continued to note that ...", "She proceeded to add ..."."""
     head = verb.head
-    return verb.dep_ in ("xcomp", "advcl") and (head.lemma_.lower() in ("continue", "proceed") or head.lemma_.lower() == "go" and
-                                     any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children))
+    going_on = head.lemma_.lower() == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children)
+    return verb.dep_ in ("xcomp", "advcl") and (going_on or head.lemma_.lower() in ("continue", "proceed"))
 
 
 def _turns_away(verb, lemma: str) -> bool:
     """Whether a verb of denial withholds or turns someone away rather than denying a claim: two objects or one it
     is given to ("the post denied Palmer a goal", "denied his opponents some quick ball"), a name or a person ("He
-    dismissed Zorro", "rejected him"; the cue parse has no entities), a thing granted ("denied Epstein's request") or, for "reject", put forward ("rejected
-    Spears’s child support proposal"; "denied any deal with Iran" denies that there is one)."""
+    dismissed Zorro", "rejected him"; the cue parse has no entities), a thing granted ("denied Epstein's request") or,
+    for "reject", put forward ("rejected Spears’s child support proposal"; "denied any deal with Iran" denies that
+    there is one)."""
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     withheld = _GRANTED | _PROPOSED if lemma == "reject" else _GRANTED
     return len(objects) > 1 or any(c.dep_ == "dative" or c.pos_ == "PROPN" or c.lower_ in _PERSONAL_OBJECTS or

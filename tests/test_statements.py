@@ -27,6 +27,11 @@ def _speaker_of(article_id: str, body: str) -> dict[str, str]:
     return {s.statement: s.speaker for s in extract_statements(article_id, body).statements}
 
 
+def _stance_of(article_id: str, body: str) -> dict[str, str]:
+    """Each statement extracted from `body` -> its stance."""
+    return {s.statement: s.stance for s in extract_statements(article_id, body).statements}
+
+
 def _find(result: ExtractionResult, stance: str, sentence_words: str):
     found = [s for s in result.statements if s.stance == stance and sentence_words in BODY[s.start:s.end]]
     assert found, (stance, sentence_words, [(s.stance, s.speakers, BODY[s.start:s.end][:60]) for s in result.statements])
@@ -1091,7 +1096,7 @@ def test_naming_a_thing_calling_for_help_and_rejecting_an_offer_are_no_statement
             "Having a father at home is something Cain called \"hugely important.\" Russia rejected the claims.\n\n"
             "As a family of immigrants, players describe their home, their traditions.\n\nThe White House denied any "
             "deal with Iran.")
-    found = {s.statement: s.stance for s in extract_statements("naming", body).statements}
+    found = _stance_of("naming", body)
     # words Cain said; a denial of a claim, and of a deal said to exist
     assert found == {"hugely important": "say", "the claims": "deny", "any deal": "deny"}
 
@@ -1099,7 +1104,7 @@ def test_naming_a_thing_calling_for_help_and_rejecting_an_offer_are_no_statement
 def test_a_refusal_inside_a_quotation_is_the_reporters_only_when_its_pronoun_can_be_the_reporter():
     body = ("“I was disappointed that she doesn’t talk before or after her shows,” he said.\n\n"
             "Asked about the trade, he told reporters that he had no comment.")
-    found = {s.statement: s.stance for s in extract_statements("inner-refusal", body).statements}
+    found = _stance_of("inner-refusal", body)
     assert found["I was disappointed that she doesn’t talk before or after her shows"] == "say"
     assert "decline" in found.values()  # "he ... he had no comment": his own refusal
 
@@ -1186,7 +1191,7 @@ def test_denying_someone_something_beating_someone_and_judging_are_no_denials_bu
             "The minister did not attend or comment.\n\n"
             "“I never saw Boris there,” Kyrgios wrote. “Guy is ridiculous.”\n\n"
             "\"We argued a lot,\" Levy says. \"It's so ridiculous what we argued about.\"")
-    found = {s.statement: s.stance for s in extract_statements("denials", body).statements}
+    found = _stance_of("denials", body)
     assert "his opponents" not in found
     assert found["He dismissed Zorro with the minimum of fuss"] == "say"
     assert found["The company does not confirm or deny that its chips are in fact Doritos"] == "decline"
@@ -1198,7 +1203,7 @@ def test_denying_someone_something_beating_someone_and_judging_are_no_denials_bu
     for words in ("Any allegations to the contrary are completely false.",
                   "It is completely false to suggest that we misled investors."):
         body = f"“We did nothing wrong,” spokesman Andy Stone told CNBC. “{words}”"
-        assert {s.statement: s.stance for s in extract_statements("false", body).statements}[words] == "deny"
+        assert _stance_of("false", body)[words] == "deny"
 
 
 def test_not_talking_not_always_commenting_and_not_knowing_in_the_writers_words_are_no_refusals():
@@ -1209,7 +1214,7 @@ def test_not_talking_not_always_commenting_and_not_knowing_in_the_writers_words_
             "“I don’t know what is worse, getting out and talking about it, or not talking about it,” Neville said.\n\n"
             "The Chinese Embassy said it was “not aware of the specifics” of any requests.\n\n"
             "Trae Stephens declined to speak about the deal.")
-    found = {s.statement: s.stance for s in extract_statements("no-refusals", body).statements}
+    found = _stance_of("no-refusals", body)
     assert found == {"I don’t know what is worse, getting out and talking about it, or not talking about it": "say",
                      "fans aren't aware of why the club sold him": "say",
                      "it was “not aware of the specifics” of any requests": "decline",
@@ -1305,7 +1310,7 @@ def test_unable_to_comment_and_cannot_share_anything_are_refusals():
             "The agency was unable to elaborate.\n\n"
             "The player was unable to return to the pitch. Police were unable to identify the victim. The company said "
             "it was unable to provide refunds.")
-    found = {s.statement: s.stance for s in extract_statements("unable", body).statements}
+    found = _stance_of("unable", body)
     assert found == {"it’s unable to comment on a possible timeline": "decline",
                      "he can’t share anything on that topic": "decline",
                      "The agency was unable to elaborate": "decline", "it was unable to provide refunds": "say"}
