@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-53"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-54"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -151,6 +151,7 @@ class _ArticleReader:
         self._labelled_cache: dict[str, set[str]] = {}  # surname -> its "Capitalised Surname" mentions labelled persons
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
+        self._self_named: dict[str, str] = {}  # lone name -> the gender it speaks of itself with (`_speaking_of_selves`)
         self._verbs: dict[int, tuple[int, object]] = {}  # id(statement found) -> (its sentence's index, its cue word)
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -175,6 +176,7 @@ class _ArticleReader:
         `cue_sentences` parsed and their `cues` (`_read_all` parses and names them)."""
         by_sentence: dict[int, list[Statement]] = {}
         attributed: dict[int, list[Statement]] = {}  # statements attributed outside any quotation, by sentence
+        self._self_named = _speaking_of_selves(cue_sentences)
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
             relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar")
@@ -298,7 +300,8 @@ class _ArticleReader:
         with it when no full name ends with it. A surname the small model took for a group ("Arteta said",
         `_mislabelled_surname`) is made a person's first. A name loses a title the parse ran into it
         (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus") takes the full name when there is one."""
-        found = [replace(st, speaker_kind="person") if self._mislabelled_surname(st) else st for st in found]
+        found = [self._as_person(st) if self._mislabelled_surname(st) or
+                 len(st.speakers) == 1 and st.speaker in self._self_named else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
@@ -381,6 +384,12 @@ class _ArticleReader:
             return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
 
         return [completed(st) for st in found]
+
+    def _as_person(self, st: Statement) -> Statement:
+        """`st` spoken by a person: what is "revealed" by, or reported "according to", a person is said."""
+        verb = self._verbs.get(id(st), (0, None))[1]
+        said = st.stance == "report" and verb is not None and _said_by_person(verb)
+        return replace(st, speaker_kind="person", stance="say" if said else st.stance)
 
     def _name_without_lead_in(self, name: str) -> str:
         """A person's name without words the parse ran into it before a first name the lists know: a title, role or
@@ -568,8 +577,7 @@ class _ArticleReader:
             return None  # "OpenAI published a post announcing the executive shake-up": the topic, not the words
         # "according to" a publication or a document reports; according to a person, that person said it, and what a
         # person "revealed" (in an interview, not a study) was said too
-        stance = "say" if kinds[0] == "person" and (cue.token.lower_ == "according" or cue.token.lemma_.lower() ==
-                                                    "reveal") else cue.stance
+        stance = "say" if kinds[0] == "person" and _said_by_person(cue.token) else cue.stance
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
@@ -703,7 +711,9 @@ class _ArticleReader:
                 return introduced
         unlabelled = None
         # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
-        people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} if need == "PERSON" else set()
+        # and, for "he" or "she", those speaking of themselves so anywhere ("Kelce said he ...")
+        people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} | (
+            set(self._self_named) if is_pronoun(token.text) else set()) if need == "PERSON" else set()
         gender = _PRONOUN_GENDER.get(token.lower_)
         # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
         # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
@@ -1065,6 +1075,8 @@ class _ArticleReader:
         if need != "PERSON":
             return kind != "person"
         name = _bare_name(name)
+        if kind != "person" and name in self._self_named:  # "Esfand says he ...": a person, whatever the model says
+            return gender is None or self._self_named[name] == gender
         words = set(re.findall(r"[^\W\d_]+", name.lower()))
         last = name.split()[-1] if name.split() else name
         fuller = self._fuller_names(last)
@@ -1284,6 +1296,43 @@ def _name_gender(word: str) -> str:
 
         _gender_detector = gender_guesser.detector.Detector(case_sensitive=False)
     return _gender_detector.get_gender(word)
+
+
+def _speaking_of_selves(sentences: list[_Sentence]) -> dict[str, str]:
+    """The one-word names that speak of themselves as "he" or "she" in these parsed sentences, with that gender: the
+    subject written before a reporting verb whose reported clause after it has that pronoun as its subject, the name
+    being no acronym and having no article or modifier ("Esfand says he feels ...",
+    "Kelce said he intended ..."), never with "it" or the other pronoun ("Google said it ...", "Uber said he ..." and
+    "Uber said it ..."; "they" may be others: "Esfand says they need to adapt"), nor a first name of the other
+    gender ("Justin said she ..."), nor from a clause naming the other gender as an object ("Timberlake tells the
+    world that she cheated on him"). The small model labels many such names organisations or places."""
+    seen: dict[str, Counter] = {}
+    for s in sentences:
+        for verb in s.doc:
+            if verb.lemma_.lower() not in _REPORTING_LEMMAS or verb.pos_ != "VERB":
+                continue
+            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+            if len(subjects) != 1 or subjects[0].pos_ != "PROPN" or not subjects[0].text[:1].isupper() or \
+                    subjects[0].text.isupper() or any(c.dep_ in ("compound", "conj", "appos", "poss", "det")
+                                                      for c in subjects[0].children):
+                continue  # "TMZ claimed that he ...", "says the Argentinean": no one's own name
+            for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+                for pronoun in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > verb.i and
+                                c.lower_ in ("he", "she", "it")):  # not a quotation before the verb
+                    other = {"he": ("her",), "she": ("him",)}.get(pronoun.lower_, ())
+                    if any(w.lower_ in other and w.dep_ != "poss" for w in clause.subtree):
+                        continue  # "Timberlake tells the world that she cheated on him": him
+                    seen.setdefault(subjects[0].text, Counter())[pronoun.lower_] += 1
+    found = {name: "male" if said["he"] else "female" for name, said in seen.items()
+             if bool(said["he"]) != bool(said["she"]) and not said["it"]}
+    # a first name of the other gender speaks of someone else ("Justin said she ...")
+    return {name: gender for name, gender in found.items() if _name_gender(name).split("_")[-1] in (gender, "unknown", "andy")}
+
+
+def _said_by_person(verb) -> bool:
+    """Whether a statement with this cue word is said when a person makes it: "according to" a person, or what a person
+    "revealed" (in an interview; a study or a document reveals and reports)."""
+    return verb.lower_ == "according" or verb.lemma_.lower() == "reveal"
 
 
 def _proper_part(entity) -> str:

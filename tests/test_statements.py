@@ -1324,3 +1324,18 @@ def test_a_doctors_surname_takes_the_full_name():
     assert found["In the short term you are changing something"] == "Lindsay Browning"
     assert found["The most effective of these therapies is Cognitive Behavioural Therapy for Insomnia (CBTI)"] == \
         "Lindsay Browning"  # "Dr Browning" is no full name beside "Lindsay Browning"
+
+
+def test_a_lone_name_that_says_he_of_itself_is_a_person_and_what_a_person_reveals_is_said():
+    body = ("Twitch creator Esfand has streamed football games for years. Speaking with The Verge, Esfand said he feels "
+            "fortunate to stream sports on his channel. He added that fans have grown with him.\n\n"
+            "When Timberlake tells the world that she cheated on him, the story changes. Looking back, she writes that "
+            "she was heartbroken.\n\n"
+            "While discussing the memoir, Jada revealed that she and Will had been separated for years.")
+    found = {s.statement: s for s in extract_statements("self", body).statements}
+    assert (found["fans have grown with him"].speaker, found["fans have grown with him"].speaker_kind) == \
+        ("Esfand", "person")
+    assert found["he feels fortunate to stream sports on his channel"].speaker_kind == "person"
+    # "she" of a man's clause about another is no "she" for him
+    assert found["she was heartbroken"].speaker != "Timberlake"
+    assert found["she and Will had been separated for years"].stance == "say"
