@@ -451,12 +451,16 @@ def _verb_cue(token) -> Cue | None:
                                                 {"ccomp", "oprd", "xcomp"}) and not quoted and \
             not any(c.dep_ == "prep" and c.lower_ == "as" and c.i > token.i for c in token.children):
         return None  # "As the horn blares, he calls emergency services": "as" before the verb is no "called it as"
-    elif lemma == "call" and token.dep_ in ("relcl", "csubj") and not deps & {"dobj", "nmod", "advmod"} and any(
+    elif lemma == "call" and any(
             c.dep_ == "oprd" and (c.pos_ == "PROPN" or any(g.dep_ == "compound" and g.pos_ == "PROPN" for g in c.children))
-            for c in token.children):
-        # "a system he calls the “Creativity Machine”": a thing is given a name, nothing is said (not "a move Trump
-        # called a “disgrace”", "something Cain called “hugely important”", "why Pochettino calls Arteta “family”",
-        # nor "what a judge called Spears’ “habitual ... use”", a judge's words)
+            for c in token.children) and (
+            token.dep_ in ("relcl", "csubj") and not deps & {"dobj", "nmod", "advmod"} or any(
+                c.dep_ == "dobj" and c.lower_ in ("it", "them") for c in token.children) and not any(
+                g.dep_ == "det" for c in token.children if c.dep_ == "oprd" for g in c.children)):
+        # "a system he calls the “Creativity Machine”", "— it calls them Royalty Shares": a thing is given a name,
+        # nothing is said (not "a move Trump called a “disgrace”", "something Cain called “hugely important”", "why
+        # Pochettino calls Arteta “family”", "calls it the “Google tax”", nor "what a judge called Spears’ “habitual
+        # ... use”", a judge's words)
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-54"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-55"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -176,7 +176,7 @@ class _ArticleReader:
         `cue_sentences` parsed and their `cues` (`_read_all` parses and names them)."""
         by_sentence: dict[int, list[Statement]] = {}
         attributed: dict[int, list[Statement]] = {}  # statements attributed outside any quotation, by sentence
-        self._self_named = _speaking_of_selves(cue_sentences)
+        self._self_named = self._speaking_of_selves(cue_sentences)
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
             relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar")
@@ -300,8 +300,9 @@ class _ArticleReader:
         with it when no full name ends with it. A surname the small model took for a group ("Arteta said",
         `_mislabelled_surname`) is made a person's first. A name loses a title the parse ran into it
         (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus") takes the full name when there is one."""
-        found = [self._as_person(st) if self._mislabelled_surname(st) or
-                 len(st.speakers) == 1 and st.speaker in self._self_named else st for st in found]
+        found = [self._as_person(st) if self._mislabelled_surname(st) or len(st.speakers) == 1 and
+                 st.speaker in self._self_named and st.speaker_kind in ("organization", "government", "unknown")
+                 else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
@@ -310,12 +311,13 @@ class _ArticleReader:
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
-        fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]* (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
+        fuller_mention = re.compile(rf"[A-ZÀ-ÖØ-Þ][\w.’'-]*[”\"]? (?:{alternatives})\b|\b(?:{alternatives}) [A-ZÀ-ÖØ-Þ]")
         self._read_names({s.index for s in self.sentences if fuller_mention.search(self.body[s.start:s.end])})
         names = {st.speaker for st in found if st.speaker_kind == "person"}
         names |= {_proper_part(e) for s in self.sentences if s.doc is not None for e in s.doc.ents
                   if e.label_ == "PERSON" and not _credited(e)}
-        names = {self._name_without_lead_in(name) for name in names}  # "GM Bob Myers": Bob Myers
+        # "GM Bob Myers": Bob Myers; "Jack “Jacksfilms” Douglass": Jack Douglass
+        names = {self._name_without_lead_in(re.sub(f" {_NICKNAME} ", " ", name)) for name in names}
         fuller: dict[str, set[str]] = {}  # surname -> the full names ending with it
         first: dict[str, set[str]] = {}  # first name -> the full names beginning with it
         for name in names:
@@ -390,6 +392,38 @@ class _ArticleReader:
         verb = self._verbs.get(id(st), (0, None))[1]
         said = st.stance == "report" and verb is not None and _said_by_person(verb)
         return replace(st, speaker_kind="person", stance="say" if said else st.stance)
+
+    def _speaking_of_selves(self, sentences: list[_Sentence]) -> dict[str, str]:
+        """The one-word names that speak of themselves as "he" or "she" in these parsed sentences, with that gender: the
+        subject written before a reporting verb whose reported clause after it has that pronoun as its subject, the name
+        being no acronym, having no article or modifier, and tagged a proper noun or a singular noun never written in lower case ("Esfand
+        says he feels ...", "Kelce said he intended ..."), never with "it" or the other pronoun ("Google said it ...", "Uber said he ..." and
+        "Uber said it ..."; "they" may be others: "Esfand says they need to adapt"), nor a first name of the other
+        gender ("Justin said she ..."), nor from a clause naming the other gender as an object ("Timberlake tells the
+        world that she cheated on him"). The small model labels many such names organisations or places."""
+        seen: dict[str, Counter] = {}
+        for s in sentences:
+            for verb in s.doc:
+                if verb.lemma_.lower() not in _REPORTING_LEMMAS or verb.pos_ != "VERB":
+                    continue
+                subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+                if len(subjects) != 1 or not (subjects[0].pos_ == "PROPN" or subjects[0].tag_ == "NN" and not re.search(
+                        rf"\b{re.escape(subjects[0].lower_)}\b", self.body)) or not subjects[0].text[:1].isupper() or \
+                        subjects[0].text.isupper() or any(c.dep_ in ("compound", "conj", "appos", "poss", "det")
+                                                          for c in subjects[0].children):
+                    continue  # "TMZ claimed that he ...", "says the Argentinean": no one's own name
+                for clause in (c for c in verb.children if c.dep_ == "ccomp"):
+                    for pronoun in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > verb.i and
+                                    c.lower_ in ("he", "she", "it")):  # not a quotation before the verb
+                        other = {"he": ("her",), "she": ("him",)}.get(pronoun.lower_, ())
+                        if any(w.lower_ in other and w.dep_ != "poss" for w in clause.subtree):
+                            continue  # "Timberlake tells the world that she cheated on him": him
+                        seen.setdefault(subjects[0].text, Counter())[pronoun.lower_] += 1
+        found = {name: "male" if said["he"] else "female" for name, said in seen.items()
+                 if bool(said["he"]) != bool(said["she"]) and not said["it"]}
+        # a first name of the other gender speaks of someone else ("Justin said she ...")
+        return {name: gender for name, gender in found.items()
+                if _name_gender(name).split("_")[-1] in (gender, "unknown", "andy")}
 
     def _name_without_lead_in(self, name: str) -> str:
         """A person's name without words the parse ran into it before a first name the lists know: a title, role or
@@ -1059,9 +1093,11 @@ class _ArticleReader:
         (the sentences around them may not be parsed)."""
         cache = self._first_name_cache
         if last not in cache:
-            found = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}(?:-{_CAPITALISED})?) (?:[A-Z]\. )?{re.escape(last)}\b",
-                                   self.body))  # not a title's first word ("the “Sad Taylor on a boat” meme")
-            cache[last] = {f"{first} {last}" for first in found  # "Jo-Wilfried Tsonga", "Karl E. Jandrey", not "The Epstein"
+            # "Jo-Wilfried Tsonga", "Karl E. Jandrey", "Jack “Jacksfilms” Douglass" (Jack Douglass); not a title's first word ("the
+            # “Sad Taylor on a boat” meme")
+            found = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}(?:-{_CAPITALISED})?) (?:[A-Z]\. |{_NICKNAME} )?"
+                                   rf"{re.escape(last)}\b", self.body))
+            cache[last] = {f"{first} {last}" for first in found  # not "The Epstein"
                            if first.lower() not in language.stop_words() and _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
 
@@ -1268,6 +1304,7 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
+_NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())
 _gender_detector = None
 
@@ -1296,37 +1333,6 @@ def _name_gender(word: str) -> str:
 
         _gender_detector = gender_guesser.detector.Detector(case_sensitive=False)
     return _gender_detector.get_gender(word)
-
-
-def _speaking_of_selves(sentences: list[_Sentence]) -> dict[str, str]:
-    """The one-word names that speak of themselves as "he" or "she" in these parsed sentences, with that gender: the
-    subject written before a reporting verb whose reported clause after it has that pronoun as its subject, the name
-    being no acronym and having no article or modifier ("Esfand says he feels ...",
-    "Kelce said he intended ..."), never with "it" or the other pronoun ("Google said it ...", "Uber said he ..." and
-    "Uber said it ..."; "they" may be others: "Esfand says they need to adapt"), nor a first name of the other
-    gender ("Justin said she ..."), nor from a clause naming the other gender as an object ("Timberlake tells the
-    world that she cheated on him"). The small model labels many such names organisations or places."""
-    seen: dict[str, Counter] = {}
-    for s in sentences:
-        for verb in s.doc:
-            if verb.lemma_.lower() not in _REPORTING_LEMMAS or verb.pos_ != "VERB":
-                continue
-            subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
-            if len(subjects) != 1 or subjects[0].pos_ != "PROPN" or not subjects[0].text[:1].isupper() or \
-                    subjects[0].text.isupper() or any(c.dep_ in ("compound", "conj", "appos", "poss", "det")
-                                                      for c in subjects[0].children):
-                continue  # "TMZ claimed that he ...", "says the Argentinean": no one's own name
-            for clause in (c for c in verb.children if c.dep_ == "ccomp"):
-                for pronoun in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.i > verb.i and
-                                c.lower_ in ("he", "she", "it")):  # not a quotation before the verb
-                    other = {"he": ("her",), "she": ("him",)}.get(pronoun.lower_, ())
-                    if any(w.lower_ in other and w.dep_ != "poss" for w in clause.subtree):
-                        continue  # "Timberlake tells the world that she cheated on him": him
-                    seen.setdefault(subjects[0].text, Counter())[pronoun.lower_] += 1
-    found = {name: "male" if said["he"] else "female" for name, said in seen.items()
-             if bool(said["he"]) != bool(said["she"]) and not said["it"]}
-    # a first name of the other gender speaks of someone else ("Justin said she ...")
-    return {name: gender for name, gender in found.items() if _name_gender(name).split("_")[-1] in (gender, "unknown", "andy")}
 
 
 def _said_by_person(verb) -> bool:

@@ -1339,3 +1339,15 @@ def test_a_lone_name_that_says_he_of_itself_is_a_person_and_what_a_person_reveal
     # "she" of a man's clause about another is no "she" for him
     assert found["she was heartbroken"].speaker != "Timberlake"
     assert found["she and Will had been separated for years"].stance == "say"
+
+
+def test_a_surname_takes_a_full_name_written_with_a_nickname_and_naming_a_thing_it_calls_so_is_no_statement():
+    body = ("The feud pits two creators against each other: Jack “Jacksfilms” Douglass, a YouTuber with 4.9 million "
+            "subscribers, and a rival. Douglass said he was upset by the video.\n\n"
+            "Turner “Tfue” Tenney is back. “I am tired of streaming every day,” Tenney said.\n\n"
+            "JKBX unlocks shared value by offering consumers access to music as an asset class — it calls them Royalty "
+            "Shares.")
+    speakers = _speaker_of("nick", body)
+    assert speakers["he was upset by the video"] == "Jack Douglass"
+    assert speakers["I am tired of streaming every day"] == "Turner Tenney"
+    assert not any("asset class" in statement for statement in speakers)
