@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-55"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-56"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -229,20 +229,21 @@ class _ArticleReader:
                 for st in found]
 
     def _groups_in_full(self, found: list[Statement]) -> list[Statement]:
-        """A group the article shortens to "the Commission", "the Alliance", "the Jays" speaks by the one longer name
-        the body gives it with "the" ("the European Commission", "The AI Alliance", "the Blue Jays"): capitalised
-        words run into the word. With none or several, the word stays."""
+        """A group the article shortens to "the Commission", "the Alliance", "the Jays", "the agency" speaks by the one
+        longer name the body gives it with "the" ("the European Commission", "The AI Alliance", "the Blue Jays", "the
+        International Energy Agency"): capitalised words run into the word. With none or several, the word stays."""
         seen: dict[str, str] = {}  # word -> as shown (one body search a word)
 
         def whole(name: str) -> str:
             if name not in seen:
                 seen[name] = name
-                if re.fullmatch(_CAPITALISED, name) and re.search(rf"\b[Tt]he {name}\b", self.body):
+                word = name.capitalize()  # "the agency" for "the International Energy Agency" too
+                if re.fullmatch(_CAPITALISED, word) and re.search(rf"\b[Tt]he {name}\b", self.body):
                     longer = set()
-                    for before in re.findall(rf"\b[Tt]he ((?:[A-Z][\w&-]+ ){{1,3}}){name}\b", self.body):
+                    for before in re.findall(rf"\b[Tt]he ((?:[A-Z][\w&-]+ ){{1,3}}){word}\b", self.body):
                         words = before.split()  # "the Los Angeles Dodgers", not "Loading Google", "Central Michigan"
                         if all(len(w) > 1 and w.lower() not in language.stop_words() for w in words):
-                            longer.add(" ".join([*words, name]))
+                            longer.add(" ".join([*words, word]))
                     if len(longer) == 1:
                         seen[name] = longer.pop()
             return seen[name]

@@ -1351,3 +1351,9 @@ def test_a_surname_takes_a_full_name_written_with_a_nickname_and_naming_a_thing_
     assert speakers["he was upset by the video"] == "Jack Douglass"
     assert speakers["I am tired of streaming every day"] == "Turner Tenney"
     assert not any("asset class" in statement for statement in speakers)
+
+
+def test_a_group_shortened_to_a_lower_case_word_speaks_by_the_one_longer_name_the_body_gives_it():
+    body = ("Nearly all new electricity will come from renewables, according to the International Energy Agency. The "
+            "agency, which was founded after the 1970s oil crisis, said demand for coal would peak soon.")
+    assert _speaker_of("iea", body)["demand for coal would peak soon"] == "International Energy Agency"
