@@ -123,11 +123,16 @@ def has_reporting_cue(sentence: str) -> bool:
 def quoted_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]]:
     """(start, end) of the quoted words in `text` (inside curly or straight double quotes; an unclosed quote runs to
     the end of the text, an unopened closing quote from its start; `open_at_start`: a quotation of an earlier
-    sentence is still open)."""
+    sentence is still open, up to the next quote mark)."""
     found, opened = [], (0 if open_at_start else None)
     for match in re.finditer(r"[“”\"]", text):
         mark = match.group()
         if opened is None and (mark == QUOTE_OPEN or mark == '"'):
+            opened = match.end()
+        elif mark == QUOTE_OPEN and opened == 0:
+            # an opening mark inside the quotation open at the start: the writer left that one unclosed ("... right
+            # direction. “I’m stoked.”", "“It’s so much more.”" continuing a paragraph's quotation)
+            found.append((0, match.start()))
             opened = match.end()
         elif opened is not None and (mark == QUOTE_CLOSE or mark == '"'):
             found.append((opened, match.start()))

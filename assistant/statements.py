@@ -39,12 +39,12 @@ from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
 from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES,
-                        PUBLICATION_WORDS, QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts,
+                        PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-56"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-57"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -201,15 +201,49 @@ class _ArticleReader:
                     if s.index in found:
                         found[s.index] = [st for st in found[s.index] if id(st) not in relayed]
         continued_from: dict[int, Statement] = {}  # id(continued statement) -> the statement whose quotation it is
+        credited: dict[int, Statement] = {}  # paragraph -> the first statement of a quotation credited under it
         for s in self.sentences:
             if (wanted is None or s.index in wanted) and s.quoted and s.index not in attributed \
                     and s.end - s.start <= min(MAX_SENTENCE_CHARS, self.max_length):
+                credit = self._credit(s)
+                if credit is not None:  # “Putting the fun in it was always the key.” / — Tom Scalera
+                    statement = self._quoted(s, credit[0], (credit[0],), credit[0], True, "person", credit[1])
+                    if s.paragraph in credited:
+                        continued_from[id(statement)] = credited[s.paragraph]
+                    credited.setdefault(s.paragraph, statement)
+                    by_sentence.setdefault(s.index, []).insert(0, statement)
+                    continue
                 continued = self._continued(s, attributed)
                 if continued is not None:
                     continued_from[id(continued[0])] = continued[1]
                     by_sentence.setdefault(s.index, []).insert(0, continued[0])
+        self._pulled_quotes(by_sentence, continued_from)
         return self._groups_in_full(self._titles_kept(self._full_names(self._whole_quotations(
             [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))))
+
+    def _pulled_quotes(self, by_sentence: dict[int, list[Statement]], continued_from: dict[int, Statement]) -> None:
+        """Give each pull quote, in place, the speaker of the quotation it was pulled from: a quoted paragraph of one
+        sentence with no attribution (read as continuing the quotation before it) whose words another statement's
+        longer quotation holds, or one as long in a paragraph of more sentences (`_quoting`: “Our brains are wired for
+        actual in-person interactions ...” set apart after Elliott's words, and “One reason is that our brains are
+        wired ...” after Nassar's: Nassar's)."""
+        alone = {t.index for t in self.sentences if t.opens_paragraph and (
+            t.index + 1 == len(self.sentences) or self.sentences[t.index + 1].paragraph != t.paragraph)}
+        sources = [(index, st) for index, found in by_sentence.items() for st in found if st.quote is not None]
+        for index in alone & set(by_sentence):
+            for at, st in enumerate(by_sentence[index]):
+                if id(st) not in continued_from or st.quote is None:
+                    continue
+                words = len(re.findall(r"\w+", st.quote))
+                pulled = _quoting(st.quote, [other for where, other in sources if other.speaker != st.speaker and (
+                    len(re.findall(r"\w+", other.quote)) > words or where not in alone)])
+                if pulled is not None:
+                    moved = replace(st, speaker=pulled.speaker, speakers=pulled.speakers, verb=pulled.verb,
+                                    speaker_as_written=pulled.speaker_as_written,
+                                    speaker_resolved=pulled.speaker_resolved, speaker_kind=pulled.speaker_kind)
+                    del continued_from[id(st)]
+                    continued_from[id(moved)] = pulled
+                    by_sentence[index][at] = moved
 
     def _titles_kept(self, found: list[Statement]) -> list[Statement]:
         """A name whose "The" is part of it keeps it: "The Information", "The Athletic", "The Verge", which the body
@@ -1261,10 +1295,38 @@ class _ArticleReader:
             return None  # “Trolls Band Together” landed in fourth place: a title the narration names
         if self._named_outside(s, quotes, source):
             return None  # “Who’s Connor Bedard?” Turk asked: Turk's words, though asking states nothing
+        return self._quoted(s, source.speaker, source.speakers, source.speaker_as_written, source.speaker_resolved,
+                            source.speaker_kind, source.verb), source
+
+    def _quoted(self, s: _Sentence, speaker: str, speakers: tuple[str, ...], as_written: str, resolved: bool,
+                kind: str, verb: str) -> Statement:
+        """The statement of a quoted sentence with no attribution of its own, made by the speaker given: its longest
+        quotation (the whole sentence when it has none), "deny" when it calls something false, else "say"."""
+        text = self.body[s.start:s.end]
+        a, b = max(quoted_spans(text, s.open_at_start) or [(0, len(text))], key=lambda q: q[1] - q[0])
         stance = "deny" if s.doc is not None and calls_false(s.doc) else "say"
-        return Statement(self.article_id, source.speaker, source.speakers, source.speaker_as_written,
-                         source.speaker_resolved, source.speaker_kind, stance, source.verb, text[a:b].strip().rstrip(",;:").rstrip(),
-                         text[a:b], s.start, s.end, s.start + a, s.start + b), source
+        return Statement(self.article_id, speaker, speakers, as_written, resolved, kind, stance, verb,
+                         text[a:b].strip().rstrip(",;:").rstrip(), text[a:b], s.start, s.end, s.start + a, s.start + b)
+
+    def _credit(self, s: _Sentence) -> tuple[str, str] | None:
+        """The person credited under the quoted paragraph `s` begins or continues, and the dash written before the
+        name: the paragraph's last sentence is a dash and a name (a first name the lists know, or a title or role and a
+        capitalised name), with at most a role, an outlet or a place after it ("— Tom Orlik, chief economist", "—
+        Pastor Bradley of Washington"), and every sentence from `s` to it is quoted, the last closing its quotation.
+        None otherwise: not a post's credit ("— Nicole Auerbach (@NicoleAuerbach)", who posted another's words), nor
+        a song's title ("- Begin Again"), nor a headline ("- Steve Borthwick explains ...")."""
+        rest = [t for t in self.sentences[s.index + 1:] if t.paragraph == s.paragraph]
+        if not rest or not all(t.quoted for t in rest[:-1]) or \
+                not self.body[s.start:rest[-1].start].rstrip().endswith((QUOTE_CLOSE, '"')):
+            return None
+        credit = _CREDIT.fullmatch(self.body[rest[-1].start:rest[-1].end].strip())
+        if credit is None:
+            return None
+        words = credit.group(2).split()
+        if _name_gender(words[0]) == "unknown" and not (
+                len(words) > 1 and (words[0].lower().rstrip(".") in _TITLES or is_role_word(words[0].lower()))):
+            return None
+        return credit.group(2), credit.group(1)
 
     def _named_outside(self, s: _Sentence, quotes: list[tuple[int, int]], source: Statement) -> bool:
         """Whether the words outside the quotations of sentence `s` give it a named speaker who is none of `source`'s
@@ -1725,6 +1787,9 @@ def _credited(entity) -> bool:
 
 
 # a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
+# a quotation's credit line: a dash, a name of up to four capitalised words, at most a role, outlet or place after it
+_CREDIT = re.compile(r"([—–-]{1,2})\s*([A-ZÀ-ÖØ-Þ][\w.’'-]*(?: [A-ZÀ-ÖØ-Þ][\w.’'-]*){0,3})"
+                     r"(?:,[^,()@]{1,40}| (?:of|to) [A-ZÀ-ÖØ-Þ][^()@]{0,40})?")
 _CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
                       r"\bGetty Images\b|\bAP Photo\b|\bImage source\b|"
                       r"\bnewsletter promotion\b|\bPrivacy (?:Notice|Policy)\b|\bSign up (?:to|for)\b|\bClick here\b",

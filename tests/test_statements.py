@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.reporting import is_pronoun
+from assistant.reporting import is_pronoun, quoted_spans
 from assistant.stances import STANCES
 from assistant.statements import (EXTRACTOR_VERSION, MAX_SENTENCE_CHARS, SPEAKER_KINDS, UNRESOLVED_SPEAKER,
                                   ExtractionResult, extract_statements, statements_at)
@@ -1357,3 +1357,34 @@ def test_a_group_shortened_to_a_lower_case_word_speaks_by_the_one_longer_name_th
     body = ("Nearly all new electricity will come from renewables, according to the International Energy Agency. The "
             "agency, which was founded after the 1970s oil crisis, said demand for coal would peak soon.")
     assert _speaker_of("iea", body)["demand for coal would peak soon"] == "International Energy Agency"
+
+
+def test_a_pull_quote_is_the_speakers_whose_longer_quotation_holds_it_and_a_credited_quotation_is_the_credited_persons():
+    body = ('"Zoom fatigue can aggravate stress and burnout among workers," Elliott told Fox News Digital.\n\n'
+            '"Our brains are wired for actual in-person interactions, not wired for interactions on the screen."\n\n'
+            '"Video calls are tiring," said Nassar.\n\n'
+            '"One reason is that our brains are wired for actual in-person interactions, not wired for interactions on '
+            'the screen."\n\n'
+            "The tradition keeps growing every year.\n\n"
+            '"Putting the fun in it was always the key." — Tom Scalera\n\n'
+            "The Halloween dance raised money for research, and Garin was proud of it.\n\n"
+            '"I felt I could do something for New England. You know, everything in life is what you do for others." '
+            "— Marcus Urann\n\n"
+            '"Welcome to New York, it has been waiting for you." - Welcome to New York')
+    found = {s.statement: s for s in extract_statements("pull", body).statements}
+    pulled = found["Our brains are wired for actual in-person interactions, not wired for interactions on the screen."]
+    assert (pulled.speaker, pulled.verb) == ("Nassar", "said")
+    assert found["Putting the fun in it was always the key."].speaker == "Tom Scalera"
+    # one statement of two sentences, the second opening inside the quotation: no stray closing quote mark
+    assert found["I felt I could do something for New England. You know, everything in life is what you do for "
+                 "others."].speaker == "Marcus Urann"
+    assert not any(s.speaker == "Welcome to New York" or "waiting for you" in s.statement for s in found.values())
+
+
+def test_an_opening_mark_inside_a_quotation_left_open_starts_a_new_one():
+    def spans(text: str) -> list[str]:
+        return [text[a:b] for a, b in quoted_spans(text, open_at_start=True)]
+
+    assert spans("going well. “I’m stoked.”") == ["going well. ", "I’m stoked."]
+    assert spans("“I’m stoked.”") == ["I’m stoked."]
+    assert spans('for others." He smiled.') == ["for others."]
