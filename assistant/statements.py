@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-57"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-58"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -149,6 +149,7 @@ class _ArticleReader:
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
         self._labelled_cache: dict[str, set[str]] = {}  # surname -> its "Capitalised Surname" mentions labelled persons
+        self._captions: set[int] | None = None  # paragraphs that are photo captions (`_credited_photos`)
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
         self._self_named: dict[str, str] = {}  # lone name -> the gender it speaks of itself with (`_speaking_of_selves`)
@@ -1019,10 +1020,20 @@ class _ArticleReader:
             earlier = self.sentences[back]
             text = self.body[earlier.start:earlier.end]
             if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)) or \
-                    _headline(text, earlier.open_at_start) or _CAPTION.search(text):
+                    _headline(text, earlier.open_at_start) or _CAPTION.search(text) or \
+                    earlier.paragraph in self._credited_photos():
                 continue
             yield back
             counted += back not in chained
+
+    def _credited_photos(self) -> set[int]:
+        """The paragraphs that are photo captions credited at their end to an agency, "(Getty)", "(PA)", "(Reuters)":
+        a caption's names are no antecedents ("Eddie Jones with fans during a Wallabies training session. (Getty)")."""
+        if self._captions is None:
+            self._captions = {t.paragraph for t in self.sentences if _AGENCY_CREDIT.fullmatch(
+                self.body[t.start:t.end].strip()) and (t.index + 1 == len(self.sentences) or
+                                                       self.sentences[t.index + 1].paragraph != t.paragraph)}
+        return self._captions
 
     def _introduced(self, token, earlier: _Sentence, same: bool) -> str | None:
         """Where a sentence introduced the role noun `token` names ("the spokesperson" after "A Binance spokesperson
@@ -1790,6 +1801,8 @@ def _credited(entity) -> bool:
 # a quotation's credit line: a dash, a name of up to four capitalised words, at most a role, outlet or place after it
 _CREDIT = re.compile(r"([—–-]{1,2})\s*([A-ZÀ-ÖØ-Þ][\w.’'-]*(?: [A-ZÀ-ÖØ-Þ][\w.’'-]*){0,3})"
                      r"(?:,[^,()@]{1,40}| (?:of|to) [A-ZÀ-ÖØ-Þ][^()@]{0,40})?")
+# a photo's credit closing its caption: "(Getty)", "(Getty Images/iStockphoto)", "(PA Wire)", "(AFP via Getty Images)"
+_AGENCY_CREDIT = re.compile(r"(?:.*\s)?\((?:Getty|AP|PA|Reuters|AFP|EPA|Shutterstock|iStock|Alamy|Supplied)\b[^()]{0,30}\)")
 _CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
                       r"\bGetty Images\b|\bAP Photo\b|\bImage source\b|"
                       r"\bnewsletter promotion\b|\bPrivacy (?:Notice|Policy)\b|\bSign up (?:to|for)\b|\bClick here\b",

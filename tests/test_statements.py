@@ -1388,3 +1388,10 @@ def test_an_opening_mark_inside_a_quotation_left_open_starts_a_new_one():
     assert spans("going well. “I’m stoked.”") == ["going well. ", "I’m stoked."]
     assert spans("“I’m stoked.”") == ["I’m stoked."]
     assert spans('for others." He smiled.') == ["for others."]
+
+
+def test_a_photo_caption_credited_to_an_agency_holds_no_antecedent():
+    body = ("Samu Kerevi is an unabashed fan of the coach.\n\n"
+            "Eddie Jones with fans during a Wallabies training session at Stade Roger Baudras. (Getty)\n\n"
+            '"He\'s up at 4am working hard. We catch him in the gym," he said.')
+    assert _speaker_of("caption", body)["He's up at 4am working hard. We catch him in the gym"] == "Samu Kerevi"
