@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-58"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-59"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1453,6 +1453,7 @@ _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said ki
 # as "it" is: `_antecedent`)
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
+_SENDING = frozenset("send file submit".split())  # what an organisation does with its own document ("filed a lawsuit")
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
 _REPORTING_LEMMAS = frozenset().union(*STANCE_LEMMAS.values())
 _NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
@@ -1513,8 +1514,9 @@ def _unnamed_reference(statement: Statement) -> bool:
 
 def _source_owner(noun) -> str | None:
     """Whose a document or publication noun is, by name: its proper-noun modifiers ("the Amnesty report", "Amnesty
-    International’s report", "Smithsonian Magazine") or the name after "by / from / of" ("a report from SlashNext"),
-    else the publication after "in" ("a report in The Information"); None when no name says it."""
+    International’s report", "Smithsonian Magazine"), the name after "by / from / of" ("a report from SlashNext") or
+    the named subject of a verb writing or sending it ("Meta conducted a report", "the Academy had sent out a news
+    release"), else the publication after "in" ("a report in The Information"); None when no name says it."""
     doc = noun.doc
     modifiers = [c for c in noun.children if c.i < noun.i and c.dep_ in ("compound", "nmod", "poss")
                  and c.pos_ == "PROPN" and c.ent_type_ not in ("DATE", "TIME")]  # not "Wednesday’s report"
@@ -1528,7 +1530,11 @@ def _source_owner(noun) -> str | None:
         return without_article(doc[start:end].text.removesuffix("’s").removesuffix("'s")) or None
     source = _object_of(noun, ("by", "from", "of")) or next(
         (g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING
-         for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None)
+         for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None) or next(
+        (c for c in noun.head.children if c.dep_ == "nsubj" and noun.dep_ == "dobj" and
+         noun.head.lemma_.lower() in _AUTHORING | _SENDING and c.ent_type_ not in ("GPE", "LOC", "FAC")), None)
+    # ("the Royal Swedish Academy of Sciences had sent out a news release", "Meta conducted a ... report"; not
+    # "Washington" for "Washington, D.C.-based think tank CSIS published a report")
     # "a report published this week by First American" (not "commissioned by Meta", which someone else wrote)
     if source is not None and source.pos_ == "NOUN" and source.i + 1 < len(doc) and \
             doc[source.i + 1].pos_ == "PROPN" and doc[source.i + 1].head in (source, noun):

@@ -1395,3 +1395,13 @@ def test_a_photo_caption_credited_to_an_agency_holds_no_antecedent():
             "Eddie Jones with fans during a Wallabies training session at Stade Roger Baudras. (Getty)\n\n"
             '"He\'s up at 4am working hard. We catch him in the gym," he said.')
     assert _speaker_of("caption", body)["He's up at 4am working hard. We catch him in the gym"] == "Samu Kerevi"
+
+
+def test_a_document_is_named_by_whoever_wrote_or_sent_it():
+    body = ("At the recommendation of its Oversight Board, Meta conducted a third-party due diligence report about the "
+            "platform's moderation. The report found that Arabic content was flagged at higher rates.\n\n"
+            "Swedish media reported that the Royal Swedish Academy of Sciences had sent out a news release early. "
+            "SVT said the release said they were receiving the prize for quantum dots.")
+    speakers = _speaker_of("doc", body)
+    assert speakers["Arabic content was flagged at higher rates"] == "Meta report"
+    assert speakers["they were receiving the prize for quantum dots"] == "Royal Swedish Academy of Sciences release"
