@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-59"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-60"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -336,9 +336,9 @@ class _ArticleReader:
         with it when no full name ends with it. A surname the small model took for a group ("Arteta said",
         `_mislabelled_surname`) is made a person's first. A name loses a title the parse ran into it
         (`_bare_speaker`), and an owner's surname ("Oregon’s Cantu-Schomus") takes the full name when there is one."""
-        found = [self._as_person(st) if self._mislabelled_surname(st) or len(st.speakers) == 1 and
-                 st.speaker in self._self_named and st.speaker_kind in ("organization", "government", "unknown")
-                 else st for st in found]
+        found = [self._as_person(st) if st.speaker_kind in ("organization", "government", "unknown") and (
+            self._mislabelled_surname(st) or len(st.speakers) == 1 and (
+                st.speaker in self._self_named or self._mislabelled_first_name(st.speaker))) else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
@@ -381,7 +381,8 @@ class _ArticleReader:
 
         def full(name: str, as_written: str) -> str:
             # "he" for "Trump": not "Ivanka Trump"; "Mrs de Jongh": not a man
-            gender = _PRONOUN_GENDER.get(as_written.lower()) or _TITLE_GENDER.get(name.split()[0].lower())
+            gender = _PRONOUN_GENDER.get(as_written.lower()) or _TITLE_GENDER.get(name.split()[0].lower()) or \
+                self._self_named.get(name)  # "Hand said he ...": Thomas Hand, not his daughter Emily
             # by surname; else, for a first name no full name ends with, by first name ("Taylor" -> Taylor Swift)
             surname = _as_surname(name) or name
             known = fuller.get(surname) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
@@ -648,6 +649,8 @@ class _ArticleReader:
         # "according to" a publication or a document reports; according to a person, that person said it, and what a
         # person "revealed" (in an interview, not a study) was said too
         stance = "say" if kinds[0] == "person" and _said_by_person(cue.token) else cue.stance
+        if _NO_COMMENT.fullmatch(statement):
+            stance = "decline"  # 'only responded “no comment”'
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
@@ -1117,6 +1120,17 @@ class _ArticleReader:
         return any(as_a_persons(mention) for name in self._first_named(word) | self._labelled_first_named(word)
                    if name.split()[0] != word for mention in re.finditer(rf"\b{re.escape(name)}\b", self.body))
 
+    def _mislabelled_first_name(self, word: str) -> bool:
+        """Whether a one-word name the small model took for a group or a place ("Francesca") is a person's first name:
+        the name lists know it as a first name of one gender, the body never writes it after "the", and the model
+        labels a person a name of the body that begins with it ("Francesca Scorsese")."""
+        if " " in word or _name_gender(word) not in ("male", "female", "mostly_male", "mostly_female") or \
+                re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
+            return False  # not "Meta", written "The Meta ..." too (though the model labels "Meta View" a person)
+        fuller = {f"{word} {last}" for last in re.findall(rf"\b{re.escape(word)} ({_CAPITALISED})\b", self.body)}
+        self._read_names({s.index for s in self.sentences if any(n in self.body[s.start:s.end] for n in fuller)})
+        return bool(fuller & self._person_names())
+
     def _labelled_first_named(self, last: str) -> set[str]:
         """"Mody Maor" for "Maor": the body's mentions of a name after a capitalised word that the model labels a
         person in its sentence (a first name the name lists do not know), the word being no role ("Coach Maor")."""
@@ -1378,6 +1392,7 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
+_NO_COMMENT = re.compile(r"\W*no comment\W*", re.IGNORECASE)  # a statement that is a refusal whatever its verb
 _NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())
 _gender_detector = None

@@ -1405,3 +1405,15 @@ def test_a_document_is_named_by_whoever_wrote_or_sent_it():
     speakers = _speaker_of("doc", body)
     assert speakers["Arabic content was flagged at higher rates"] == "Meta report"
     assert speakers["they were receiving the prize for quantum dots"] == "Royal Swedish Academy of Sciences release"
+
+
+def test_a_first_name_the_model_took_for_a_group_a_shared_surname_saying_he_and_no_comment():
+    body = ("Martin Scorsese was put to the test in a TikTok posted by his daughter, Francesca Scorsese. “I’m going to "
+            "ask you to guess what slang terms mean,” Francesca told her father.\n\n"
+            "Emily Hand, 8, was taken hostage. Her father Thomas Hand has campaigned for her release. A lean man to "
+            "begin with, Hand said he has lost 8 kilos since his little girl was taken.\n\n"
+            "Asked about an acquisition, Migicovsky only responded “no comment.”")
+    found = {s.statement: s for s in extract_statements("first", body).statements}
+    assert found["I’m going to ask you to guess what slang terms mean"].speaker == "Francesca Scorsese"
+    assert found["he has lost 8 kilos since his little girl was taken"].speaker == "Thomas Hand"
+    assert found["no comment"].stance == "decline"
