@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-60"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-61"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -387,6 +387,10 @@ class _ArticleReader:
             surname = _as_surname(name) or name
             known = fuller.get(surname) or (first.get(name, set()) if _name_gender(name) != "unknown" else set())
             options = {n for n in known if gender is None or self._gender_of(n) in (gender, None)}
+            if not options and gender is not None:
+                # "Mrs de Jongh" where only her husband "John de Jongh" is labelled a person: "Cecile de Jongh", the
+                # body's mention after a first name of her gender
+                options = {n for n in self._first_named(surname) if self._gender_of(n) == gender}
             # a name the model ran into the one before it ("Micah Hyde-Jordan Poyer" beside "Jordan Poyer")
             options = {n for n in options if not any(n != m and n.endswith("-" + m) for m in options)}
             if len({re.sub(r"[\s-]", "", n).lower() for n in options}) == 1:

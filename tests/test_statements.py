@@ -1417,3 +1417,9 @@ def test_a_first_name_the_model_took_for_a_group_a_shared_surname_saying_he_and_
     assert found["I’m going to ask you to guess what slang terms mean"].speaker == "Francesca Scorsese"
     assert found["he has lost 8 kilos since his little girl was taken"].speaker == "Thomas Hand"
     assert found["no comment"].stance == "decline"
+
+
+def test_a_titled_surname_takes_the_full_name_of_its_gender_the_model_did_not_label():
+    body = ("Cecile de Jongh, wife of one of Bryan’s predecessors as governor, John de Jongh, even worked for Epstein. "
+            "Mrs de Jongh declined to comment for this story.")
+    assert _speaker_of("jongh", body)["to comment for this story"] == "Cecile de Jongh"
