@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-61"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-62"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -342,7 +342,7 @@ class _ArticleReader:
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
         surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
-                    if (surname := _as_surname(name)) is not None}
+                    if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         if not surnames:
             return found
@@ -370,10 +370,12 @@ class _ArticleReader:
                 if particles is not None:  # "von Schwarz" of "Ernst von Schwarz"
                     fuller.setdefault(" ".join(words[particles:]), set()).add(" ".join(words))
         for surname in surnames - set(fuller):
-            if _name_gender(surname) == "unknown":
+            if _name_gender(surname) == "unknown" or \
+                    not re.search(rf"\b{re.escape(surname)} {_CAPITALISED}", self.body):
                 # no full name labelled a person: the body's mentions of the surname after a first name ("Carolyn
                 # O’Hara", "Demis Hassabis" labelled an organisation), not after a role ("Judge Donato",
-                # "Co-Founder Sam"), for a surname that is no first name itself
+                # "Co-Founder Sam"), for a surname the body never writes as a first name ("Volker" of "Kurt Volker";
+                # not "Taylor" beside "Taylor Swift")
                 mentions = {name for name in self._first_named(surname)
                             if not is_role_word(name.split()[0].split("-")[-1].lower())}
                 if mentions:
@@ -414,7 +416,11 @@ class _ArticleReader:
             if owned is not None:
                 completed = full(owned.group(1), as_written)
                 return completed if " " in completed else name
-            return full(name, as_written) if _as_surname(name) is not None else name
+            if _as_surname(name) is None:
+                # "Ten Hag" opening a sentence: "ten Hag" of "Erik ten Hag" when the article writes it so
+                lowered = _particles_lowered(name)
+                return full(lowered, as_written) if lowered != name and lowered in fuller else name
+            return full(name, as_written)
 
         def completed(st: Statement) -> Statement:
             """A person's names made whole; the one speaker of another kind named by an owner's surname made the
@@ -1513,6 +1519,15 @@ def _as_surname(name: str) -> str | None:
     if len(words) > 1 and (words[0].lower().rstrip(".") in _TITLES or is_role_word(words[0].lower())):
         words = words[1:]
     return " ".join(words) if words and all(w in _SURNAME_PARTICLES for w in words[:-1]) else None
+
+
+def _particles_lowered(name: str) -> str:
+    """A name with the particles before its last word in lower case ("Ten Hag" -> "ten Hag", "Van Dijk" -> "van
+    Dijk"); the name as it is when a word before the last is no particle ("Erik Ten Hag")."""
+    words = name.split()
+    if len(words) < 2 or not all(w.lower() in _SURNAME_PARTICLES for w in words[:-1]):
+        return name
+    return " ".join([*(w.lower() for w in words[:-1]), words[-1]])
 
 
 def _title(quoted: str) -> bool:

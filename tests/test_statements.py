@@ -1423,3 +1423,14 @@ def test_a_titled_surname_takes_the_full_name_of_its_gender_the_model_did_not_la
     body = ("Cecile de Jongh, wife of one of Bryan’s predecessors as governor, John de Jongh, even worked for Epstein. "
             "Mrs de Jongh declined to comment for this story.")
     assert _speaker_of("jongh", body)["to comment for this story"] == "Cecile de Jongh"
+
+
+def test_a_surname_opening_with_a_capitalised_particle_or_also_a_first_name_takes_the_full_name():
+    body = ("Erik ten Hag has disagreed with Jamie Carragher's comments that Manchester United are going backwards.\n\n"
+            "But in his pre-match press conference for the City game, Ten Hag hit back at those claims.\n\n"
+            '"In possession we have to do better, but we are much better," said Ten Hag.\n\n'
+            "Former U.S. Ambassador to NATO Kurt Volker told CNBC he believes aid will be approved. “It will come "
+            "in January,” Volker said.")
+    speakers = _speaker_of("particles", body)
+    assert speakers["In possession we have to do better, but we are much better"] == "Erik ten Hag"
+    assert speakers["It will come in January"] == "Kurt Volker"
