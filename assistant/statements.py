@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-62"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-63"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -194,8 +194,15 @@ class _ArticleReader:
                     attributed.setdefault(s.index, []).append(statement)
                     if statement.start < s.start:  # its quotation is the sentence before: attributed, not continued
                         attributed.setdefault(s.index - 1, [])
+            here = by_sentence.get(s.index, [])
+            # "He said that ... “as intense as it gets,” reports Bloomberg", "the outlet noted that Smith said ...": what
+            # an outlet or a report relays is the person's statement
+            relays += [st for st in here if st not in relays and st.speaker_kind not in ("person", "anonymous") and (
+                st.speaker_kind == "publication" or st.stance == "report") and any(
+                other.speaker_kind == "person" and (other.statement in st.statement or st.statement in other.statement)
+                for other in here if other is not st)]
             relayed = {id(st) for st in relays}
-            if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in by_sentence[s.index]):
+            if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in here):
                 # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
                 self.found = [st for st in self.found if id(st) not in relayed]
                 for found in (by_sentence, attributed):
@@ -641,6 +648,9 @@ class _ArticleReader:
             # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
             # the sentence leaves out
             statement = f"{heading} {statement[:1].lower()}{statement[1:]}"
+        # "... “as intense as it gets,” reports Bloomberg", "..., according to a Pew Research report": another's
+        # attribution closing the clause is not what was said
+        statement = _TRAILING_ATTRIBUTION.sub("", statement) or statement
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
@@ -1402,6 +1412,8 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
+_TRAILING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:reports|reported|said|says|according to|writes|wrote|told|adds|added|"
+                                   r"notes|noted)\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}$")
 _NO_COMMENT = re.compile(r"\W*no comment\W*", re.IGNORECASE)  # a statement that is a refusal whatever its verb
 _NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())

@@ -1434,3 +1434,12 @@ def test_a_surname_opening_with_a_capitalised_particle_or_also_a_first_name_take
     speakers = _speaker_of("particles", body)
     assert speakers["In possession we have to do better, but we are much better"] == "Erik ten Hag"
     assert speakers["It will come in January"] == "Kurt Volker"
+
+
+def test_an_outlet_relaying_a_persons_statement_is_no_second_speaker_nor_part_of_the_statement():
+    body = ("Jamie Rosenberg, a Google employee who focuses on Android, testified on November 8. He said that the "
+            "competition between Google and Apple is “as intense as it gets,” reports Bloomberg.\n\n"
+            "During the interview, the outlet noted that Will Smith said his wife’s memoir “kind of woke him up.”")
+    speakers = _speaker_of("relay", body)
+    assert speakers == {"the competition between Google and Apple is “as intense as it gets": "Jamie Rosenberg",
+                        "his wife’s memoir “kind of woke him up": "Will Smith"}
