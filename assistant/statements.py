@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-63"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-64"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -837,7 +837,7 @@ class _ArticleReader:
             earlier = self.sentences[back]
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
                         len(st.speakers) == 1 and not _unnamed_reference(st) and (
-                            agrees(st.speaker, st.speaker_kind) or token.lower_ in ("they", "them") and
+                            agrees(_owned_name(st.speaker), st.speaker_kind) or token.lower_ in ("they", "them") and
                             st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
@@ -1461,6 +1461,12 @@ def _proper_part(entity) -> str:
                                or is_role_word(tokens[0].lower_)):
         tokens = tokens[1:]
     return entity.doc[tokens[0].i:entity.end].text
+
+
+def _owned_name(name: str) -> str:
+    """The name after an owner's possessive ("Teneo’s Wildau" -> "Wildau", whom a later "he" may be), else the name."""
+    owned = _OWNED_SURNAME.match(name)
+    return owned.group(1) if owned is not None else name
 
 
 def _bare_name(name: str) -> str:

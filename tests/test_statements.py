@@ -1443,3 +1443,13 @@ def test_an_outlet_relaying_a_persons_statement_is_no_second_speaker_nor_part_of
     speakers = _speaker_of("relay", body)
     assert speakers == {"the competition between Google and Apple is “as intense as it gets": "Jamie Rosenberg",
                         "his wife’s memoir “kind of woke him up": "Will Smith"}
+
+
+def test_he_after_a_name_given_with_its_owner_is_that_name():
+    body = ("Gabriel Wildau of Teneo has followed the relationship for years.\n\n"
+            "The relationship has had ups and downs. Pelosi visited Taiwan in 2022. Beijing suspended talks on climate."
+            "\n\nThe Biden administration has said the U.S. is in competition with China. \"The Biden-Xi meeting might "
+            "include a pledge to cooperate on artificial intelligence,\" Teneo's Wildau said. He added that the two "
+            "leaders may pledge to cooperate on humanitarian aid to Gaza.")
+    assert _speaker_of("owned", body)["the two leaders may pledge to cooperate on humanitarian aid to Gaza"] == \
+        "Gabriel Wildau"
