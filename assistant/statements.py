@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-64"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-65"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -153,6 +153,7 @@ class _ArticleReader:
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
         self._self_named: dict[str, str] = {}  # lone name -> the gender it speaks of itself with (`_speaking_of_selves`)
+        self._said_it: set[str] = set()  # lone names that speak of themselves as "it" ("Chase said it would ...")
         self._verbs: dict[int, tuple[int, object]] = {}  # id(statement found) -> (its sentence's index, its cue word)
 
     def cue_sentences(self, wanted: set[int] | None = None) -> list[_Sentence]:
@@ -180,7 +181,8 @@ class _ArticleReader:
         self._self_named = self._speaking_of_selves(cue_sentences)
         for s in cue_sentences:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
-            relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar")
+            relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar"),
+            # and those of an outlet or a report passing on a person's (`_relays`)
             for cue in cues[s.index]:
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
@@ -199,8 +201,7 @@ class _ArticleReader:
             # an outlet or a report relays is the person's statement
             relays += [st for st in here if st not in relays and st.speaker_kind not in ("person", "anonymous") and (
                 st.speaker_kind == "publication" or st.stance == "report") and any(
-                other.speaker_kind == "person" and (other.statement in st.statement or st.statement in other.statement)
-                for other in here if other is not st)]
+                other.speaker_kind == "person" and self._relays(st, other) for other in here if other is not st)]
             relayed = {id(st) for st in relays}
             if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in here):
                 # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
@@ -229,12 +230,20 @@ class _ArticleReader:
         return self._groups_in_full(self._titles_kept(self._full_names(self._whole_quotations(
             [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))))
 
+    def _relays(self, outlet: Statement, person: Statement) -> bool:
+        """Whether `outlet` passes on `person`'s statement of the same sentence: one reporting verb is the other's
+        clause ("the outlet noted that Smith said ...", "He said that ..., reports Bloomberg"; not "The FDA reported
+        that the drug is safe, while Dr. Jones said ...")."""
+        said, passed_on = self._verbs[id(person)][1], self._verbs[id(outlet)][1]
+        return said.head == passed_on and said.dep_ == "ccomp" or \
+            passed_on.head == said and passed_on.dep_ in ("ccomp", "parataxis")
+
     def _pulled_quotes(self, by_sentence: dict[int, list[Statement]], continued_from: dict[int, Statement]) -> None:
         """Give each pull quote, in place, the speaker of the quotation it was pulled from: a quoted paragraph of one
         sentence with no attribution (read as continuing the quotation before it) whose words another statement's
-        longer quotation holds, or one as long in a paragraph of more sentences (`_quoting`: “Our brains are wired for
-        actual in-person interactions ...” set apart after Elliott's words, and “One reason is that our brains are
-        wired ...” after Nassar's: Nassar's)."""
+        quotation holds (`_holds`: a longer one, or one as long in a paragraph of more sentences; the first in the
+        body): “Our brains are wired for actual in-person interactions ...” set apart after Elliott's words, and “One
+        reason is that our brains are wired ...” after Nassar's: Nassar's."""
         alone = {t.index for t in self.sentences if t.opens_paragraph and (
             t.index + 1 == len(self.sentences) or self.sentences[t.index + 1].paragraph != t.paragraph)}
         sources = [(index, st) for index, found in by_sentence.items() for st in found if st.quote is not None]
@@ -243,15 +252,17 @@ class _ArticleReader:
                 if id(st) not in continued_from or st.quote is None:
                     continue
                 words = len(re.findall(r"\w+", st.quote))
-                pulled = _quoting(st.quote, [other for where, other in sources if other.speaker != st.speaker and (
-                    len(re.findall(r"\w+", other.quote)) > words or where not in alone)])
-                if pulled is not None:
-                    moved = replace(st, speaker=pulled.speaker, speakers=pulled.speakers, verb=pulled.verb,
-                                    speaker_as_written=pulled.speaker_as_written,
-                                    speaker_resolved=pulled.speaker_resolved, speaker_kind=pulled.speaker_kind)
-                    del continued_from[id(st)]
-                    continued_from[id(moved)] = pulled
-                    by_sentence[index][at] = moved
+                holders = [other for where, other in sources if other is not st and _holds(other.quote, st.quote) and (
+                    len(re.findall(r"\w+", other.quote)) > words or where not in alone)]
+                if not holders or holders[0].speaker == st.speaker:
+                    continue
+                pulled = holders[0]
+                moved = replace(st, speaker=pulled.speaker, speakers=pulled.speakers, verb=pulled.verb,
+                                speaker_as_written=pulled.speaker_as_written,
+                                speaker_resolved=pulled.speaker_resolved, speaker_kind=pulled.speaker_kind)
+                del continued_from[id(st)]
+                continued_from[id(moved)] = pulled
+                by_sentence[index][at] = moved
 
     def _titles_kept(self, found: list[Statement]) -> list[Statement]:
         """A name whose "The" is part of it keeps it: "The Information", "The Athletic", "The Verge", which the body
@@ -426,7 +437,8 @@ class _ArticleReader:
             if _as_surname(name) is None:
                 # "Ten Hag" opening a sentence: "ten Hag" of "Erik ten Hag" when the article writes it so
                 lowered = _particles_lowered(name)
-                return full(lowered, as_written) if lowered != name and lowered in fuller else name
+                return full(lowered, as_written) if lowered != name and lowered in fuller and \
+                    _name_gender(name.split()[0]) == "unknown" else name  # not "Al Pacino" for "Salma al Pacino"
             return full(name, as_written)
 
         def completed(st: Statement) -> Statement:
@@ -449,12 +461,14 @@ class _ArticleReader:
 
     def _speaking_of_selves(self, sentences: list[_Sentence]) -> dict[str, str]:
         """The one-word names that speak of themselves as "he" or "she" in these parsed sentences, with that gender: the
-        subject written before a reporting verb whose reported clause after it has that pronoun as its subject, the name
-        being no acronym, having no article or modifier, and tagged a proper noun or a singular noun never written in lower case ("Esfand
-        says he feels ...", "Kelce said he intended ..."), never with "it" or the other pronoun ("Google said it ...", "Uber said he ..." and
-        "Uber said it ..."; "they" may be others: "Esfand says they need to adapt"), nor a first name of the other
-        gender ("Justin said she ..."), nor from a clause naming the other gender as an object ("Timberlake tells the
-        world that she cheated on him"). The small model labels many such names organisations or places."""
+        subject written before a reporting verb whose reported clause after it has that pronoun as its subject ("Esfand
+        says he feels ...", "Kelce said he intended ..."), the name being no acronym, having no article, owner,
+        compound, conjunct or apposition, and tagged a proper noun or a singular noun never written in lower case. Never a name also saying "it" or the
+        other pronoun ("Google said it ...", "Uber said he ..." and "Uber said it ..."; "they" may be others: "Esfand
+        says they need to adapt"), nor a first name of the other gender ("Justin said she ..."); no clause counts that
+        names the other gender as an object ("Timberlake tells the world that she cheated on him") or that follows
+        another person the pronoun may be (`_another_person_near`: "Salah was injured. Liverpool confirmed he will
+        miss the season"). The small model labels many such names organisations or places."""
         seen: dict[str, Counter] = {}
         for s in sentences:
             for verb in s.doc:
@@ -472,12 +486,28 @@ class _ArticleReader:
                         other = {"he": ("her",), "she": ("him",)}.get(pronoun.lower_, ())
                         if any(w.lower_ in other and w.dep_ != "poss" for w in clause.subtree):
                             continue  # "Timberlake tells the world that she cheated on him": him
+                        if pronoun.lower_ != "it" and self._another_person_near(s, subjects[0].text, pronoun.lower_):
+                            continue  # "Salah was injured. Liverpool confirmed he will miss the season": Salah
                         seen.setdefault(subjects[0].text, Counter())[pronoun.lower_] += 1
+        self._said_it = {name for name, said in seen.items() if said["it"]}
         found = {name: "male" if said["he"] else "female" for name, said in seen.items()
                  if bool(said["he"]) != bool(said["she"]) and not said["it"]}
         # a first name of the other gender speaks of someone else ("Justin said she ...")
         return {name: gender for name, gender in found.items()
                 if _name_gender(name).split("_")[-1] in (gender, "unknown", "andy")}
+
+    def _another_person_near(self, s: _Sentence, name: str, pronoun: str) -> bool:
+        """Whether `s` or the sentence before it names a person other than `name` whom `pronoun` ("he", "she") may stand
+        for: a PERSON entity neither part of the name nor holding it ("EsfandTV" for "Esfand") whose first name is of
+        the pronoun's gender ("Mohamed Salah", "Sam Altman"; not "Swift" or "Katy Perry" for "he")."""
+        self._read_names({t for t in (s.index - 1, s.index) if t >= 0})
+        gender = _PRONOUN_GENDER[pronoun]
+        for t in (self.sentences[s.index - 1], s) if s.index > 0 else (s,):
+            for entity in t.doc.ents if t.doc is not None else ():
+                if entity.label_ == "PERSON" and name not in entity.text and entity.text not in name and \
+                        (first_name_gender(entity.text) or "").split("_")[-1] == gender:
+                    return True
+        return False
 
     def _name_without_lead_in(self, name: str) -> str:
         """A person's name without words the parse ran into it before a first name the lists know: a title, role or
@@ -650,7 +680,7 @@ class _ArticleReader:
             statement = f"{heading} {statement[:1].lower()}{statement[1:]}"
         # "... “as intense as it gets,” reports Bloomberg", "..., according to a Pew Research report": another's
         # attribution closing the clause is not what was said
-        statement = _TRAILING_ATTRIBUTION.sub("", statement) or statement
+        statement = _CLOSING_ATTRIBUTION.sub("", statement) or statement
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
@@ -1050,8 +1080,10 @@ class _ArticleReader:
             counted += back not in chained
 
     def _credited_photos(self) -> set[int]:
-        """The paragraphs that are photo captions credited at their end to an agency, "(Getty)", "(PA)", "(Reuters)":
-        a caption's names are no antecedents ("Eddie Jones with fans during a Wallabies training session. (Getty)")."""
+        """The paragraphs that are photo captions, ended by a sentence that is only an agency's credit, "(Getty)",
+        "(PA)", "(Reuters)": a caption's names are no antecedents ("Eddie Jones with fans during a Wallabies training
+        session. (Getty)"; not "The scene was shot near the lake (Alamy)", nor "the Environmental Protection Agency
+        (EPA)")."""
         if self._captions is None:
             self._captions = {t.paragraph for t in self.sentences if _AGENCY_CREDIT.fullmatch(
                 self.body[t.start:t.end].strip()) and (t.index + 1 == len(self.sentences) or
@@ -1128,7 +1160,7 @@ class _ArticleReader:
         Yankees"), and never after "the" ("the Panthers")."""
         word = st.speaker
         if st.speaker_kind not in ("organization", "government", "unknown") or len(st.speakers) != 1 \
-                or " " in word or not word[:1].isupper() or re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
+                or " " in word or not word[:1].isupper() or self._written_after_the(word):
             return False  # "the Panthers": a group
 
         def as_a_persons(mention) -> bool:
@@ -1142,14 +1174,19 @@ class _ArticleReader:
 
     def _mislabelled_first_name(self, word: str) -> bool:
         """Whether a one-word name the small model took for a group or a place ("Francesca") is a person's first name:
-        the name lists know it as a first name of one gender, the body never writes it after "the", and the model
-        labels a person a name of the body that begins with it ("Francesca Scorsese")."""
+        the name lists know it as a first name of one gender, the body never writes it after "the", it never says "it"
+        of itself ("Chase said it would cut 500 jobs"), and the model labels a person a name of the body that begins
+        with it ("Francesca Scorsese")."""
         if " " in word or _name_gender(word) not in ("male", "female", "mostly_male", "mostly_female") or \
-                re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body):
+                self._written_after_the(word) or word in self._said_it:
             return False  # not "Meta", written "The Meta ..." too (though the model labels "Meta View" a person)
         fuller = {f"{word} {last}" for last in re.findall(rf"\b{re.escape(word)} ({_CAPITALISED})\b", self.body)}
         self._read_names({s.index for s in self.sentences if any(n in self.body[s.start:s.end] for n in fuller)})
         return bool(fuller & self._person_names())
+
+    def _written_after_the(self, word: str) -> bool:
+        """Whether the body writes `word` after "the" ("the Panthers", "The Meta Quest"): a group's or a thing's name."""
+        return re.search(rf"\b[Tt]he {re.escape(word)}\b", self.body) is not None
 
     def _labelled_first_named(self, last: str) -> set[str]:
         """"Mody Maor" for "Maor": the body's mentions of a name after a capitalised word that the model labels a
@@ -1270,7 +1307,7 @@ class _ArticleReader:
             # the pronouns after a surname two people share are both's ("Will Smith", "Jada Pinkett Smith"): then the
             # first name's own lean
             return {"mostly_male": "male", "mostly_female": "female"}.get(guess) if shared else self._pronouns_after(last)
-        other = "female" if guess == "male" else "male"
+        other = _OTHER_GENDER[guess]
         if name.split()[0].lower() not in _TITLE_GENDER and self._pronouns_after(last, only=True) == other and not shared:
             return other
         return guess
@@ -1358,8 +1395,11 @@ class _ArticleReader:
         name: the paragraph's last sentence is a dash and a name (a first name the lists know, or a title or role and a
         capitalised name), with at most a role, an outlet or a place after it ("— Tom Orlik, chief economist", "—
         Pastor Bradley of Washington"), and every sentence from `s` to it is quoted, the last closing its quotation.
-        None otherwise: not a post's credit ("— Nicole Auerbach (@NicoleAuerbach)", who posted another's words), nor
-        a song's title ("- Begin Again"), nor a headline ("- Steve Borthwick explains ...")."""
+        The name must be written elsewhere in the body, outside its paragraph, or be of two words or more labelled a
+        person there. None
+        otherwise: not a post's credit ("— Nicole Auerbach (@NicoleAuerbach)", who posted another's words), nor a
+        song's title ("- Begin Again", "— Jolene" under a lyric naming her), nor a headline ("- Steve Borthwick
+        explains ...", "— Mike Tyson Tells All")."""
         rest = [t for t in self.sentences[s.index + 1:] if t.paragraph == s.paragraph]
         if not rest or not all(t.quoted for t in rest[:-1]) or \
                 not self.body[s.start:rest[-1].start].rstrip().endswith((QUOTE_CLOSE, '"')):
@@ -1367,11 +1407,17 @@ class _ArticleReader:
         credit = _CREDIT.fullmatch(self.body[rest[-1].start:rest[-1].end].strip())
         if credit is None:
             return None
-        words = credit.group(2).split()
+        name, words = credit.group(2), credit.group(2).split()
         if _name_gender(words[0]) == "unknown" and not (
                 len(words) > 1 and (words[0].lower().rstrip(".") in _TITLES or is_role_word(words[0].lower()))):
             return None
-        return credit.group(2), credit.group(1)
+        self._read_names({rest[-1].index})
+        labelled = len(words) > 1 and rest[-1].doc is not None and \
+            name in {e.text for e in rest[-1].doc.ents if e.label_ == "PERSON"}
+        opening = next(t for t in self.sentences if t.paragraph == s.paragraph).start
+        if not labelled and name not in self.body[:opening] + self.body[rest[-1].end:]:
+            return None  # "— Mike Tyson Tells All", "— Jolene" under a lyric naming her: a title
+        return name, credit.group(1)
 
     def _named_outside(self, s: _Sentence, quotes: list[tuple[int, int]], source: Statement) -> bool:
         """Whether the words outside the quotations of sentence `s` give it a named speaker who is none of `source`'s
@@ -1401,6 +1447,7 @@ _QUOTATION_WORDS = 6  # a quotation this long can stand for what was said on its
 _REPEATED_WORDS = 6  # a quotation at least this long found again in the article is the same quotation
 _ATTRIBUTION_WORDS = 5  # an unquoted sentence this short after a quotation may be its attribution ("Turk asked.")
 _NAME_AND_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]\w*\s+[a-z]|[a-z]\s+[A-ZÀ-ÖØ-Þ]")  # "Turk asked", "chimed in Keith"
+_OTHER_GENDER = {"male": "female", "female": "male"}
 _PRONOUN_GENDER = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
 _WEEKDAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split())
 # "... firm Appfigures": a lower-case noun of three letters or more, then the name (not "eBay Motors", "Banque de France")
@@ -1412,7 +1459,7 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
-_TRAILING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:reports|reported|said|says|according to|writes|wrote|told|adds|added|"
+_CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:reports|reported|said|says|according to|writes|wrote|told|adds|added|"
                                    r"notes|noted)\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}$")
 _NO_COMMENT = re.compile(r"\W*no comment\W*", re.IGNORECASE)  # a statement that is a refusal whatever its verb
 _NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
@@ -1511,18 +1558,18 @@ def _role_only(statement: Statement) -> bool:
 
 
 def _quoting(quoted: str, statements: list[Statement]) -> Statement | None:
-    """The statement among `statements` whose quotation contains `quoted` or is contained in it, word for word (at
-    least `_REPEATED_WORDS` words: "Putting the fun in it was always the key." pulled out of "..., but putting the fun
-    in it was always the key,” Scalera said"); None when none does."""
-    if len(quoted.split()) < _REPEATED_WORDS:
-        return None
-    words = " ".join(re.findall(r"\w+", quoted.lower()))
-    for statement in statements:
-        other = " ".join(re.findall(r"\w+", (statement.quote or "").lower()))
-        if len((statement.quote or "").split()) >= _REPEATED_WORDS and (f" {words} " in f" {other} " or
-                                                                         f" {other} " in f" {words} "):
-            return statement
-    return None
+    """The statement among `statements` whose quotation holds `quoted` or is held by it (`_holds`: "Putting the fun in
+    it was always the key." pulled out of "..., but putting the fun in it was always the key,” Scalera said"); None
+    when none does."""
+    return next((statement for statement in statements if statement.quote is not None and (
+        _holds(statement.quote, quoted) or _holds(quoted, statement.quote))), None)
+
+
+def _holds(quotation: str, quoted: str) -> bool:
+    """Whether `quotation` holds `quoted` word for word, both at least `_REPEATED_WORDS` words long."""
+    held, holding = (" ".join(re.findall(r"\w+", text.lower())) for text in (quoted, quotation))
+    return len(quoted.split()) >= _REPEATED_WORDS and len(quotation.split()) >= _REPEATED_WORDS and \
+        f" {held} " in f" {holding} "
 
 
 def _one_word(statement: str) -> bool:
@@ -1583,7 +1630,7 @@ def _source_owner(noun) -> str | None:
     source = _object_of(noun, ("by", "from", "of")) or next(
         (g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in _AUTHORING
          for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"), None) or next(
-        (c for c in noun.head.children if c.dep_ == "nsubj" and noun.dep_ == "dobj" and
+        (c for c in noun.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN" and noun.dep_ == "dobj" and
          noun.head.lemma_.lower() in _AUTHORING | _SENDING and c.ent_type_ not in ("GPE", "LOC", "FAC")), None)
     # ("the Royal Swedish Academy of Sciences had sent out a news release", "Meta conducted a ... report"; not
     # "Washington" for "Washington, D.C.-based think tank CSIS published a report")
@@ -1855,12 +1902,12 @@ def _credited(entity) -> bool:
     return any(m.end() == len(before) for m in _CAPTION.finditer(before))
 
 
-# a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
 # a quotation's credit line: a dash, a name of up to four capitalised words, at most a role, outlet or place after it
 _CREDIT = re.compile(r"([—–-]{1,2})\s*([A-ZÀ-ÖØ-Þ][\w.’'-]*(?: [A-ZÀ-ÖØ-Þ][\w.’'-]*){0,3})"
                      r"(?:,[^,()@]{1,40}| (?:of|to) [A-ZÀ-ÖØ-Þ][^()@]{0,40})?")
-# a photo's credit closing its caption: "(Getty)", "(Getty Images/iStockphoto)", "(PA Wire)", "(AFP via Getty Images)"
-_AGENCY_CREDIT = re.compile(r"(?:.*\s)?\((?:Getty|AP|PA|Reuters|AFP|EPA|Shutterstock|iStock|Alamy|Supplied)\b[^()]{0,30}\)")
+# a photo's credit, the last sentence of its caption: "(Getty)", "(Getty Images/iStockphoto)", "(AFP via Getty Images)"
+_AGENCY_CREDIT = re.compile(r"\((?:Getty|AP|PA|Reuters|AFP|EPA|Shutterstock|iStock|Alamy|Supplied)\b[^()]{0,30}\)")
+# a photo's caption or credit ("Photo by Andrew Powell/Liverpool FC via Getty Images"): names no one of the story
 _CAPTION = re.compile(r"\b(?:Photo(?:graph)?|Image|Picture)s? (?:by|credit|courtesy)\b|\bPhotograph:|\bCredit:|"
                       r"\bGetty Images\b|\bAP Photo\b|\bImage source\b|"
                       r"\bnewsletter promotion\b|\bPrivacy (?:Notice|Policy)\b|\bSign up (?:to|for)\b|\bClick here\b",
@@ -1957,7 +2004,9 @@ def extract_statements(article_id: str, body: str, nlp=None) -> ExtractionResult
 def statements_at(article_id: str, body: str, spans: Sequence[tuple[int, int]], nlp=None) -> list[Statement]:
     """The statements of the sentences of `body` that overlap `spans` (character offsets), read as
     `extract_statements` reads them: their paragraphs and the paragraph before are read too, for continued
-    quotations and for role nouns that point back to an earlier speaker."""
+    quotations and for role nouns that point back to an earlier speaker. What only the rest of the article shows is
+    not seen, so a speaker may differ from the article's full reading: a name that says "he" of itself elsewhere
+    (`_speaking_of_selves`), a pull quote's longer source elsewhere (`_pulled_quotes`)."""
     reader = _ArticleReader(article_id, body or "", nlp)
     hit = {s.paragraph for s in reader.sentences if any(s.start < end and start < s.end for start, end in spans)}
     paragraphs = hit | {p - 1 for p in hit}

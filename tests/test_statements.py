@@ -1453,3 +1453,33 @@ def test_he_after_a_name_given_with_its_owner_is_that_name():
             "leaders may pledge to cooperate on humanitarian aid to Gaza.")
     assert _speaker_of("owned", body)["the two leaders may pledge to cooperate on humanitarian aid to Gaza"] == \
         "Gabriel Wildau"
+
+
+def test_a_group_saying_he_after_another_person_is_named_is_no_person():
+    body = ("Mohamed Salah was injured against Chelsea on Sunday. Liverpool confirmed he will miss the rest of the "
+            "season. \"It is a big blow,\" he said.")
+    found = {s.statement: s for s in extract_statements("club", body).statements}
+    assert found["he will miss the rest of the season"].speaker_kind != "person"
+    assert found["It is a big blow"].speaker == "Mohamed Salah"
+
+
+def test_the_reviews_counterexamples_keep_their_speakers():
+    # an organisation saying "he" of the man just named is no person; a first name that says "it" is no person either
+    assert extract_statements("org", "OpenAI fired Sam Altman on Friday. In a blog post, OpenAI said he was not "
+                              "consistently candid.").statements[0].speaker_kind != "person"
+    chase = _speaker_of("chase", "Chase Elliott won the race on Sunday. Chase said it would cut 500 jobs at its "
+                        "consumer bank this year.")
+    assert chase["it would cut 500 jobs at its consumer bank this year"] == "Chase"
+    # a shorter quotation does not take a pull quote
+    pulled = _speaker_of("pull", '"Remote work is here to stay because offices will never be full again," Powell said.'
+                         '\n\n"Offices will never be full again."\n\n"Offices will never be full," Smith conceded. She '
+                         'added that rents would fall.')
+    assert pulled["Offices will never be full again."] == "Powell"
+    # a credit that is a title, an agency's credit inside a sentence, a coordinated clause of another speaker
+    assert not _speaker_of("song", '"Jolene, Jolene, Jolene, Jolene, I am begging of you please do not take my '
+                           'man." — Jolene')
+    assert _speaker_of("alamy", 'Tom Hanks was on set on Tuesday. The scene was shot near the lake (Alamy)\n\n"I '
+                       'loved every minute of it," he said.')["I loved every minute of it"] == "Tom Hanks"
+    fda = _speaker_of("fda", "The FDA reported that the drug is safe, while Dr. Ann Jones said that the drug is safe "
+                      "only for adults.")
+    assert "FDA" in fda.values() and "Ann Jones" in fda.values()
