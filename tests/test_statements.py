@@ -9,7 +9,7 @@ import pytest
 from assistant.reporting import is_pronoun, quoted_spans
 from assistant.stances import STANCES
 from assistant.statements import (EXTRACTOR_VERSION, MAX_SENTENCE_CHARS, SPEAKER_KINDS, UNRESOLVED_SPEAKER,
-                                  ExtractionResult, extract_statements, statements_at)
+                                  ExtractionResult, Statement, extract_statements, statements_at)
 from conftest import ROOT
 from eval.statements_eval import SEED_GOLD, read_jsonl, same_speaker, score
 
@@ -22,14 +22,19 @@ def seed() -> ExtractionResult:
     return extract_statements(SEED["id"], BODY)
 
 
+def _statements_of(article_id: str, body: str) -> dict[str, Statement]:
+    """Each statement extracted from `body`, by its text."""
+    return {s.statement: s for s in extract_statements(article_id, body).statements}
+
+
 def _speaker_of(article_id: str, body: str) -> dict[str, str]:
     """Each statement extracted from `body` -> its speaker."""
-    return {s.statement: s.speaker for s in extract_statements(article_id, body).statements}
+    return {text: s.speaker for text, s in _statements_of(article_id, body).items()}
 
 
 def _stance_of(article_id: str, body: str) -> dict[str, str]:
     """Each statement extracted from `body` -> its stance."""
-    return {s.statement: s.stance for s in extract_statements(article_id, body).statements}
+    return {text: s.stance for text, s in _statements_of(article_id, body).items()}
 
 
 def _find(result: ExtractionResult, stance: str, sentence_words: str):
@@ -1068,7 +1073,7 @@ def test_a_surname_the_model_took_for_a_group_is_the_persons_full_name_the_artic
             "is the Arsenal manager and Erika Kellerhals is a lawyer.\n\n“I train for 12 rounds,” Popyrin said. "
             "Alexei Popyrin won on Sunday.\n\nThe Panthers said the coach was let go. The Carolina Panthers are "
             "1-10.")
-    found = {s.statement: s for s in extract_statements("mislabelled-surname", body).statements}
+    found = _statements_of("mislabelled-surname", body)
     assert (found["the team played well"].speaker, found["the team played well"].speaker_kind) == \
         ("Mikel Arteta", "person")
     assert found["I train for 12 rounds"].speaker == "Alexei Popyrin"
@@ -1332,7 +1337,7 @@ def test_a_lone_name_that_says_he_of_itself_is_a_person_and_what_a_person_reveal
             "When Timberlake tells the world that she cheated on him, the story changes. Looking back, she writes that "
             "she was heartbroken.\n\n"
             "While discussing the memoir, Jada revealed that she and Will had been separated for years.")
-    found = {s.statement: s for s in extract_statements("self", body).statements}
+    found = _statements_of("self", body)
     assert (found["fans have grown with him"].speaker, found["fans have grown with him"].speaker_kind) == \
         ("Esfand", "person")
     assert found["he feels fortunate to stream sports on his channel"].speaker_kind == "person"
@@ -1371,7 +1376,7 @@ def test_a_pull_quote_is_the_speakers_whose_longer_quotation_holds_it_and_a_cred
             '"I felt I could do something for New England. You know, everything in life is what you do for others." '
             "— Marcus Urann\n\n"
             '"Welcome to New York, it has been waiting for you." - Welcome to New York')
-    found = {s.statement: s for s in extract_statements("pull", body).statements}
+    found = _statements_of("pull", body)
     pulled = found["Our brains are wired for actual in-person interactions, not wired for interactions on the screen."]
     assert (pulled.speaker, pulled.verb) == ("Nassar", "said")
     assert found["Putting the fun in it was always the key."].speaker == "Tom Scalera"
@@ -1413,7 +1418,7 @@ def test_a_first_name_the_model_took_for_a_group_a_shared_surname_saying_he_and_
             "Emily Hand, 8, was taken hostage. Her father Thomas Hand has campaigned for her release. A lean man to "
             "begin with, Hand said he has lost 8 kilos since his little girl was taken.\n\n"
             "Asked about an acquisition, Migicovsky only responded “no comment.”")
-    found = {s.statement: s for s in extract_statements("first", body).statements}
+    found = _statements_of("first", body)
     assert found["I’m going to ask you to guess what slang terms mean"].speaker == "Francesca Scorsese"
     assert found["he has lost 8 kilos since his little girl was taken"].speaker == "Thomas Hand"
     assert found["no comment"].stance == "decline"
@@ -1458,7 +1463,7 @@ def test_he_after_a_name_given_with_its_owner_is_that_name():
 def test_a_group_saying_he_after_another_person_is_named_is_no_person():
     body = ("Mohamed Salah was injured against Chelsea on Sunday. Liverpool confirmed he will miss the rest of the "
             "season. \"It is a big blow,\" he said.")
-    found = {s.statement: s for s in extract_statements("club", body).statements}
+    found = _statements_of("club", body)
     assert found["he will miss the rest of the season"].speaker_kind != "person"
     assert found["It is a big blow"].speaker == "Mohamed Salah"
 
