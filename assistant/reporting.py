@@ -328,7 +328,9 @@ def _negating(word) -> bool:
 
 
 def without_article(text: str) -> str:
-    """A phrase without its leading article ("the Kremlin" -> "Kremlin"; "one of the investors" keeps its "one")."""
+    """A phrase without its leading article ("the Kremlin" -> "Kremlin"; "one of the investors" keeps its "one") and
+    without an editor's brackets inside a quotation ("The [World Health Organization] now calls it ...")."""
+    text = text.replace("[", "").replace("]", "")
     return re.sub(r"^(?:the|a|an|one(?!\s+of\b))\s+", "", text.strip(), flags=re.IGNORECASE)
 
 

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-65"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-66"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -589,6 +589,10 @@ class _ArticleReader:
             # "they would say", "a teacher can say", "people can call": what might be said, not what was ("could not
             # confirm" is, and "Police can confirm", "can deny": confirming and denying are done by saying so)
             return None
+        if len(people) == 1 and people[0].lower_ == "it" and cue.token.tag_ in ("VBN", "VBD") and \
+                any(c.dep_ in ("aux", "auxpass") and c.lower_ in _PASSIVE_BE for c in cue.token.children) and \
+                not any(c.dep_ == "agent" for c in cue.token.children):
+            return None  # "It’s often said that ...", "it was reported that ...": said by no one (the parser reads "has")
         if _reported_by_another(cue.token):
             return None  # "Gray alleged that Google had revealed ...": Gray's claim, not Google's statement
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
@@ -734,6 +738,13 @@ class _ArticleReader:
             if is_pronoun(token.text):
                 return self._same_pronoun_before(token, s) or (UNRESOLVED_SPEAKER, "unknown", False)
             return without_article(phrase(token)), _role_kind(token), False
+        if is_role(token) and any(c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in token.children) and \
+                all(c.dep_ in ("poss", "amod", "punct") for c in token.children):
+            # "her father said" after "her grief-stricken father, Thomas Hand, told ...": the person the article
+            # introduced in that role (else the role as written: the nearest name is more often the one it belongs to)
+            introduced = self._introduced_before(token, s)
+            if introduced is not None and re.search(rf"\b{re.escape(token.text)},? {re.escape(introduced[0])}\b", self.body):
+                return introduced  # named right after the role, not near it ("went back to Burke, and her mother")
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None and (any(c.dep_ == "case" for c in token.children) or
                                   token.pos_ == "NOUN" and named.left_edge.i == token.i + 1):
@@ -1528,6 +1539,8 @@ _LIST_ENTRIES = 5  # headings that make an article a list of entries under names
 _ASIDE_WORDS = 4  # a parenthesis longer than this is an aside of its own, not a parenthetical attribution
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
+_POSSESSIVE_PRONOUNS = frozenset("his her their its".split())
+_PASSIVE_BE = frozenset("’s 's is was been".split())  # "it's said", "it is said", "it has been reported": impersonal
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
 _MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model often gives people's surnames
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
@@ -1770,7 +1783,12 @@ def _bound_names(pronoun) -> set[str]:
     verb = pronoun.head
     near = [t for t in verb.subtree if t.i > pronoun.right_edge.i and (t.head == verb or t.head.head == verb)
             and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")]
-    return {w.text for t in near for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))}
+    words = set()
+    for t in near:
+        name = [w for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))]
+        if name:  # "Bankman-Fried" is one word of "Sam Bankman-Fried", though the parser splits it at the hyphen
+            words |= {w.text for w in name} | set(t.doc[name[0].i:name[-1].i + 1].text.split())
+    return words
 
 
 def _parallel_subject(pronoun):

@@ -1488,3 +1488,33 @@ def test_the_reviews_counterexamples_keep_their_speakers():
     fda = _speaker_of("fda", "The FDA reported that the drug is safe, while Dr. Ann Jones said that the drug is safe "
                       "only for adults.")
     assert "FDA" in fda.values() and "Ann Jones" in fda.values()
+
+
+def test_he_does_not_stand_for_a_name_in_his_own_reported_clause():
+    # "He said Bankman-Fried acknowledged ...": "he" is someone else, though the parser splits the name at its hyphen
+    body = ("Sam Bankman-Fried was trying to raise money from Apollo. He said Bankman-Fried acknowledged their "
+            "conversation with a shrug.")
+    assert _speaker_of("bound", body)["Bankman-Fried acknowledged their conversation with a shrug"] != \
+        "Sam Bankman-Fried"
+
+
+def test_it_is_said_is_said_by_no_one():
+    found = _statements_of("impersonal", "It’s often said that famous people are frozen in time. It was reported "
+                           "that Apple cut jobs. Apple said it had confirmed the deal.")
+    assert list(found) == ["it had confirmed the deal"]
+
+
+def test_an_editors_brackets_are_not_part_of_a_name():
+    found = _statements_of("brackets", "“The [World Health Organization] now calls loneliness an epidemic that "
+                           "spreads,” Martin told me.")
+    assert "World Health Organization" in {s.speaker for s in found.values()}
+
+
+def test_a_possessive_role_is_the_person_the_article_named_in_it():
+    body = ("\"She will have her birthday in the tunnels of Gaza,\" her grief-stricken father, Thomas Hand, told Fox "
+            "News Digital.\n\nEmily woke up after a sleepover at a friend's house.\n\nShe still \"had Disney pajamas "
+            "on,\" her father said.\n\nMikaela went back to Burke, and her mother decided to move with her.\n\nShe "
+            "trained every day, said her mother.")
+    speakers = _speaker_of("kin", body)
+    assert speakers['She still "had Disney pajamas on'] == "Thomas Hand"
+    assert speakers["She trained every day"] == "her mother"  # "Burke" only stands near the role
