@@ -481,6 +481,8 @@ def _verb_cue(token) -> Cue | None:
             g.lower_ in _REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")
             for g in [c, *(x for x in c.children if x.dep_ in ("nsubj", "nsubjpass"))]):
         return None  # "find themselves menaced", "confirmed themselves as qualifiers": the author's narration
+    elif "ccomp" in deps and not quoted and all(_participle_phrase(c) for c in token.children if c.dep_ == "ccomp"):
+        return None  # "Apple announced Macs using a new M3 processor at its “Scary Fast” event": things, not words
     content = _complement(token)
     if stance == "say" and lemma in ("call", "describe") and content is not None and \
             any(t.lower_ in FALSE_WORDS for t in token.doc[content[0]:content[1]]):
@@ -541,6 +543,13 @@ def _turns_away(verb, lemma: str) -> bool:
 
 
 _PERSONAL_OBJECTS = frozenset("me you him her us".split())
+
+
+def _participle_phrase(clause) -> bool:
+    """Whether a "clause" is a noun with a participle after it, which the small model parses as a clause: "announced
+    Macs using a new M3 processor", "writes them knowing that ..." (no auxiliary, no "that": nothing is stated)."""
+    return clause.tag_ == "VBG" and not any(c.dep_ in ("aux", "auxpass", "mark") for c in clause.children) and \
+        any(c.dep_ == "nsubj" for c in clause.children)
 
 
 def _indirect_question(clause) -> bool:

@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-66"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-67"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -903,7 +903,7 @@ class _ArticleReader:
                                                                    need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
-                     and not (need == "GROUP" and _modifier(span))
+                     and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
             nearest = spans[-1:] or None
@@ -1549,7 +1549,7 @@ _QUANTIFIERS = frozenset("one some many most several few other others another al
 _DEFINITE = frozenset("the this that these those his her their its our".split())  # determiners of a known referent
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal release "
-                           "review index letter email statement indictment memo".split())
+                           "review index letter email statement indictment memo website site blog post".split())
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
@@ -1753,6 +1753,16 @@ def _modifier(span) -> bool:
     head = span.root.head
     return span.root.dep_ in ("compound", "amod", "nmod") and head.pos_ == "NOUN" and \
         not span.start <= head.i < span.end and not can_speak(head)
+
+
+def _place_aside(span) -> bool:
+    """Whether a place or nationality is only mentioned, not the subject of its clause or its owner ("the players
+    were crying in Toronto", "a Chinese retailer", "progress in AI models"): a place speaks as its government only as
+    a subject ("Russia denied ... It said"), so "it" or "they" does not stand for one mentioned in passing."""
+    root = span.root
+    return span.label_ in ("GPE", "NORP") and not (
+        root.dep_ in ("nsubj", "nsubjpass") or root.dep_ in ("poss", "compound") and
+        root.head.dep_ in ("nsubj", "nsubjpass") or _in_subject(span))
 
 
 def _in_subject(span) -> bool:

@@ -1518,3 +1518,25 @@ def test_a_possessive_role_is_the_person_the_article_named_in_it():
     speakers = _speaker_of("kin", body)
     assert speakers['She still "had Disney pajamas on'] == "Thomas Hand"
     assert speakers["She trained every day"] == "her mother"  # "Burke" only stands near the role
+
+
+def test_a_noun_with_a_participle_after_a_reporting_verb_is_no_clause():
+    found = _statements_of("participle", "Apple announced Macs using a new M3 processor at its “Scary Fast” event. "
+                           "But he writes them knowing that people know he is famous. Apple said the Macs are fast.")
+    assert list(found) == ["the Macs are fast"]
+
+
+def test_it_or_they_does_not_stand_for_a_place_only_mentioned():
+    speakers = _speaker_of("place", "On generative AI, Google’s report discusses “recent progress in large-scale AI "
+                           "models”. “Google is committed to developing technology responsibly,” it writes in summary "
+                           "on the topic.\n\nRussia has been accused of hacking the election. It said the claims were "
+                           "false.")
+    assert speakers["Google is committed to developing technology responsibly"] == "Google"  # not "AI", a place
+    assert speakers["the claims were false"] == "Russia"  # a place that is its clause's subject speaks
+
+
+def test_the_website_is_the_website_named_before():
+    body = ("The board sells for $20 on the Hasbro website.\n\n\"Ask your question with a friend, "
+            "but be patient because the spirits can't be rushed,\" said the website.")
+    assert _speaker_of("site", body)["Ask your question with a friend, but be patient because the spirits can't be "
+                                     "rushed"] == "Hasbro website"
