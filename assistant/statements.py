@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-67"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-68"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -664,8 +664,8 @@ class _ArticleReader:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
             statement = content and quote is None and _with_antecedent(cue.anchor)
-            if not statement and cue.stance != "decline" and statement_start <= verb_at < statement_end and \
-                    not any(a <= verb_at < b for a, b in quotes):
+            if not statement and cue.stance != "decline" and cue.aside is None and \
+                    statement_start <= verb_at < statement_end and not any(a <= verb_at < b for a, b in quotes):
                 # what was said holds its own attribution: the parse found no clause of it. Its quotation, when of a
                 # few words, is what was said ("In response to stepping down, Zhao said, “...” adding, “...”": the
                 # longest); a relative clause naming something ("what he called his ‘dream job’", "which O'Neil said
@@ -676,7 +676,8 @@ class _ArticleReader:
                     statement_start, statement_end = quote
                 elif first is not None and first.tag_ in ("WDT", "WP", "WP$"):
                     return None
-            statement = statement or self.body[statement_start:statement_end].strip(" ,.;:“”\"").removeprefix("that ")
+            statement = statement or self._without_aside(s, cue, statement_start, statement_end).strip(
+                " ,.;:“”\"").removeprefix("that ")
         heading = self._heading_over(s) if quote is None and doc[0].tag_ in _FINITE else None
         if heading is not None and statement.startswith(doc[0].text):
             # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
@@ -708,6 +709,26 @@ class _ArticleReader:
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
+
+    def _without_aside(self, s: _Sentence, cue: Cue, start: int, end: int) -> str:
+        """The body's words from `start` to `end` less the cue's aside ("according to X" inside what was said): "The
+        effect has been positive", "With 2,000 servers in 160 cities, it had ..." (a comma stays after an opening
+        phrase, not between a subject and its verb)."""
+        if cue.aside is None:
+            return self.body[start:end]
+        doc = s.doc
+        first, last = doc[cue.aside[0]], doc[cue.aside[1] - 1]
+        aside_start, aside_end = s.start + first.idx, s.start + last.idx + len(last)
+        if not start < aside_start < aside_end < end:
+            return self.body[start:end]
+        after_aside = next((t for t in doc[cue.aside[1]:] if not t.is_punct), None)
+        verb = after_aside.head if after_aside is not None and after_aside.dep_ in ("aux", "auxpass", "neg") else \
+            after_aside
+        # "The effect, according to Livingstone, has been positive": between a subject and its verb, no comma
+        subject_before = verb is not None and any(t.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") and t.head == verb
+                                                  for t in doc[cue.content[0]:cue.aside[0]])
+        before, after = self.body[start:aside_start].rstrip(" ,—–"), self.body[aside_end:end].lstrip(" ,—–")
+        return before + (" " if subject_before else ", ") + after
 
     def _quotation_before(self, s: _Sentence) -> tuple[int, int] | None:
         """The quotation that ends the sentence before `s` in its paragraph, when the sentence splitter cut a

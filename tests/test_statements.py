@@ -1540,3 +1540,16 @@ def test_the_website_is_the_website_named_before():
             "but be patient because the spirits can't be rushed,\" said the website.")
     assert _speaker_of("site", body)["Ask your question with a friend, but be patient because the spirits can't be "
                                      "rushed"] == "Hasbro website"
+
+
+def test_according_to_inside_a_clause_reports_the_whole_clause_without_it():
+    found = _statements_of("according", "The effect, according to Livingstone, has been positive. With 2,000 servers "
+                           "in 160 cities, according to the company, it had one of the broadest reaches. The Orioles "
+                           "are bolstering their bullpen, signing Craig Kimbrel to a one-year deal, according to The "
+                           "Athletic. However, according to the website, it will issue a credit. Its mission, according "
+                           "to tax filings, is independent journalism, “outside of political interests and the pursuit "
+                           "of profit, for the public benefit.”")
+    assert {"The effect has been positive", "With 2,000 servers in 160 cities, it had one of the broadest reaches",
+            "The Orioles are bolstering their bullpen, signing Craig Kimbrel to a one-year deal",
+            "it will issue a credit"} <= set(found)
+    assert any(text.startswith("Its mission is independent journalism, “outside of") for text in found)
