@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-68"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-69"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -517,6 +517,8 @@ class _ArticleReader:
         before any name the body also writes alone ("Loading Google", a page widget's word), and a reporting verb before
         any name ("Said Bradley", a sentence opening "Said Bradley, ...")."""
         words = name.split()
+        if len(words) > 1 and re.search(rf"\bCredit:\s+{re.escape(words[0])}\s+{re.escape(words[1])}\b", self.body):
+            return " ".join(words[1:])  # "Credit: Getty Frederick admitted ...": a photo's credit, then the name
         if len(words) > 1 and words[0][:1].isupper() and not self._written_as_name(words[0]) and (
                 has_reporting_cue(words[0]) or words[0].endswith("ing") and re.search(
                     rf"(?:\b[a-z]+|[,;:”\"])\s{re.escape(' '.join(words[1:]))}\b", self.body)):
@@ -768,9 +770,11 @@ class _ArticleReader:
                 return introduced  # named right after the role, not near it ("went back to Burke, and her mother")
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None and (any(c.dep_ == "case" for c in token.children) or
-                                  token.pos_ == "NOUN" and named.left_edge.i == token.i + 1):
+                                  token.pos_ == "NOUN" and named.left_edge.i == token.i + 1) or \
+                (named := _name_set_off(token)) is not None:
             # "Infinity Ventures’ Jeremy Jonker said": the person after the owner's name; "according to ad tracking
-            # firm iSpot": the firm's name
+            # firm iSpot": the firm's name; "general manager of women’s football at the AFL, Nicole Livingstone,
+            # said", "the parent company of Hololive, Cover Corporation, announced": the name set off after the role
             token = named
         source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
@@ -1784,6 +1788,18 @@ def _place_aside(span) -> bool:
     return span.label_ in ("GPE", "NORP") and not (
         root.dep_ in ("nsubj", "nsubjpass") or root.dep_ in ("poss", "compound") and
         root.head.dep_ in ("nsubj", "nsubjpass") or _in_subject(span))
+
+
+def _name_set_off(role):
+    """The name set off by commas at the end of a role's phrase, which the parser hangs on the phrase's last noun:
+    "general manager of women’s football at the AFL, Nicole Livingstone, said" -> Livingstone (a person's name for a
+    person's role, an organisation's for a group's: "the parent company of Hololive, Cover Corporation"); None
+    when there is none."""
+    label = "PERSON" if is_role(role) else "ORG" if role.lemma_.lower() in GROUP_ROLES else None
+    if label is None or role.pos_ != "NOUN":
+        return None
+    return next((t for t in role.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.ent_type_ == label and
+                 t.head != role and t.i > role.i and t.doc[t.left_edge.i - 1].text == ","), None)
 
 
 def _in_subject(span) -> bool:

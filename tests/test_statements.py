@@ -1553,3 +1553,13 @@ def test_according_to_inside_a_clause_reports_the_whole_clause_without_it():
             "The Orioles are bolstering their bullpen, signing Craig Kimbrel to a one-year deal",
             "it will issue a credit"} <= set(found)
     assert any(text.startswith("Its mission is independent journalism, “outside of") for text in found)
+
+
+def test_a_name_set_off_after_a_roles_phrase_and_a_photo_credit_before_a_name():
+    speakers = _speaker_of("set-off", "But general manager of women’s football at the AFL, Nicole Livingstone, said "
+                           "the Swans’ offering had taken a step. A spokesperson for the company, Meta, said it would "
+                           "grow.\n\nSabrina Frederick kicked two goals on Sunday. Credit: Getty Frederick admitted at "
+                           "times she “couldn’t see” the ball.")
+    assert speakers["the Swans’ offering had taken a step"] == "Nicole Livingstone"
+    assert speakers["it would grow"] == "spokesperson for the company"  # a company's name is no spokesperson
+    assert speakers["she “couldn’t see” the ball"] == "Sabrina Frederick"
