@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-69"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-70"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -359,7 +359,8 @@ class _ArticleReader:
                 st.speaker in self._self_named or self._mislabelled_first_name(st.speaker))) else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
-        surnames = {surname for st in found if st.speaker_kind == "person" for name in st.speakers
+        surnames = {surname for st in found if st.speaker_kind == "person" or len(st.speakers) > 1 and
+                    st.speaker_kind in ("organization", "unknown") for name in st.speakers
                     if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         if not surnames:
@@ -442,11 +443,17 @@ class _ArticleReader:
             return full(name, as_written)
 
         def completed(st: Statement) -> Statement:
-            """A person's names made whole; the one speaker of another kind named by an owner's surname made the
-            person when the article gives the full name."""
+            """A person's names made whole; the one speaker of another kind named by an owner's surname, or the
+            joint speakers of another kind named by surnames, made people when the article gives the full names."""
             if st.speaker_kind == "person":
                 return replace(st, speaker=whole(st.speaker, st.speaker_as_written), speakers=tuple(dict.fromkeys(
                     whole(n, st.speaker_as_written) for n in st.speakers)))
+            if len(st.speakers) > 1 and st.speaker_kind in ("organization", "unknown"):
+                # "Wagers and Leung did not respond": surnames the model left unlabelled, each of whom the article
+                # names in full (Kenny Wagers, Stuart Leung), are people
+                names = tuple(whole(n, st.speaker_as_written) if len(n.split()) == 1 else n for n in st.speakers)
+                if all(len(n.split()) > 1 and n.endswith(" " + m) for n, m in zip(names, st.speakers)):
+                    return replace(st, speaker=names[0], speakers=names, speaker_kind="person")
             owned = len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) is not None
             name = whole(st.speaker, st.speaker_as_written) if owned else st.speaker
             return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
@@ -680,7 +687,11 @@ class _ArticleReader:
                     return None
             statement = statement or self._without_aside(s, cue, statement_start, statement_end).strip(
                 " ,.;:“”\"").removeprefix("that ")
-        heading = self._heading_over(s) if quote is None and doc[0].tag_ in _FINITE else None
+        # (also around a few quoted words, "Is cutting “just over 180” roles ..., VP Christoph Hartmann wrote", and
+        # after a participle, "Laid off 25 employees, CEO Ali Asaria said")
+        heading = self._heading_over(s) if doc[0].pos_ in ("VERB", "AUX") and (
+            doc[0].tag_ in _FINITE or doc[0].tag_ == "VBN" and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in doc[0].children)) else None
         if heading is not None and statement.startswith(doc[0].text):
             # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
             # the sentence leaves out

@@ -1563,3 +1563,19 @@ def test_a_name_set_off_after_a_roles_phrase_and_a_photo_credit_before_a_name():
     assert speakers["the Swans’ offering had taken a step"] == "Nicole Livingstone"
     assert speakers["it would grow"] == "spokesperson for the company"  # a company's name is no spokesperson
     assert speakers["she “couldn’t see” the ball"] == "Sabrina Frederick"
+
+
+def test_joint_surnames_the_model_left_unlabelled_take_the_full_names():
+    body = ("Flexport hired Kenny Wagers in 2022 and Stuart Leung a year later. But Wagers soon left.\n\nWagers and "
+            "Leung did not respond to CNBC's interview requests.")
+    found = _statements_of("joint-surnames", body)["Wagers and Leung did not respond to CNBC's interview requests"]
+    assert found.speakers == ("Kenny Wagers", "Stuart Leung") and found.speaker_kind == "person"
+
+
+def test_a_list_entry_with_a_quotation_or_a_participle_takes_its_heading_as_subject():
+    entries = ["Amazon\n\nIs cutting “just over 180” roles in its gaming division, VP Christoph Hartmann wrote.",
+               "Tulip\n\nLaid off 25 employees, CEO Natan Linder said.", "Snap\n\nCut 20 jobs.", "Tidal\n\nCut 10 jobs.",
+               "Hippo\n\nCut 12 jobs."]
+    found = _statements_of("entries", "\n\n".join(entries))
+    assert {"Amazon is cutting “just over 180” roles in its gaming division", "Tulip laid off 25 employees"} <= \
+        set(found)
