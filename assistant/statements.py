@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-70"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-71"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -363,6 +363,7 @@ class _ArticleReader:
                     st.speaker_kind in ("organization", "unknown") for name in st.speakers
                     if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
+        surnames |= {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker))}
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
@@ -454,6 +455,10 @@ class _ArticleReader:
                 names = tuple(whole(n, st.speaker_as_written) if len(n.split()) == 1 else n for n in st.speakers)
                 if all(len(n.split()) > 1 and n.endswith(" " + m) for n, m in zip(names, st.speakers)):
                     return replace(st, speaker=names[0], speakers=names, speaker_kind="person")
+            document = _PERSONS_DOCUMENT.match(st.speaker) if len(st.speakers) == 1 else None
+            if document is not None and " " in (author := whole(document.group(1), st.speaker_as_written)):
+                # "Laird’s latest report suggests", the article naming Dr Eamon Laird: his report, so he says it
+                return replace(st, speaker=author, speakers=(author,), speaker_kind="person")
             owned = len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) is not None
             name = whole(st.speaker, st.speaker_as_written) if owned else st.speaker
             return st if name == st.speaker else replace(st, speaker=name, speakers=(name,), speaker_kind="person")
@@ -770,7 +775,8 @@ class _ArticleReader:
             if found is not None:
                 return found
             if is_pronoun(token.text):
-                return self._same_pronoun_before(token, s) or (UNRESOLVED_SPEAKER, "unknown", False)
+                return self._same_pronoun_before(token, s) or self._role_before(token, s) or \
+                    (UNRESOLVED_SPEAKER, "unknown", False)
             return without_article(phrase(token)), _role_kind(token), False
         if is_role(token) and any(c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS for c in token.children) and \
                 all(c.dep_ in ("poss", "amod", "punct") for c in token.children):
@@ -989,6 +995,34 @@ class _ArticleReader:
         top = speakers.most_common(1)
         if top and top[0][1] * 2 > sum(speakers.values()):
             return top[0][0], "person", True
+        return None
+
+    def _role_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
+        """Whom a "he" or "she" that no name fits stands for: the nearest subject before it, within `_LOOKBACK`
+        sentences, that is one person described and not named, of the pronoun's gender or of none ("the mother — who
+        goes by the username u/PopShort7064 — asked ... She added" -> mother; "a teacher called Mr Davies told him ...
+        He suggested" -> Mr Davies; not "the father" for "she", nor "the actor" a statement named Owen Teale); None
+        when there is none."""
+        gender = _PRONOUN_GENDER.get(token.lower_) if token.lower_ in ("he", "she") else None
+        if gender is None:
+            return None
+        for back in self._looking_back(s.index, set()):
+            self._read_names({back})
+            doc = self.sentences[back].doc
+            if doc is None:
+                continue
+            quoted = quoted_spans(doc.text, self.sentences[back].open_at_start)
+            named = {w.lower() for st in self.found if st.start == self.sentences[back].start and
+                     st.speaker[:1].isupper() and st.speaker != st.speaker_as_written
+                     for w in st.speaker_as_written.split()}  # "says the 62-year-old Welsh actor": Owen Teale's
+            subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NN" and
+                        (back < s.index or t.i < token.i) and not any(a <= t.idx < b for a, b in quoted) and
+                        (is_role(t) or t.lemma_.lower() in _GENDERED_PEOPLE) and t.lower_ not in named and
+                        not any(c.lower_ in ("no", "any", "every", "each") for c in t.children) and
+                        _GENDERED_PEOPLE.get(t.lemma_.lower(), gender) == gender]
+            if subjects:
+                role = subjects[-1]
+                return _named_as(role) or without_article(phrase(role)), "person", True
         return None
 
     def _heading_over(self, s: _Sentence) -> str | None:
@@ -1575,6 +1609,11 @@ _LIST_ENTRIES = 5  # headings that make an article a list of entries under names
 _ASIDE_WORDS = 4  # a parenthesis longer than this is an aside of its own, not a parenthetical attribution
 _LOOKBACK = 4  # sentences searched back for the antecedent of a pronoun
 _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that make a reporting verb hypothetical
+# people a noun describes with their gender, which a "he" or "she" with no name to stand for may be (`_role_before`)
+_GENDERED_PEOPLE = {**dict.fromkeys("mother woman wife daughter sister girl bride mom mum grandmother actress "
+                                    "girlfriend niece aunt".split(), "female"),
+                    **dict.fromkeys("father man husband son brother boy groom dad grandfather actor boyfriend nephew "
+                                    "uncle".split(), "male")}
 _POSSESSIVE_PRONOUNS = frozenset("his her their its".split())
 _PASSIVE_BE = frozenset("’s 's is was been".split())  # "it's said", "it is said", "it has been reported": impersonal
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
@@ -1586,6 +1625,9 @@ _DEFINITE = frozenset("the this that these those his her their its our".split())
 # documents and publications the article may have named before it calls them "the report", "the magazine"
 _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit complaint filing magazine newspaper journal release "
                            "review index letter email statement indictment memo website site blog post".split())
+# a document named by its owner's one word ("Laird report", `_owned`), which may be a person's surname
+_PERSONS_DOCUMENT = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*) (?:report|study|survey|analysis|poll|review|letter|"
+                               r"email|statement|memo|post|blog)$")
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 _FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found

@@ -1579,3 +1579,19 @@ def test_a_list_entry_with_a_quotation_or_a_participle_takes_its_heading_as_subj
     found = _statements_of("entries", "\n\n".join(entries))
     assert {"Amazon is cutting “just over 180” roles in its gaming division", "Tulip laid off 25 employees"} <= \
         set(found)
+
+
+def test_a_report_named_by_a_persons_surname_is_that_persons():
+    body = ("Dr Eamon Laird of the University of Limerick led the study. But Laird’s latest report suggests that a "
+            "daily walk could help.")
+    found = _statements_of("persons-report", body)["a daily walk could help"]
+    assert (found.speaker, found.speaker_kind) == ("Eamon Laird", "person")
+
+
+def test_he_or_she_with_no_name_to_stand_for_is_the_person_described_before():
+    body = ("In a post shared to a Reddit forum, the mother – who goes by the username u/PopShort7064 – asked if she was "
+            "wrong. The mother specified that her husband was not going to fill the role of a dad. She added that her "
+            "partner “was fine with that”.")
+    assert _speaker_of("described", body)["her partner “was fine with that"] == "mother"
+    keys = _speaker_of("no-one", "No individual has access to the keys. He said the keys were stored securely.")
+    assert keys["the keys were stored securely"] == UNRESOLVED_SPEAKER  # "no individual" is no one
