@@ -28,6 +28,10 @@ _WITHHELD = {verb: frozenset("detail details information comment explanation ans
                              "specifics figure timeline name evidence anything".split()) | ({"call", "message", "email", "request"}
                                                                                  if verb == "return" else set())
              for verb in "provide give share disclose reveal release return".split()}  # what a negated verb withholds
+# what one does not respond to when declining to comment ("did not respond to requests", "... to our emails", "... to
+# Amnesty's report", "... to her")
+_INQUIRIES = frozenset("request question inquiry enquiry email e-mail message call comment query letter report "
+                       "allegation accusation claim story article criticism me us him her them".split())
 _DISCLOSE = frozenset("comment say discuss elaborate answer respond reply confirm provide disclose reveal identify "
                       "specify share give speak talk address release return".split())
 # Nouns that carry a stance when someone gives them ("delivered a warning", "issued a denial").
@@ -313,8 +317,14 @@ def claims_or_accuses(token) -> bool:
 def is_negated(token) -> bool:
     """Whether a verb is negated, on itself ("did not respond", "never said") or on its subject ("Neither Reinsdorf
     nor Getz has called this a rebuild", "No official confirmed")."""
-    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children) or any(
+    return any((c.dep_ == "neg" or c.lower_ in NEGATIONS) and not _quoted_after(token, c) for c in token.children) or any(
         negates_subject(w) for c in token.children if c.dep_ in ("nsubj", "nsubjpass") for w in conjuncts(c))
+
+
+def _quoted_after(verb, word) -> bool:
+    """Whether `word` stands after `verb` behind an opening quote mark: the quotation's own word, not the verb's
+    ("He said: “Never. There’s never been infidelity ...”" denies; it refuses nothing)."""
+    return word.i > verb.i and any(t.text in (QUOTE_OPEN, '"') for t in verb.doc[verb.i + 1:word.i])
 
 
 def negates_subject(token) -> bool:
@@ -329,7 +339,7 @@ def _negating(word) -> bool:
 
 def without_article(text: str) -> str:
     """A phrase without its leading article ("the Kremlin" -> "Kremlin"; "one of the investors" keeps its "one") and
-    without an editor's brackets inside a quotation ("The [World Health Organization] now calls it ...")."""
+    without square brackets, an editor's insertion ("The [World Health Organization] now calls it ...", quoted)."""
     text = text.replace("[", "").replace("]", "")
     return re.sub(r"^(?:the|a|an|one(?!\s+of\b))\s+", "", text.strip(), flags=re.IGNORECASE)
 
@@ -519,6 +529,11 @@ def _withholds_comment(verb) -> bool:
         return False
     if lemma == "reach":
         return any(t.lemma_.lower() == "comment" for t in verb.subtree)
+    if lemma in ("respond", "reply") and any(
+            c.dep_ == "prep" and c.lower_ == "to" and g.dep_ == "pobj" and g.lemma_.lower() not in _INQUIRIES and
+            g.lower_ not in _INQUIRIES
+            for c in verb.children for g in c.children):
+        return False  # "weren't responding to punishment", not "did not respond to a request for comment"
     withheld = next((c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"), None)
     if lemma == "say" and withheld in ("it", "this", "that", "so"):
         return False
@@ -552,7 +567,17 @@ def _participle_phrase(clause) -> bool:
     """Whether a "clause" is a noun with a participle after it, which the small model parses as a clause: "announced
     Macs using a new M3 processor", "writes them knowing that ..." (no auxiliary, no "that": nothing is stated)."""
     return clause.tag_ == "VBG" and not any(c.dep_ in ("aux", "auxpass", "mark") for c in clause.children) and \
-        any(c.dep_ == "nsubj" for c in clause.children)
+        any(c.dep_ == "nsubj" for c in clause.children) and not any(
+            _finite(c) and not any(m.dep_ == "mark" for m in c.children) for c in clause.children) and \
+        not any(c.dep_ == "conj" and _finite(c) and c.i > clause.i and
+                not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) for c in clause.head.children)
+    # (not "claimed the police officers beating him laughed" nor "warned investors fleeing the market would regret
+    # it": the participle's noun is the subject of a finite verb after it)
+
+
+def _finite(verb) -> bool:
+    """Whether a verb is finite, itself or through an auxiliary ("laughed", "would regret")."""
+    return verb.tag_ in _FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ in _FINITE_TAGS for c in verb.children)
 
 
 def _indirect_question(clause) -> bool:
@@ -609,13 +634,15 @@ def _word_cues(token) -> Cue | None:
         # inside the clause ("With 2,000 servers in 160 cities, according to the company, it had ..."), less the
         # phrase; one side when it ends or opens the clause, or the clause is a relative one ("which, according to
         # the company, will be ...": what follows the relative pronoun)
-        before = [t for t in clause.subtree if t.i < token.left_edge.i and not t.is_punct]
-        # not another clause before a semicolon, a colon or a conjunction right before the phrase ("LeCun has a point;
+        before = [t for t in clause.subtree if t.i < token.left_edge.i]
+        words = [t for t in before if not t.is_punct]
+        # not another clause before the clause's semicolon, colon or conjunction right before the phrase ("LeCun has a point;
         # according to one estimate, ...", "The Giants made a hard push ..., but according to X, ..."), nor a
         # discourse word alone ("However, according to the website, ...")
-        cut = max((i for i, t in enumerate(before) if t.text in (";", ":") or
-                   t.pos_ == "CCONJ" and t.head == clause and i == len(before) - 1), default=-1)
-        before = before[cut + 1:] if any(t.pos_ in _CONTENT_POS for t in before[cut + 1:]) else []
+        cut = max((t.i for t in before if t.head == clause and (
+            t.text in (";", ":") or t.pos_ == "CCONJ" and words and t == words[-1])), default=-1)
+        before = [t for t in words if t.i > cut]
+        before = before if any(t.pos_ in _CONTENT_POS for t in before) else []
         if before and (before[-1].pos_ == "SCONJ" or before[-1].tag_ in ("WRB", "WDT", "WP")):
             before = []  # "on 7 October when, according to Pochettino, James was back": what follows the "when"
         sides = (before, [t for t in clause.subtree if t.i > token.right_edge.i and not t.is_punct])
@@ -626,10 +653,17 @@ def _word_cues(token) -> Cue | None:
         # "The effect, according to Livingstone, has been positive"; not a clause of its own ("Despite the fact that
         # the market is expected to reach $288bn, according to X, advocates ...": the phrase is that clause's)
         opening = not any(t.pos_ in ("VERB", "AUX") and t != clause and t.head != clause for t in before)
-        if all(sides) and set_off and opening and clause.dep_ != "relcl":
+        # after the clause's own verb, only a phrase that goes on with it ("..., marking a 56% decrease", "..., to
+        # avoid negative publicity"), not a clause of its own ("Sales fell, according to the company, while costs
+        # rose", "..., and the board is searching")
+        goes_on = clause.i > token.left_edge.i or not any(
+            c.i > token.right_edge.i and (c.dep_ in ("cc", "conj", "mark") or any(
+                g.dep_ in ("nsubj", "nsubjpass", "expl", "mark") for g in c.children)) for c in clause.children)
+        if all(sides) and set_off and opening and goes_on and clause.dep_ != "relcl":
             return Cue(token, token, "report", source, (sides[0][0].i, sides[1][-1].i + 1),
                        aside=(token.left_edge.i, token.right_edge.i + 1))
-        said = [t.i for t in max(sides, key=len)]
+        # the side holding the clause's verb when a clause of its own follows the phrase; else the side with more words
+        said = [t.i for t in (sides[0] if all(sides) and not goes_on else max(sides, key=len))]
         return Cue(token, token, "report", source, (min(said), max(said) + 1) if said else None)
     if lemma == "unable" and head.pos_ in ("AUX", "VERB") and any(
             c.dep_ == "xcomp" and _withholds_comment(c) and c.lemma_.lower() != "identify" for c in token.children):
@@ -662,6 +696,7 @@ def _word_cues(token) -> Cue | None:
     return None
 
 
+_FINITE_TAGS = frozenset("VBD VBZ VBP MD".split())
 _CONTENT_POS = frozenset("NOUN PROPN PRON NUM VERB AUX ADJ".split())  # words that say something, unlike "However"
 _SETTING_OFF = frozenset(", — –".split())  # punctuation that sets "according to X" apart inside a clause
 
@@ -692,8 +727,11 @@ def cues_of(sentence) -> list[Cue]:
             found.append(cue)
     merged = []
     for cue in found:
+        # the refusal is the reported clause's own verb ("said it did not respond", "said she was not aware"), not a
+        # clause inside it ("said she told the children they weren't responding to punishment")
         outer = next((o for o in found if o is not cue and o.stance == "say" and o.subject is not None
-                      and any(c.dep_ == "ccomp" and cue.anchor in c.subtree for c in o.anchor.children)), None)
+                      and any(c.dep_ == "ccomp" and (cue.anchor == c or cue.anchor.head == c and cue.anchor.dep_ in (
+                          "conj", "xcomp")) for c in o.anchor.children)), None)
         if outer is not None and cue.stance in ("deny", "decline", "confirm") and \
                 (cue.subject is None or cue.subject.pos_ == "PRON" and _may_be(cue.subject, outer.subject)):
             outer.stance = cue.stance  # the reporter's own refusal or denial, reported through a pronoun

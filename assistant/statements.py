@@ -44,7 +44,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-71"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-72"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -359,11 +359,15 @@ class _ArticleReader:
                 st.speaker in self._self_named or self._mislabelled_first_name(st.speaker))) else st for st in found]
         found = [self._bare_speaker(st) if len(st.speakers) == 1 and st.speaker_kind not in (
             "government", "publication") else st for st in found]  # not "New York Times"
-        surnames = {surname for st in found if st.speaker_kind == "person" or len(st.speakers) > 1 and
-                    st.speaker_kind in ("organization", "unknown") for name in st.speakers
+        surnames = {surname for st in found if (st.speaker_kind == "person") or (
+                    len(st.speakers) > 1 and st.speaker_kind in ("organization", "unknown")) for name in st.speakers
                     if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
-        surnames |= {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker))}
+        # "Laird’s latest report" (Dr Eamon Laird's), not "a Bloomberg report" (the model's organisation, whatever
+        # Michael Bloomberg the article names)
+        organisations = {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "ORG"}
+        surnames |= {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker)) and
+                     document.group(1) not in organisations}
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
@@ -456,7 +460,8 @@ class _ArticleReader:
                 if all(len(n.split()) > 1 and n.endswith(" " + m) for n, m in zip(names, st.speakers)):
                     return replace(st, speaker=names[0], speakers=names, speaker_kind="person")
             document = _PERSONS_DOCUMENT.match(st.speaker) if len(st.speakers) == 1 else None
-            if document is not None and " " in (author := whole(document.group(1), st.speaker_as_written)):
+            if document is not None and document.group(1) not in organisations and \
+                    " " in (author := whole(document.group(1), st.speaker_as_written)):
                 # "Laird’s latest report suggests", the article naming Dr Eamon Laird: his report, so he says it
                 return replace(st, speaker=author, speakers=(author,), speaker_kind="person")
             owned = len(st.speakers) == 1 and _OWNED_SURNAME.match(st.speaker) is not None
@@ -604,9 +609,12 @@ class _ArticleReader:
             # confirm" is, and "Police can confirm", "can deny": confirming and denying are done by saying so)
             return None
         if len(people) == 1 and people[0].lower_ == "it" and cue.token.tag_ in ("VBN", "VBD") and \
-                any(c.dep_ in ("aux", "auxpass") and c.lower_ in _PASSIVE_BE for c in cue.token.children) and \
-                not any(c.dep_ == "agent" for c in cue.token.children):
-            return None  # "It’s often said that ...", "it was reported that ...": said by no one (the parser reads "has")
+                any(c.dep_ == "aux" and c.lower_ in ("’s", "'s") for c in cue.token.children) and \
+                all(c.lower_ in _HEDGES for c in cue.token.children if c.dep_ == "advmod"):
+            # "It’s often said that ...", "It’s said that ...": said by no one, though the parser reads "it has said"
+            # (not "It’s repeatedly said that it will fix the bug", an organisation's "has said"; "it is said" is a
+            # passive without an agent, no statement already)
+            return None
         if _reported_by_another(cue.token):
             return None  # "Gray alleged that Google had revealed ...": Gray's claim, not Google's statement
         if not in_quote and doc.text.rstrip(" ”\"").endswith("?"):
@@ -696,7 +704,10 @@ class _ArticleReader:
         # after a participle, "Laid off 25 employees, CEO Ali Asaria said")
         heading = self._heading_over(s) if doc[0].pos_ in ("VERB", "AUX") and (
             doc[0].tag_ in _FINITE or doc[0].tag_ == "VBN" and not any(
-                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in doc[0].children)) else None
+                c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in doc[0].children) and not (
+                doc[0].dep_ == "advcl" and doc[0].head != cue.anchor and
+                any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[0].head.children))) else None
+        # (not an opening participle phrase: "Founded in 2011, it now employs 500 people, the company said")
         if heading is not None and statement.startswith(doc[0].text):
             # "Tidal / Is laying off more than 10% of its staff, the company confirmed": the entry's name is the subject
             # the sentence leaves out
@@ -782,16 +793,21 @@ class _ArticleReader:
                 all(c.dep_ in ("poss", "amod", "punct") for c in token.children):
             # "her father said" after "her grief-stricken father, Thomas Hand, told ...": the person the article
             # introduced in that role (else the role as written: the nearest name is more often the one it belongs to)
+            owner = next(c.lower_ for c in token.children if c.dep_ == "poss")
             introduced = self._introduced_before(token, s)
-            if introduced is not None and re.search(rf"\b{re.escape(token.text)},? {re.escape(introduced[0])}\b", self.body):
-                return introduced  # named right after the role, not near it ("went back to Burke, and her mother")
+            if introduced is not None and re.search(
+                    rf"\b{owner}\s+(?:[\w’'-]+\s+){{0,3}}{re.escape(token.text)},?\s+(?:(?:{'|'.join(_TITLES)})\.?\s+)?"
+                    rf"{re.escape(introduced[0])}\b", self.body, re.IGNORECASE):
+                # named right after the role with the same owner, not near it ("went back to Burke, and her mother"),
+                # nor another's ("Smith's lawyer, Jane Clark, ... Her lawyer said")
+                return introduced
         named = next((c for c in token.children if c.dep_ == "appos" and c.pos_ == "PROPN"), None)
         if named is not None and (any(c.dep_ == "case" for c in token.children) or
                                   token.pos_ == "NOUN" and named.left_edge.i == token.i + 1) or \
                 (named := _name_set_off(token)) is not None:
             # "Infinity Ventures’ Jeremy Jonker said": the person after the owner's name; "according to ad tracking
             # firm iSpot": the firm's name; "general manager of women’s football at the AFL, Nicole Livingstone,
-            # said", "the parent company of Hololive, Cover Corporation, announced": the name set off after the role
+            # said": the name set off after the role's phrase
             token = named
         source = _object_of(token, ("from", "by"))
         if token.lemma_.lower() in _CARRIERS and source is not None:
@@ -890,7 +906,7 @@ class _ArticleReader:
         # and, for "he" or "she", those speaking of themselves so anywhere ("Kelce said he ...")
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} | (
             set(self._self_named) if is_pronoun(token.text) else set()) if need == "PERSON" else set()
-        gender = _PRONOUN_GENDER.get(token.lower_)
+        gender = _PRONOUN_GENDER.get(token.lower_) or _GENDERED_PEOPLE.get(token.lemma_.lower())  # "he", "the father"
         # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
         # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
         # body within the Commission" may be the Commission)
@@ -918,8 +934,14 @@ class _ArticleReader:
         chained: set[int] = set()  # earlier sentences whose subject is this same "he" or "she" (`_looking_back`)
         for back in self._looking_back(s.index, chained):
             earlier = self.sentences[back]
+            # (a role noun takes a named speaker, or one described as a person of its gender: "The woman said" after
+            # "mother"; "The father said" is not "A police spokesperson" of the sentence before)
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
-                        len(st.speakers) == 1 and not _unnamed_reference(st) and (
+                        len(st.speakers) == 1 and not _unnamed_reference(st) and
+                        (is_pronoun(token.text) or not st.speaker[:1].islower() or
+                         _GENDERED_PEOPLE.get(st.speaker.split()[-1].lower()) not in (
+                             None, _OTHER_GENDER.get(_GENDERED_PEOPLE.get(token.lemma_.lower()), "none")) and
+                         token.lemma_.lower() in _GENDERED_PEOPLE) and (
                             agrees(_owned_name(st.speaker), st.speaker_kind) or token.lower_ in ("they", "them") and
                             st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
@@ -999,10 +1021,11 @@ class _ArticleReader:
 
     def _role_before(self, token, s: _Sentence) -> tuple[str, str, bool] | None:
         """Whom a "he" or "she" that no name fits stands for: the nearest subject before it, within `_LOOKBACK`
-        sentences, that is one person described and not named, of the pronoun's gender or of none ("the mother — who
-        goes by the username u/PopShort7064 — asked ... She added" -> mother; "a teacher called Mr Davies told him ...
-        He suggested" -> Mr Davies; not "the father" for "she", nor "the actor" a statement named Owen Teale); None
-        when there is none."""
+        sentences, the subject of its sentence's main clause (not of a clause inside it: "A police spokesperson said the
+        man was armed. He said ..."), that is one person described and not named, of the pronoun's gender or of none
+        ("the mother — who goes by the username u/PopShort7064 — asked ... She added" -> mother; "A woman called Jane
+        Doe ... She said" -> Jane Doe; not "the father" for "she", nor "the actor" a statement named Owen Teale);
+        None when there is none."""
         gender = _PRONOUN_GENDER.get(token.lower_) if token.lower_ in ("he", "she") else None
         if gender is None:
             return None
@@ -1018,7 +1041,9 @@ class _ArticleReader:
             subjects = [t for t in doc if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NN" and
                         (back < s.index or t.i < token.i) and not any(a <= t.idx < b for a, b in quoted) and
                         (is_role(t) or t.lemma_.lower() in _GENDERED_PEOPLE) and t.lower_ not in named and
-                        not any(c.lower_ in ("no", "any", "every", "each") for c in t.children) and
+                        not any(c.lower_ in ("no", "any", "every", "each", "which", "what", "neither")
+                                for c in t.children) and
+                        not any(a.dep_ in ("ccomp", "relcl", "advcl") for a in t.ancestors) and
                         _GENDERED_PEOPLE.get(t.lemma_.lower(), gender) == gender]
             if subjects:
                 role = subjects[-1]
@@ -1612,10 +1637,10 @@ _HYPOTHETICAL = frozenset("would could might may should".split())  # modals that
 # people a noun describes with their gender, which a "he" or "she" with no name to stand for may be (`_role_before`)
 _GENDERED_PEOPLE = {**dict.fromkeys("mother woman wife daughter sister girl bride mom mum grandmother actress "
                                     "girlfriend niece aunt".split(), "female"),
-                    **dict.fromkeys("father man husband son brother boy groom dad grandfather actor boyfriend nephew "
+                    **dict.fromkeys("father man husband son brother boy groom dad grandfather boyfriend nephew "
                                     "uncle".split(), "male")}
 _POSSESSIVE_PRONOUNS = frozenset("his her their its".split())
-_PASSIVE_BE = frozenset("’s 's is was been".split())  # "it's said", "it is said", "it has been reported": impersonal
+_HEDGES = frozenset("often widely commonly generally long sometimes frequently".split())  # "it's often said"
 _ACTS = frozenset("confirm deny decline".split())  # stances that "can" does not make hypothetical
 _MISLABELLED = frozenset("ORG NORP GPE".split())  # labels the small model often gives people's surnames
 _NAME_LABELS = frozenset("PERSON ORG GPE NORP FAC WORK_OF_ART".split())  # named entities that may be speakers
@@ -1846,13 +1871,15 @@ def _place_aside(span) -> bool:
 def _name_set_off(role):
     """The name set off by commas at the end of a role's phrase, which the parser hangs on the phrase's last noun:
     "general manager of women’s football at the AFL, Nicole Livingstone, said" -> Livingstone (a person's name for a
-    person's role, an organisation's for a group's: "the parent company of Hololive, Cover Corporation"); None
-    when there is none."""
+    person's role, an organisation's for a group's); None when there is none, or the name is that of a person the
+    phrase names ("An attorney for the father, John Smith, said": the father's)."""
     label = "PERSON" if is_role(role) else "ORG" if role.lemma_.lower() in GROUP_ROLES else None
     if label is None or role.pos_ != "NOUN":
         return None
     return next((t for t in role.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.ent_type_ == label and
-                 t.head != role and t.i > role.i and t.doc[t.left_edge.i - 1].text == ","), None)
+                 t.head != role and t.i > role.i and t.doc[t.left_edge.i - 1].text == "," and not (
+                     is_role(t.head) or t.head.lemma_.lower() in _GENDERED_PEOPLE or t.head.ent_type_ == "PERSON")),
+                None)  # not the name of a person inside the phrase ("An attorney for the father, John Smith, said")
 
 
 def _in_subject(span) -> bool:
