@@ -23,7 +23,8 @@
   (4d88f7e; seed 70 judged in two halves by two helpers), `-seed71`/`-seed72` from statements-26 (804fe09), `-seed73`/`-seed74` from statements-28 (17f19ce), `-seed75`/`-seed76` from statements-34 (485bc82),
   `-seed77`/`-seed78` from statements-36 (1759fe9), `-seed79`/`-seed80` from
   statements-38 (108a60b), `-seed81`/`-seed82` from statements-42 (a7d8030), `-seed83`/`-seed84` from statements-51
-  (a074c1b), `-seed85` to `-seed88` from statements-61 (274d242), `-seed89` to `-seed92` from statements-64 (b06db37)
+  (a074c1b), `-seed85` to `-seed88` from statements-61 (274d242), `-seed89` to `-seed92` from statements-64 (b06db37),
+  `-seed93` to `-seed96` from statements-71 (4ddec0c)
   (drawn from a `--dump-out` file with
   `random.Random(seed).sample(rows, 50)`, the same draw); each checked blind, by someone not told what changed;
   `-seed1000` and `-seed1001` were drawn midway through statements-14 to find its errors, and are not counted as a
