@@ -939,9 +939,7 @@ class _ArticleReader:
             speakers = [st for st in self.found if st.start == earlier.start and st.speaker_resolved and
                         len(st.speakers) == 1 and not _unnamed_reference(st) and
                         (is_pronoun(token.text) or not st.speaker[:1].islower() or
-                         _GENDERED_PEOPLE.get(st.speaker.split()[-1].lower()) not in (
-                             None, _OTHER_GENDER.get(_GENDERED_PEOPLE.get(token.lemma_.lower()), "none")) and
-                         token.lemma_.lower() in _GENDERED_PEOPLE) and (
+                         _described_alike(token, st.speaker)) and (
                             agrees(_owned_name(st.speaker), st.speaker_kind) or token.lower_ in ("they", "them") and
                             st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
@@ -1866,6 +1864,13 @@ def _place_aside(span) -> bool:
     return span.label_ in ("GPE", "NORP") and not (
         root.dep_ in ("nsubj", "nsubjpass") or root.dep_ in ("poss", "compound") and
         root.head.dep_ in ("nsubj", "nsubjpass") or _in_subject(span))
+
+
+def _described_alike(role, speaker: str) -> bool:
+    """Whether an earlier speaker described and not named ("mother") may be whom a role noun ("The woman") refers to:
+    both are people of one gender (not "A police spokesperson" for "The father")."""
+    gender = _GENDERED_PEOPLE.get(role.lemma_.lower())
+    return gender is not None and _GENDERED_PEOPLE.get(speaker.split()[-1].lower()) == gender
 
 
 def _name_set_off(role):
