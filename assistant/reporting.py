@@ -577,7 +577,7 @@ def _participle_phrase(clause) -> bool:
 
 def _finite(verb) -> bool:
     """Whether a verb is finite, itself or through an auxiliary ("laughed", "would regret")."""
-    return verb.tag_ in _FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ in _FINITE_TAGS for c in verb.children)
+    return verb.tag_ in FINITE_TAGS or any(c.dep_ == "aux" and c.tag_ in FINITE_TAGS for c in verb.children)
 
 
 def _indirect_question(clause) -> bool:
@@ -696,7 +696,7 @@ def _word_cues(token) -> Cue | None:
     return None
 
 
-_FINITE_TAGS = frozenset("VBD VBZ VBP MD".split())
+FINITE_TAGS = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 _CONTENT_POS = frozenset("NOUN PROPN PRON NUM VERB AUX ADJ".split())  # words that say something, unlike "However"
 _SETTING_OFF = frozenset(", — –".split())  # punctuation that sets "according to X" apart inside a clause
 

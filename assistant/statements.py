@@ -38,8 +38,9 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS, PERSON_ROLES,
-                        PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak, claims_or_accuses, conjuncts,
+from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS,
+                        PERSON_ROLES, PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak,
+                        claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
@@ -365,9 +366,10 @@ class _ArticleReader:
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         # "Laird’s latest report" (Dr Eamon Laird's), not "a Bloomberg report" (the model's organisation, whatever
         # Michael Bloomberg the article names)
-        organisations = {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents if e.label_ == "ORG"}
-        surnames |= {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker)) and
-                     document.group(1) not in organisations}
+        owners = {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker))}
+        organisations = {e.text for s in self.sentences if s.doc is not None for e in s.doc.ents
+                         if e.label_ == "ORG"} if owners else set()
+        surnames |= owners - organisations
         if not surnames:
             return found
         alternatives = '|'.join(map(re.escape, sorted(surnames)))
@@ -703,7 +705,7 @@ class _ArticleReader:
         # (also around a few quoted words, "Is cutting “just over 180” roles ..., VP Christoph Hartmann wrote", and
         # after a participle, "Laid off 25 employees, CEO Ali Asaria said")
         heading = self._heading_over(s) if doc[0].pos_ in ("VERB", "AUX") and (
-            doc[0].tag_ in _FINITE or doc[0].tag_ == "VBN" and not any(
+            doc[0].tag_ in FINITE_TAGS or doc[0].tag_ == "VBN" and not any(
                 c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in doc[0].children) and not (
                 doc[0].dep_ == "advcl" and doc[0].head != cue.anchor and
                 any(c.dep_ in ("nsubj", "nsubjpass") for c in doc[0].head.children))) else None
@@ -1652,7 +1654,6 @@ _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit compl
 _PERSONS_DOCUMENT = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*) (?:report|study|survey|analysis|poll|review|letter|"
                                r"email|statement|memo|post|blog)$")
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
-_FINITE = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
 # as "it" is: `_antecedent`)
 _NAMED_ORGANISATIONS = frozenset("startup club lab".split())
@@ -1771,7 +1772,7 @@ def _with_antecedent(verb) -> str | None:
     if verb.dep_ != "relcl" or all(c.lower_ in _RELATIVES for c in subjects):
         return None
     clause = next((c for c in verb.children if c.i > verb.i and c.pos_ in ("VERB", "AUX") and
-                   (c.dep_ == "ccomp" or c.dep_ == "xcomp" and c.tag_ in _FINITE) and
+                   (c.dep_ == "ccomp" or c.dep_ == "xcomp" and c.tag_ in FINITE_TAGS) and
                    not any(g.tag_ == "TO" for g in c.children)), None)  # "said killed", not "describes working"
     if clause is None or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl") and
                              c.lower_ not in _RELATIVES for c in clause.children):
