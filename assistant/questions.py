@@ -30,7 +30,8 @@ ANSWER_TYPES = ("person", "organization", "place", "entity", "yes_no", "date", "
 NOUN_TYPES: dict[str, str] = {
     **dict.fromkeys("company firm organization organisation agency brand startup business corporation manufacturer "
                     "retailer bank institution university regulator publisher broadcaster studio developer "
-                    "conglomerate insurer lender network outlet".split(), "organization"),
+                    "conglomerate insurer lender network outlet school club lab automaker maker giant airline "
+                    "carrier".split(), "organization"),
     **dict.fromkeys("individual person executive ceo founder player athlete coach quarterback man woman figure celebrity "
                     "artist singer actor actress official leader president billionaire entrepreneur investor journalist "
                     "author politician minister spokesman spokeswoman spokesperson footballer cricketer star "

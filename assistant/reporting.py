@@ -60,8 +60,9 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister boss exec doctor "
                           "psychologist father mother pastor".split())
+ORGANISATION_NOUNS = frozenset(noun for noun, kind in NOUN_TYPES.items() if kind == "organization")  # "startup"
 GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
-                         "administration office".split())
+                         "administration office".split()) | ORGANISATION_NOUNS
 GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "
                               "congress senate parliament police army military intelligence cia fbi nsa agency "
                               "council commission regulator court".split())
@@ -247,7 +248,7 @@ def definite_role(token) -> bool:
         return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
                    or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
-    return token.lemma_.lower() in GROUP_ROLES and all(
+    return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
         c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")
         and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in token.children)  # "plant-based"
 

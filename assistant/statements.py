@@ -38,14 +38,14 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS,
+from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, ORGANISATION_NOUNS, FINITE_TAGS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS,
                         PERSON_ROLES, PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak,
                         claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-72"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-73"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -894,7 +894,8 @@ class _ArticleReader:
             described = {role} | {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
                                   c.pos_ in ("NOUN", "ADJ")}
             described_before = next((earlier for earlier in reversed(self.found) if earlier.start < s.start and described <= set(
-                re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and earlier.speaker_resolved), None)
+                words := re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and earlier.speaker_resolved and
+                (need == "PERSON" or words[-1] == role)), None)  # a group by its head: "a school official" is no school
             if described_before is not None and (need == "PERSON" or len(described) > 1 or
                                                  self._verbs[id(described_before)][0] >= s.index - _LOOKBACK):
                 # a bare "the company" further back than `_LOOKBACK` sentences is another company when a subject
@@ -903,6 +904,9 @@ class _ArticleReader:
             introduced = self._introduced_before(token, s) if need == "PERSON" else None
             if introduced is not None:
                 return introduced
+            named = self._named_source(token, s) if need == "GROUP" else None
+            if named is not None:
+                return named, "organization", True  # "the startup" after "E-commerce search startup Deft"
         unlabelled = None
         # names the article has already shown speaking as persons ("Musk said ..."), whatever the model labels them
         # and, for "he" or "she", those speaking of themselves so anywhere ("Kelce said he ...")
@@ -921,6 +925,8 @@ class _ArticleReader:
             if role_kind is not None and kind != role_kind and not (
                     role_kind == "organization" and kind == "unknown" and name[:1].isupper()):
                 return False  # "the company" may be a name of unknown kind ("Open AI"), not "a review" that found
+            if role_kind == "organization" and self._names_person(name):
+                return False  # nor a person's name, whatever the model labels it ("Lionel", "Migicovsky")
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
 
         deferred, deferred_at = None, 0
@@ -1103,6 +1109,8 @@ class _ArticleReader:
         document = lemma in _NAMED_SOURCES
 
         def name_of(noun) -> str | None:  # "SlashNext report" for a document, "Daye" for an organisation
+            if not document and noun.ent_type_ == "ORG":  # "the University of Michigan"
+                return _full_name(noun)
             owner = _source_owner(noun) if document else _named_as(noun)
             return owner if owner is None or not document else _owned(owner, noun)
 
@@ -1305,6 +1313,18 @@ class _ArticleReader:
                               if any(f"{first} {last}" in self.body[s.start:s.end] for first in mentioned)})
             self._labelled_cache[last] = {f"{first} {last}" for first in mentioned} & self._person_names()
         return self._labelled_cache[last]
+
+    def _names_person(self, name: str) -> bool:
+        """Whether a name is (part of) a person's that the body writes in full: a word the body writes after a first
+        name ("Migicovsky" after "Eric"), or a first name it writes before a capitalised word ("Lionel Messi")."""
+        words = name.split()
+        if not words:
+            return False
+        if any(full.split()[0] != words[-1] for full in self._first_named(words[-1])):
+            return True
+        return len(words) == 1 and _name_gender(words[0]) in ("male", "female") and \
+            any(_name_gender(following) == "unknown" for following in
+                re.findall(rf"(?<![\w’'-]){re.escape(words[0])} ({_CAPITALISED})(?![\w’'-])", self.body))
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -1656,7 +1676,9 @@ _PERSONS_DOCUMENT = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*) (?:
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 # organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
 # as "it" is: `_antecedent`)
-_NAMED_ORGANISATIONS = frozenset("startup club lab".split())
+# the organisation nouns an article introduces a name with ("E-commerce search startup Deft"), not the generic ones
+# it uses for whichever it last spoke of ("the company")
+_NAMED_ORGANISATIONS = ORGANISATION_NOUNS - frozenset("company firm organization organisation agency".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _SENDING = frozenset("send file submit".split())  # what an organisation does with its own document ("filed a lawsuit")
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
@@ -1791,6 +1813,9 @@ def _named_as(noun) -> str | None:
               for g in c.children if g.dep_ in ("oprd", "dobj", "attr") and g.pos_ == "PROPN"]
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         named += [c for c in noun.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+    if not named and noun.i + 1 < len(noun.doc) and noun.nbor(1).pos_ == "PROPN" and noun.nbor(1).ent_type_ and \
+            noun.nbor(1).ent_iob_ == "B":
+        named = [noun.nbor(1)]  # "E-commerce search startup Deft is releasing ...", parsed with "startup" its root
     return _full_name(named[0]) if named else None
 
 

@@ -1639,3 +1639,32 @@ def test_the_second_reviews_counterexamples_keep_their_readings():
     entries = ["Zoom\n\nFounded in 2011, it now employs 500 people, the company said."] + \
         [f"{name}\n\nCut 20 jobs." for name in ("Snap", "Tidal", "Hippo", "Brex")]
     assert "Founded in 2011, it now employs 500 people" in _statements_of("opening", "\n\n".join(entries))
+
+
+def test_an_organisation_described_is_the_organisation_named_for_it():
+    """"the startup", "the school", "the university": the organisation the article names with that noun or, failing
+    that, the one named near it; never a part of a person's name, nor a speaker described by a person with the noun, nor
+    one organisation for a plural."""
+    assert _speaker_of("t-startup", (
+        "E-commerce search startup Deft is releasing a multimodal search feature today. The company raised $1.8 million "
+        "in a seed round from Hustle Fund and Frontier VC. The startup said it is on track to hit 50,000 monthly active "
+        "users by the end of this year."))["it is on track to hit 50,000 monthly active users by the end of this year"] \
+        == "Deft"
+    assert _speaker_of("t-school", (
+        "Michigan State has hired Jonathan Smith as its next football coach, the school announced on Saturday."))[
+        "Michigan State has hired Jonathan Smith as its next football coach"] == "Michigan State"
+    assert _speaker_of("t-official", (
+        "The Big Ten received a letter on Thursday. A Michigan school official told reporters the letter was sent. In "
+        "it, the school said that premature action would be unfair."))["premature action would be unfair"] != \
+        "Michigan school official"
+    assert _speaker_of("t-university", (
+        "The analyst worked for the University of Michigan for three years. The NCAA opened an inquiry in October. "
+        "Investigators interviewed staff. Several coaches were questioned. Reporters waited outside. The analyst, the "
+        "focus of the NCAA's investigation, resigned on Friday night, the university confirmed."))[
+        "The analyst, the focus of the NCAA's investigation, resigned on Friday night"] == "University of Michigan"
+    assert _speaker_of("t-banks", (
+        "The CFPB proposed new mortgage rules in July. The big banks argued the new rules would limit their ability to "
+        "lend."))["the new rules would limit their ability to lend"] == "big banks"
+    assert _speaker_of("t-lab", (
+        "Elon Musk and Sam Altman met in 2015. Backed by hundreds of millions of dollars from Musk and other funders, "
+        "the lab promised to protect the world."))["to protect the world"] not in ("Musk", "Elon Musk")
