@@ -485,11 +485,12 @@ def _verb_cue(token) -> Cue | None:
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
-    elif lemma in ("find", "conclude") and ("dobj" in deps or not any(
+    elif lemma in ("find", "conclude") and ("dobj" in deps or "prt" in deps or not any(
             c.dep_ == "ccomp" and not _lead_in(c) and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(
                 a.dep_ in ("aux", "auxpass") for a in c.children)) or any(m.dep_ == "mark" for m in c.children))
             for c in token.children)):
-        # "found that ...", not "found himself at the crossroads", "found it so easy", "found Jackson unmarked"
+        # "found that ...", not "found himself at the crossroads", "found it so easy", "found Jackson unmarked", nor
+        # "found out later that his daughter had been taken hostage" (learned it)
         return None
     elif lemma not in ("call", "describe") and any(
             g.lower_ in _REFLEXIVES for c in token.children if c.dep_ in ("dobj", "ccomp", "oprd")

@@ -1668,3 +1668,10 @@ def test_an_organisation_described_is_the_organisation_named_for_it():
     assert _speaker_of("t-lab", (
         "Elon Musk and Sam Altman met in 2015. Backed by hundreds of millions of dollars from Musk and other funders, "
         "the lab promised to protect the world."))["to protect the world"] not in ("Musk", "Elon Musk")
+
+
+def test_finding_out_is_learning_not_reporting():
+    """"found out that ..." tells what someone learned, not what they said; "found that ..." reports a finding."""
+    found = _speaker_of("t-found-out", "He found out later that his daughter had been taken hostage. Researchers found "
+                                       "that the drug works.")
+    assert found == {"the drug works": "Researchers"}
