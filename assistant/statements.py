@@ -45,7 +45,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, ORGANISATION_NOUNS, FIN
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-74"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-75"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -676,6 +676,12 @@ class _ArticleReader:
             # “... tell your relatives that,” Zar said, or found no clause and the quotation opens the sentence or
             # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
+        split = self._split_quotation(s, cue, subject, quotes, quote) if \
+            quote is not None and not in_quote and statement_start < quote[1] and quote[0] < statement_end and \
+            not self.body[statement_start:quote[0]].strip(" “\"") and not self.body[quote[1]:statement_end].strip(" ”\".") \
+            else None  # (what was said is that quotation, give or take its marks)
+        if split is not None:
+            quote = statement_start, statement_end = split[0], split[1]
         if not content and quote is None and cue.stance != "decline":
             # no clause and no quotation: what was said is the sentence around "X said" ("Laid off about 50% of its
             # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
@@ -687,7 +693,7 @@ class _ArticleReader:
         else:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
-            statement = content and quote is None and _with_antecedent(cue.anchor)
+            statement = split[2] if split is not None else content and quote is None and _with_antecedent(cue.anchor)
             if not statement and cue.stance != "decline" and cue.aside is None and \
                     statement_start <= verb_at < statement_end and not any(a <= verb_at < b for a, b in quotes):
                 # what was said holds its own attribution: the parse found no clause of it. Its quotation, when of a
@@ -740,6 +746,33 @@ class _ArticleReader:
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
+
+    def _split_quotation(self, s: _Sentence, cue: Cue, subject, quotes: list[tuple[int, int]],
+                         quote: tuple[int, int]) -> tuple[int, int, str] | None:
+        """A quotation its attribution breaks in two, as one: “If I didn’t see it, and I didn’t prepare, and something
+        happened,” Sinha told me, “I would never forgive myself.” -> (from the first quoted word, to the last, the
+        attribution between included, as `_joined` does across sentences; the words of both parts). None unless
+        `quote` is one of two quotations with only the cue's attribution between them (its subject, its verb and
+        words hanging on the verb with no subject of their own: not "one fan commented, while another person
+        wrote"), the first opening the sentence (or following a colon) and broken off at a comma, the second opening
+        after the attribution's comma, colon or full stop."""
+        verb_at = s.start + s.doc[cue.token.i].idx
+        for first, second in zip(quotes, quotes[1:]):
+            if quote not in (first, second) or not first[1] <= verb_at < second[0]:
+                continue
+            opening = self.body[s.start:first[0]].strip(" “\"‘'")
+            broken_off = self.body[first[0]:first[1]].rstrip()
+            if opening and not opening.endswith(":") or not broken_off.endswith(",") or \
+                    not self.body[first[1]:second[0]].rstrip(" “\"").endswith((",", ":", ".")):
+                return None  # (nor a name or a title quoted in the attribution: told "Globes", dubbing Urann the "...")
+            between = [t for t in s.doc if first[1] <= s.start + t.idx < second[0] and not (t.is_punct or t.is_space)]
+            for word in between:
+                if word.dep_ in ("nsubj", "nsubjpass") and word != subject or not (
+                        word == cue.token or cue.token in word.ancestors or
+                        subject is not None and (word == subject or subject in word.ancestors)):
+                    return None
+            return first[0], second[1], f"{broken_off} {self.body[second[0]:second[1]].strip()}".strip(" ,.;:“”\"")
+        return None
 
     def _without_aside(self, s: _Sentence, cue: Cue, start: int, end: int) -> str:
         """The body's words from `start` to `end` less the cue's aside ("according to X" inside what was said): "The

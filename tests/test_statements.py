@@ -1675,3 +1675,22 @@ def test_finding_out_is_learning_not_reporting():
     found = _speaker_of("t-found-out", "He found out later that his daughter had been taken hostage. Researchers found "
                                        "that the drug works.")
     assert found == {"the drug works": "Researchers"}
+
+
+def test_a_quotation_its_attribution_breaks_in_two_is_one_statement():
+    """“A,” X said, “B.”: what X said is A and B (the quote spans both, the attribution between included); not when
+    another speaker stands between them, nor when the second quoted words are a name in the attribution."""
+    body = "“If I didn’t see it, and I didn’t prepare, and something happened,” Sinha told me, “I would never forgive " \
+           "myself.”"
+    statement = extract_statements("t-split", body).statements[0]
+    assert statement.statement == "If I didn’t see it, and I didn’t prepare, and something happened, I would never " \
+                                  "forgive myself"
+    assert (statement.quote_start, statement.quote_end) == (1, len(body) - 1)
+    assert body[statement.quote_start:statement.quote_end] == statement.quote
+    two = _speaker_of("t-split-two", "“OF ALL 230 SONGS I’M SICK,” one fan commented, while another person wrote: "
+                                     "“It’s unbelievable how invested I am in this.”")
+    assert two == {"OF ALL 230 SONGS I’M SICK": "fan", "It’s unbelievable how invested I am in this": "another person"}
+    named = _statements_of("t-split-name", '"Rani and Psagot suffered from a lot of bad luck, because sometimes it’s '
+                                           'all a matter of timing," a senior capital markets source told "Globes". '
+                                           '"Since he bought Psagot, three significant things happened."')
+    assert not any("Globes" in text for text in named)
