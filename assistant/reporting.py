@@ -60,7 +60,10 @@ PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister boss exec doctor "
                           "psychologist father mother pastor".split())
-ORGANISATION_NOUNS = frozenset(noun for noun, kind in NOUN_TYPES.items() if kind == "organization")  # "startup"
+# The nouns of an organisation ("startup", "school", "automaker"): the question parser's, so that "Which school ...?"
+# and "the school said" read the same word the same way (a word added to `questions.NOUN_TYPES` as an organisation
+# also becomes a group role here: "the school" then points back to a named organisation).
+ORGANISATION_NOUNS = frozenset(noun for noun, kind in NOUN_TYPES.items() if kind == "organization")
 GROUP_ROLES = frozenset("company firm agency department ministry government campaign group organization embassy "
                          "administration office".split()) | ORGANISATION_NOUNS
 GOVERNMENT_WORDS = frozenset("government ministry department embassy administration kremlin pentagon white house "

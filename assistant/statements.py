@@ -38,14 +38,15 @@ from dataclasses import asdict, dataclass, replace
 from . import nlp as language
 from .chunking import sentence_spans
 from .questions import NOUN_TYPES, named_spans
-from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, ORGANISATION_NOUNS, FINITE_TAGS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS,
+from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT_WORDS, GROUP_ROLES, NARRATORS,
+                        ORGANISATION_NOUNS,
                         PERSON_ROLES, PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak,
                         claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-75"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-76"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -150,6 +151,7 @@ class _ArticleReader:
         self._name_cache: dict[str, bool] = {}  # capitalised word -> whether the body writes it as a name
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
         self._labelled_cache: dict[str, set[str]] = {}  # surname -> its "Capitalised Surname" mentions labelled persons
+        self._person_name_cache: dict[str, bool] = {}  # name -> whether the body writes it as a person's (`_names_person`)
         self._captions: set[int] | None = None  # paragraphs that are photo captions (`_credited_photos`)
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
@@ -676,12 +678,11 @@ class _ArticleReader:
             # “... tell your relatives that,” Zar said, or found no clause and the quotation opens the sentence or
             # follows the verb, Ozkan noted, “...”; not a few quoted words inside the author's sentence)
             statement_start, statement_end = quote
-        split = self._split_quotation(s, cue, subject, quotes, quote) if \
-            quote is not None and not in_quote and statement_start < quote[1] and quote[0] < statement_end and \
-            not self.body[statement_start:quote[0]].strip(" “\"") and not self.body[quote[1]:statement_end].strip(" ”\".") \
-            else None  # (what was said is that quotation, give or take its marks)
+        split = None if quote is None or in_quote else \
+            self._split_quotation(s, cue, subject, quotes, (statement_start, statement_end))
         if split is not None:
-            quote = statement_start, statement_end = split[0], split[1]
+            quote, joined_words = split
+            statement_start, statement_end = quote
         if not content and quote is None and cue.stance != "decline":
             # no clause and no quotation: what was said is the sentence around "X said" ("Laid off about 50% of its
             # staff, the company confirmed November 3"); nothing around it is narration ("Pichai testified Monday")
@@ -693,7 +694,8 @@ class _ArticleReader:
         else:
             # "the Hamas attacks that the Israeli government said killed 1,400 people": what was said is of the noun
             # the relative clause hangs on ("the 7 October Hamas attacks killed 1,400 people")
-            statement = split[2] if split is not None else content and quote is None and _with_antecedent(cue.anchor)
+            statement = joined_words if split is not None else \
+                content and quote is None and _with_antecedent(cue.anchor)
             if not statement and cue.stance != "decline" and cue.aside is None and \
                     statement_start <= verb_at < statement_end and not any(a <= verb_at < b for a, b in quotes):
                 # what was said holds its own attribution: the parse found no clause of it. Its quotation, when of a
@@ -748,30 +750,39 @@ class _ArticleReader:
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
 
     def _split_quotation(self, s: _Sentence, cue: Cue, subject, quotes: list[tuple[int, int]],
-                         quote: tuple[int, int]) -> tuple[int, int, str] | None:
+                         said: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
         """A quotation its attribution breaks in two, as one: “If I didn’t see it, and I didn’t prepare, and something
-        happened,” Sinha told me, “I would never forgive myself.” -> (from the first quoted word, to the last, the
-        attribution between included, as `_joined` does across sentences; the words of both parts). None unless
-        `quote` is one of two quotations with only the cue's attribution between them (its subject, its verb and
-        words hanging on the verb with no subject of their own: not "one fan commented, while another person
-        wrote"), the first opening the sentence (or following a colon) and broken off at a comma, the second opening
-        after the attribution's comma, colon or full stop."""
-        verb_at = s.start + s.doc[cue.token.i].idx
+        happened,” Sinha told me, “I would never forgive myself.” -> ((from the first quoted word to the last, the
+        attribution between included, as `_joined` does across sentences), the words of both parts). None unless what
+        was `said` is one of two quotations (give or take their marks) with only the cue's attribution between them
+        (its subject, its verb and words hanging on the verb with no subject and no reporting verb of their own: not
+        "one fan commented, while another person wrote", nor "Smith said, adding, “...”", which is a statement of its
+        own), the first opening the sentence (or following a colon) and broken off at a comma, the second opening after
+        the attribution's comma, colon or full stop, ending the sentence and holding a verb (not a name or a title the
+        attribution gives: told "Globes", "in his book, “The Long Game.”")."""
+        verb_at = s.start + cue.token.idx
         for first, second in zip(quotes, quotes[1:]):
-            if quote not in (first, second) or not first[1] <= verb_at < second[0]:
+            if not first[1] <= verb_at < second[0]:
                 continue
+            if not any(said[0] < b and a < said[1] and not self.body[said[0]:a].strip(" “\"") and
+                       not self.body[b:said[1]].strip(" ”\".") for a, b in (first, second)):
+                return None
             opening = self.body[s.start:first[0]].strip(" “\"‘'")
             broken_off = self.body[first[0]:first[1]].rstrip()
             if opening and not opening.endswith(":") or not broken_off.endswith(",") or \
-                    not self.body[first[1]:second[0]].rstrip(" “\"").endswith((",", ":", ".")):
-                return None  # (nor a name or a title quoted in the attribution: told "Globes", dubbing Urann the "...")
+                    not self.body[first[1]:second[0]].rstrip(" “\"").endswith((",", ":", ".")) or \
+                    self.body[second[1]:s.end].strip(" ”\".!?)"):
+                return None
             between = [t for t in s.doc if first[1] <= s.start + t.idx < second[0] and not (t.is_punct or t.is_space)]
             for word in between:
-                if word.dep_ in ("nsubj", "nsubjpass") and word != subject or not (
+                if word.dep_ in ("nsubj", "nsubjpass") and word != subject or \
+                        word != cue.token and word.lemma_.lower() in _REPORTING_LEMMAS and word.pos_ == "VERB" or not (
                         word == cue.token or cue.token in word.ancestors or
                         subject is not None and (word == subject or subject in word.ancestors)):
                     return None
-            return first[0], second[1], f"{broken_off} {self.body[second[0]:second[1]].strip()}".strip(" ,.;:“”\"")
+            if not any(t.pos_ in ("VERB", "AUX") for t in s.doc if second[0] <= s.start + t.idx < second[1]):
+                return None  # a title or a name ("in his book, “The Long Game.”"), not the rest of what was said
+            return (first[0], second[1]), f"{broken_off} {self.body[second[0]:second[1]].strip()}".strip(" ,.;:“”\"")
         return None
 
     def _without_aside(self, s: _Sentence, cue: Cue, start: int, end: int) -> str:
@@ -928,7 +939,7 @@ class _ArticleReader:
                                   c.pos_ in ("NOUN", "ADJ")}
             described_before = next((earlier for earlier in reversed(self.found) if earlier.start < s.start and described <= set(
                 words := re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and earlier.speaker_resolved and
-                (need == "PERSON" or words[-1] == role)), None)  # a group by its head: "a school official" is no school
+                (need == "PERSON" or not _role_after(words, role))), None)
             if described_before is not None and (need == "PERSON" or len(described) > 1 or
                                                  self._verbs[id(described_before)][0] >= s.index - _LOOKBACK):
                 # a bare "the company" further back than `_LOOKBACK` sentences is another company when a subject
@@ -1142,17 +1153,23 @@ class _ArticleReader:
         document = lemma in _NAMED_SOURCES
 
         def name_of(noun) -> str | None:  # "SlashNext report" for a document, "Daye" for an organisation
-            if not document and noun.ent_type_ == "ORG":  # "the University of Michigan"
-                return _full_name(noun)
+            entity = next((e for e in noun.doc.ents if e.start <= noun.i < e.end), None)
+            if not document and entity is not None and entity.label_ == "ORG" and \
+                    entity.root.dep_ in ("nsubj", "nsubjpass"):
+                return _full_name(noun)  # "The University of Michigan suspended ...", not "worked for the University of"
             owner = _source_owner(noun) if document else _named_as(noun)
             return owner if owner is None or not document else _owned(owner, noun)
+
+        # "the central bank" is not "the investment bank": an organisation's mention carries the noun's describing words
+        described = set() if document else {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
+                                            c.pos_ in ("NOUN", "ADJ")}
 
         named = name_of(token)
         if named is not None:
             return named
         if not any(c.lower_ in _DEFINITE - {"his", "her", "their", "its", "our"} for c in token.children):
             return None
-        mention = re.compile(rf"\b{re.escape(lemma)}", re.IGNORECASE)
+        mention = re.compile(rf"\b{re.escape(lemma)}(?:s|es)?\b", re.IGNORECASE)
         for earlier in [s, *reversed(self.sentences[:s.index])]:
             if not mention.search(self.body[earlier.start:earlier.end]):
                 continue
@@ -1160,11 +1177,14 @@ class _ArticleReader:
             if earlier.doc is None:
                 continue
             words = [w for w in earlier.doc if w.lemma_.lower() == lemma and w.pos_ in ("NOUN", "PROPN")
-                     and (earlier is not s or w.i < token.i) and (w.tag_ == "NNS") == (token.tag_ == "NNS")]
+                     and (earlier is not s or w.i < token.i) and (w.tag_ == "NNS") == (token.tag_ == "NNS")
+                     and described <= {c.lower_ for c in w.children}]
             for word in reversed(words):
                 named = name_of(word)
                 if named is not None:
                     return named
+                if not document and word.ent_type_ == "ORG":
+                    continue  # "University of Michigan President Santa Ono": a name in passing, read past
                 # "The survey findings": the findings' "The" (a document's; "the club's fans" may be another club)
                 holder = word.head if word.dep_ == "compound" and document else word
                 if not any(c.lower_ in ("the", "this", "that") for c in holder.children):
@@ -1348,16 +1368,18 @@ class _ArticleReader:
         return self._labelled_cache[last]
 
     def _names_person(self, name: str) -> bool:
-        """Whether a name is (part of) a person's that the body writes in full: a word the body writes after a first
-        name ("Migicovsky" after "Eric"), or a first name it writes before a capitalised word ("Lionel Messi")."""
-        words = name.split()
-        if not words:
-            return False
-        if any(full.split()[0] != words[-1] for full in self._first_named(words[-1])):
-            return True
-        return len(words) == 1 and _name_gender(words[0]) in ("male", "female") and \
-            any(_name_gender(following) == "unknown" for following in
-                re.findall(rf"(?<![\w’'-]){re.escape(words[0])} ({_CAPITALISED})(?![\w’'-])", self.body))
+        """Whether a one-word name is part of a person's that the body writes in full: a surname written after a first
+        name ("Migicovsky" after "Eric"; not the word twice, "Valve Valve"), or a first name written before a
+        capitalised word the name lists do not know ("Lionel Messi"). A company named for a founder the article also
+        names ("Dell" beside "Michael Dell") counts as the person too; "Stanford University" is no one's name."""
+        if name not in self._person_name_cache:
+            words = name.split()
+            self._person_name_cache[name] = len(words) == 1 and (
+                any(full.split()[0] != words[0] for full in self._first_named(words[0])) or
+                _name_gender(words[0]) in ("male", "female") and
+                any(_name_gender(following) == "unknown" for following in
+                    re.findall(rf"(?<![\w’'-]){re.escape(words[0])} ({_CAPITALISED})(?![\w’'-])", self.body)))
+        return self._person_name_cache[name]
 
     def _person_names(self) -> set[str]:
         """The PERSON names of the sentences read so far, and the names already seen speaking as persons."""
@@ -1707,10 +1729,9 @@ _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit compl
 _PERSONS_DOCUMENT = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*) (?:report|study|survey|analysis|poll|review|letter|"
                                r"email|statement|memo|post|blog)$")
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
-# organisations the article may have named before it calls them "the startup", "the club" ("the company" is found
+# the organisation nouns an article introduces a name with ("E-commerce search startup Deft", "the University of
+# Michigan": `_named_source`), all but the generic ones it uses for whichever it last spoke of ("the company" is found
 # as "it" is: `_antecedent`)
-# the organisation nouns an article introduces a name with ("E-commerce search startup Deft"), not the generic ones
-# it uses for whichever it last spoke of ("the company")
 _NAMED_ORGANISATIONS = ORGANISATION_NOUNS - frozenset("company firm organization organisation agency".split())
 _AUTHORING = frozenset("publish release write conduct produce issue compile prepare author lead carry run".split())
 _SENDING = frozenset("send file submit".split())  # what an organisation does with its own document ("filed a lawsuit")
@@ -1839,14 +1860,15 @@ def _with_antecedent(verb) -> str | None:
 
 def _named_as(noun) -> str | None:
     """The name an organisation noun is given where it is written: "Daye, a British startup", "the startup Daye",
-    "a startup called OpenAI", "Daye is a startup" -> the name; None when none is."""
+    "a startup called OpenAI", "Daye is a startup", "E-commerce search startup Deft is ..." (the name right after the
+    noun the parser made its sentence's root; not "The startup Friday said") -> the name; None when none is."""
     named = [noun.head] if noun.dep_ in ("appos", "compound") and noun.head.pos_ == "PROPN" else []
     named += [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
     named += [g for c in noun.children if c.dep_ == "acl" and c.lemma_.lower() in ("call", "name")
               for g in c.children if g.dep_ in ("oprd", "dobj", "attr") and g.pos_ == "PROPN"]
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         named += [c for c in noun.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
-    if not named and noun.i + 1 < len(noun.doc) and noun.nbor(1).pos_ == "PROPN" and noun.nbor(1).ent_type_ and \
+    if not named and noun.dep_ == "ROOT" and noun.i + 1 < len(noun.doc) and noun.nbor(1).pos_ == "PROPN" and \
             noun.nbor(1).ent_iob_ == "B":
         named = [noun.nbor(1)]  # "E-commerce search startup Deft is releasing ...", parsed with "startup" its root
     return _full_name(named[0]) if named else None
@@ -2035,6 +2057,13 @@ def _asks_someone(writer) -> bool:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     objects += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return any(o.ent_type_ in ("ORG", "PERSON") for o in objects)
+
+
+def _role_after(words: list[str], group: str) -> bool:
+    """Whether a speaker written with a group's noun is a person of that group: the noun's last use is followed by a
+    person's role ("a school official", not "The ride-hail company Lyft")."""
+    at = len(words) - 1 - words[::-1].index(group)
+    return at + 1 < len(words) and is_role_word(words[at + 1])
 
 
 def _person_named(token):
