@@ -935,8 +935,7 @@ class _ArticleReader:
         if not is_pronoun(token.text):
             role = token.lemma_.lower()
             # "the company" after "The ride-hail company claims": that one; "the AI company" only one described so
-            described = {role} | {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
-                                  c.pos_ in ("NOUN", "ADJ")}
+            described = {role} | _describing_words(token)
             described_before = next((earlier for earlier in reversed(self.found) if earlier.start < s.start and described <= set(
                 words := re.split(r"[\s-]+", earlier.speaker_as_written.lower())) and earlier.speaker_resolved and
                 (need == "PERSON" or not _role_after(words, role))), None)
@@ -1161,8 +1160,7 @@ class _ArticleReader:
             return owner if owner is None or not document else _owned(owner, noun)
 
         # "the central bank" is not "the investment bank": an organisation's mention carries the noun's describing words
-        described = set() if document else {c.lower_ for c in token.children if c.dep_ in ("amod", "compound") and
-                                            c.pos_ in ("NOUN", "ADJ")}
+        described = set() if document else _describing_words(token)
 
         named = name_of(token)
         if named is not None:
@@ -1369,13 +1367,13 @@ class _ArticleReader:
 
     def _names_person(self, name: str) -> bool:
         """Whether a one-word name is part of a person's that the body writes in full: a surname written after a first
-        name ("Migicovsky" after "Eric"; not the word twice, "Valve Valve"), or a first name written before a
+        name ("Migicovsky" after "Eric", `_first_named`), or a first name written before a
         capitalised word the name lists do not know ("Lionel Messi"). A company named for a founder the article also
         names ("Dell" beside "Michael Dell") counts as the person too; "Stanford University" is no one's name."""
         if name not in self._person_name_cache:
             words = name.split()
             self._person_name_cache[name] = len(words) == 1 and (
-                any(full.split()[0] != words[0] for full in self._first_named(words[0])) or
+                self._first_named(words[0]) or
                 _name_gender(words[0]) in ("male", "female") and
                 any(_name_gender(following) == "unknown" for following in
                     re.findall(rf"(?<![\w’'-]){re.escape(words[0])} ({_CAPITALISED})(?![\w’'-])", self.body)))
@@ -1395,8 +1393,9 @@ class _ArticleReader:
             # “Sad Taylor on a boat” meme")
             found = set(re.findall(rf"(?<![“\"‘'])\b({_CAPITALISED}(?:-{_CAPITALISED})?) (?:[A-Z]\. |{_NICKNAME} )?"
                                    rf"{re.escape(last)}\b", self.body))
-            cache[last] = {f"{first} {last}" for first in found  # not "The Epstein"
-                           if first.lower() not in language.stop_words() and _name_gender(first.split("-")[0]) != "unknown"}
+            cache[last] = {f"{first} {last}" for first in found  # not "The Epstein", nor the word twice ("Valve Valve")
+                           if first.lower() not in language.stop_words() and first != last and
+                           _name_gender(first.split("-")[0]) != "unknown"}
         return cache[last]
 
     def _could_be(self, name: str, kind: str, need: str, gender: str | None) -> bool:
@@ -2057,6 +2056,12 @@ def _asks_someone(writer) -> bool:
     objects = [c for c in verb.children if c.dep_ in ("dobj", "dative")]
     objects += [g for c in verb.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return any(o.ent_type_ in ("ORG", "PERSON") for o in objects)
+
+
+def _describing_words(noun) -> set[str]:
+    """The common words a noun is described with ("ride-hail" of "the ride-hail company", "central" of "the central
+    bank"), lowercased."""
+    return {c.lower_ for c in noun.children if c.dep_ in ("amod", "compound") and c.pos_ in ("NOUN", "ADJ")}
 
 
 def _role_after(words: list[str], group: str) -> bool:
