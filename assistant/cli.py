@@ -21,6 +21,16 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def _existing_index(args: argparse.Namespace):
+    """The index a command that only reads or removes works on; IndexUnavailable (exit 2, with what to do) when
+    --index-dir names a directory where nothing was ever indexed, instead of creating an empty index there."""
+    from .store import ArticleIndex, require_index
+
+    settings = _settings(args)
+    require_index(settings)
+    return ArticleIndex(settings)
+
+
 def _print_json(value) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -67,9 +77,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    from .store import ArticleIndex
-
-    rows = ArticleIndex(_settings(args)).list_articles()
+    rows = _existing_index(args).list_articles()
     if args.json:
         _print_json([{key: row[key] for key in ("id", "title", "source", "published_at", "url", "chunks")} for row in rows])
         return 0
@@ -80,9 +88,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from .store import ArticleIndex
-
-    index = ArticleIndex(_settings(args))
+    index = _existing_index(args)
     removed, missing = index.remove(args.ids)
     for article_id in removed:
         print(f"removed {article_id}")
@@ -93,9 +99,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from .retrieve import HybridRetriever
-    from .store import ArticleIndex
 
-    retriever = HybridRetriever.from_settings(ArticleIndex(_settings(args)))
+    retriever = HybridRetriever.from_settings(_existing_index(args))
     passages = retriever.search(args.query, k=args.k)
     if args.json:
         _print_json([{key: p.as_dict()[key] for key in ("chunk_id", "article_id", "title", "source", "published_at", "text", "score")}
@@ -134,7 +139,9 @@ def _answer_stream(args: argparse.Namespace):
         return server_stream(server, settings.auth.get_secret_value(), args.backend, args.k, args.source,
                              args.date_from, args.date_to)
     from .chain import Assistant
+    from .store import require_index
 
+    require_index(settings)
     return terminal_stream(Assistant(settings), args.backend, args.k, args.source, args.date_from, args.date_to)
 
 
@@ -238,11 +245,10 @@ def cmd_statements(args: argparse.Namespace) -> int:
     import csv
 
     from .statement_index import StatementQuery
-    from .store import ArticleIndex
 
     query = StatementQuery(speaker=args.speaker, stance=args.stance, about=args.about, sources=tuple(args.source or ()),
                            date_from=args.date_from, date_to=args.date_to, article_id=args.article, limit=args.limit)
-    index = ArticleIndex(_settings(args))
+    index = _existing_index(args)
     try:
         found = index.statements.find(query, index.query_embeddings.embed_query)
     except ValueError as exc:
@@ -310,9 +316,8 @@ def cmd_feeds_add(args: argparse.Namespace) -> int:
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     from .feeds import list_feeds
-    from .store import ArticleIndex
 
-    feeds = list_feeds(ArticleIndex(_settings(args)))
+    feeds = list_feeds(_existing_index(args))
     if args.json:
         _print_json(feeds)
         return 0
@@ -324,10 +329,9 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
 
 def cmd_feeds_remove(args: argparse.Namespace) -> int:
     from .feeds import FeedError, remove_feed
-    from .store import ArticleIndex
 
     try:
-        removed = remove_feed(ArticleIndex(_settings(args)), args.name, purge=args.purge)
+        removed = remove_feed(_existing_index(args), args.name, purge=args.purge)
     except FeedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -390,9 +394,8 @@ def cmd_feeds_import(args: argparse.Namespace) -> int:
 def cmd_feeds_export(args: argparse.Namespace) -> int:
     from .feeds import list_feeds
     from .opml import export_opml
-    from .store import ArticleIndex
 
-    document = export_opml(list_feeds(ArticleIndex(_settings(args))))
+    document = export_opml(list_feeds(_existing_index(args)))
     if args.file and args.file != "-":
         Path(args.file).write_text(document, encoding="utf-8")
     else:

@@ -63,7 +63,7 @@ class RefreshBusy(IndexBusy):
 
 
 class IndexUnavailable(RuntimeError):
-    """The Chroma server cannot be reached."""
+    """The Chroma server cannot be reached, or there is no index where the settings point."""
 
 
 @dataclass
@@ -193,6 +193,15 @@ def make_client(settings: Settings, fresh: bool = False):
     system.instance(ServerAPI)
     system.start()
     return Client.from_system(system)
+
+
+def require_index(settings: Settings) -> None:
+    """Raise IndexUnavailable, saying how to make one, when `settings` point at an embedded index that was never
+    created (a mistyped --index-dir): opening it would silently create an empty index that answers nothing."""
+    if not settings.chroma_host and not (settings.index_dir / "chroma").is_dir():
+        raise IndexUnavailable(f"there is no index in {settings.index_dir} (nothing was ever indexed there); check the "
+                               f"--index-dir path, or add articles first with `assistant index --index-dir "
+                               f"{settings.index_dir} FILE_OR_URL ...`")
 
 
 @contextmanager

@@ -187,3 +187,7 @@ def test_the_command_line(seeded):
     assert table and all("Peskov" in row["speaker"] + row["speakers"] for row in table)
     bad = run_cli("--stance", "refute", index_dir=index_dir)
     assert bad.returncode == 2 and "unknown stance 'refute'; use one of deny, confirm" in bad.stderr
+    mistyped = index_dir.parent / "no-such-index"
+    missing = run_cli("--stance", "deny", index_dir=mistyped)  # a mistyped path: an error, not "No statements match."
+    assert missing.returncode == 2 and f"there is no index in {mistyped}" in missing.stderr, missing.stderr
+    assert "assistant index --index-dir" in missing.stderr and not mistyped.exists()

@@ -109,6 +109,9 @@ def test_ask_takes_history_and_filters_and_prints_quotes_once(seed_index, tmp_pa
     assert bad.returncode == 2 and "cannot read the from date 'yesterday'; use YYYY-MM-DD" in bad.stderr
     missing = run("What did he say?", "--history", str(tmp_path / "none.json"))
     assert missing.returncode == 2 and "cannot read the history file" in missing.stderr
+    nowhere = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", SEED_QUESTION, "--index-dir",
+                              str(tmp_path / "typo")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert nowhere.returncode == 2 and "there is no index in" in nowhere.stderr and not (tmp_path / "typo").exists()
 
 
 def test_quotes_print_once():
