@@ -84,7 +84,7 @@ SPEAKING_NOUNS = frozenset(
     "commenter supporter opponent protester activist member staff worker doctor physician nurse teacher patient "
     "victim family relative friend neighbour neighbor colleague partner rival team club union jury panel "
     "committee board watchdog legislator rep participant respondent organizer organiser buyer seller vendor "
-    "designer cofounder boss exec songwriter guest streamer winner psychologist evaluator automaker maker lab "
+    "designer cofounder boss exec guest streamer psychologist evaluator automaker maker lab "
     "school giant adult scholar shopper attendee father mother son daughter wife husband brother sister mom dad "
     "teammate kid child girl boy guy folk roommate veteran academic staffer client plaintiff defendant strategist "
     "diplomat audience vc number priest pastor polling warrant missive guideline documentation agreement case "
@@ -245,15 +245,32 @@ def definite_role(token) -> bool:
     someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no name and no
     modifier but common words that describe it, "the ride-hail company", not "the parent company"; a person's role no
     name and no phrase but "of")."""
-    if not any(c.lower_ in ("the", "this", "that") for c in token.children):
+    word = _hyphenated(token)  # "the co-founder", "the Oscar-winner": the word's parts are not its modifiers
+    children = [c for part in word for c in part.children if not word.start <= c.i < word.end]
+    if not any(c.lower_ in ("the", "this", "that") for c in children):
         return False
-    if is_role(token):  # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three"
+    if is_role(token) or _one_of_a_people(token):
+        # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three", "the Argentinean"
         return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
-                   or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
+                   or c.dep_ == "prep" and c.lower_ == "of" for c in children)
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
     return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
         c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")
-        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in token.children)  # "plant-based"
+        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)  # "plant-based"
+
+
+def _hyphenated(token):
+    """The span of the hyphenated word that `token` ends ("co - founder", "singer - songwriter"), else `token` alone."""
+    doc, start = token.doc, token.i
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_:
+        start -= 2
+    return doc[start:token.i + 1]
+
+
+def _one_of_a_people(token) -> bool:
+    """Whether a word names one person by nationality or party, as a subject does ("the Argentinean", "the
+    Democrat"), not a people ("the Dutch") or a plural."""
+    return token.pos_ == "PROPN" and token.ent_type_ == "NORP" and token.tag_ == "NNP" and not token.text.endswith("s")
 
 
 def fits(span, kind: str) -> bool:
@@ -274,7 +291,7 @@ def pronoun_kind(token) -> str | None:
     if is_pronoun(token.text):
         return PRONOUNS[token.lower_]
     if definite_role(token):
-        return "PERSON" if is_role(token) else "GROUP"
+        return "PERSON" if is_role(token) or _one_of_a_people(token) else "GROUP"
     return None
 
 

@@ -46,7 +46,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-76"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-77"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -956,6 +956,9 @@ class _ArticleReader:
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} | (
             set(self._self_named) if is_pronoun(token.text) else set()) if need == "PERSON" else set()
         gender = _PRONOUN_GENDER.get(token.lower_) or _GENDERED_PEOPLE.get(token.lemma_.lower())  # "he", "the father"
+        # "The co-host said she was irritated": not a man's name (a role is no pronoun: names of no known gender stay)
+        self_gender = _gender_said_of_self(token) if need == "PERSON" and gender is None and \
+            not is_pronoun(token.text) else None
         # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
         # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
         # body within the Commission" may be the Commission)
@@ -970,7 +973,8 @@ class _ArticleReader:
                 return False  # "the company" may be a name of unknown kind ("Open AI"), not "a review" that found
             if role_kind == "organization" and self._names_person(name):
                 return False  # nor a person's name, whatever the model labels it ("Lionel", "Migicovsky")
-            return not set(name.split()) & bound and self._could_be(name, kind, need, gender)
+            return not set(name.split()) & bound and self._could_be(name, kind, need, gender) and \
+                (self_gender is None or self_gender in self._genders(name) or not self._genders(name))
 
         deferred, deferred_at = None, 0
         parallel = _parallel_subject(token) if is_pronoun(token.text) else None
@@ -984,6 +988,8 @@ class _ArticleReader:
                 return _bare_name(name), kind if kind != "unknown" else _span_speaker([parallel], need)[1], True
         chained: set[int] = set()  # earlier sentences whose subject is this same "he" or "she" (`_looking_back`)
         for back in self._looking_back(s.index, chained):
+            if deferred is not None and back < deferred_at - 1:
+                break  # a name in a prepositional phrase gives way only to a speaker or subject just before it
             earlier = self.sentences[back]
             # (a role noun takes a named speaker, or one described as a person of its gender: "The woman said" after
             # "mother"; "The father said" is not "A police spokesperson" of the sentence before)
@@ -995,8 +1001,6 @@ class _ArticleReader:
                             st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
-            if deferred is not None and back < deferred_at - 1:
-                break  # a name in a prepositional phrase gives way only to a speaker or subject just before it
             self._read_names({back})
             if earlier.doc is None:
                 continue
@@ -1014,7 +1018,7 @@ class _ArticleReader:
             # is a weak candidate
             spans = [span for span in map(self._owner_cut, named_spans(earlier.doc)) if (fits(span, need) or span.text in people or
                                                                    need == "PERSON" and self._mislabelled_person(span))
-                     and (back < s.index or span.end <= token.i)
+                     and (back < s.index or span.end <= token.left_edge.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
                      and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
@@ -1024,7 +1028,8 @@ class _ArticleReader:
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
-            matching = [span for span in spans if gender is not None and self._genders(span.text) == {gender}]
+            matching = [span for span in spans if (gender or self_gender) is not None and
+                        self._genders(span.text) == {gender or self_gender}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
             if chosen and back < s.index and deferred is None and \
                     all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
@@ -1279,7 +1284,9 @@ class _ArticleReader:
             start = word.i
             while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in language.stop_words():
                 start -= 1
-            if start < word.i:
+            if start < word.i and (token.tag_ == "NNS" or token.lemma_.lower() in PERSON_ROLES):
+                # one who speaks for the names ("Binance spokesperson", "UBC researchers"), not a person they describe
+                # ("The 2022 PGA Championship winner")
                 return doc[start:word.i + 1].text
         return None
 
@@ -1985,6 +1992,22 @@ def _object_only(span) -> bool:
     if word.head.lemma_.lower() in _REPORTING_LEMMAS:
         return False  # "explains Beeper co-founder and CEO Eric Migicovsky": the speaker, parsed as the verb's object
     return word.dep_ in ("attr", "oprd") or described and word.dep_ in ("dobj", "dative", "npadvmod")
+
+
+def _gender_said_of_self(role) -> str | None:
+    """The gender a role noun's speaker gives themself when the clause they report opens with "he" or "she" ("The
+    "High Heat" co-host said she was irritated ..."), the clause naming no one of the other gender as its object (as in
+    "the coach said she told him"); None otherwise."""
+    if role.dep_ != "nsubj":
+        return None
+    genders = {_PRONOUN_GENDER[c.lower_] for clause in role.head.children if clause.dep_ == "ccomp" and clause.i > role.i
+               for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she")}
+    other = {w.lower_ for clause in role.head.children if clause.dep_ == "ccomp" for w in clause.subtree
+             if w.dep_ != "poss"}
+    if len(genders) != 1:
+        return None
+    gender = genders.pop()
+    return None if other & {"male": {"her"}, "female": {"him"}}[gender] else gender
 
 
 def _bound_names(pronoun) -> set[str]:

@@ -1714,3 +1714,51 @@ def test_a_quotation_its_attribution_breaks_in_two_is_one_statement():
         # another cue between the parts ("adding" says the second), a title after the attribution, a first part that
         # does not open the sentence, a second part that does not end it: no join
         assert first in _statements_of("t-split-not", text)
+
+
+def test_a_person_described_by_an_epithet_is_the_person_named_before():
+    """"the co-founder", "the Oscar-winner" (a hyphenated word: its parts are not its modifiers), "the Argentinean"
+    (one of a people), "the five-time Major winner" are the person the article named before them."""
+    body = ("Beeper co-founder and CEO Eric Migicovsky built the app. Apple may block it, though the co-founder admits "
+            "how Apple will react is still uncertain.")
+    assert _speaker_of("t-epithet-hyphen", body)["how Apple will react is still uncertain"] == "Eric Migicovsky"
+    body = ("Reese Witherspoon is a mom of three. She shares her eldest children with ex-husband Ryan Phillippe. She "
+            "married him in 1999. In a recent interview, the Oscar-winner said she wants to see kids live with failure "
+            "a little more.")  # "she": the woman named, not the man named nearer
+    assert _speaker_of("t-epithet-oscar", body) == {
+        "she wants to see kids live with failure a little more": "Reese Witherspoon"}
+    body = "Tom Hanks has two sons. In a recent interview, the Oscar-winner said he wants them to fail more often."
+    assert _speaker_of("t-epithet-own-word", body) == {"he wants them to fail more often": "Tom Hanks"}  # not "Oscar"
+    body = ("Mauricio Pochettino and Mikel Arteta remain close friends. “He's part of my family,” says the Argentinean.")
+    assert _speaker_of("t-epithet-people", body) == {"He's part of my family": "Mauricio Pochettino"}
+    body = ("Rory McIlroy backed the proposal for elite golfers. Speaking to a podcast, the five-time Major winner "
+            "said, “I think it’s going to help the professional game.”")
+    assert _speaker_of("t-epithet-winner", body) == {
+        "I think it’s going to help the professional game": "Rory McIlroy"}
+
+
+def test_an_epithet_is_not_the_names_written_before_it_elsewhere():
+    """"The 2022 PGA Championship winner" introduces no one called "PGA Championship winner": only one who speaks for
+    the names before the role ("a Binance spokesperson", "UBC researchers") is written so."""
+    body = ("The 2022 PGA Championship winner drew an interesting comparison. Rory McIlroy backed the proposal. "
+            "Speaking to a podcast, the five-time Major winner said the change would help the game.")
+    assert _speaker_of("t-epithet-event", body) == {"the change would help the game": "Rory McIlroy"}
+    body = ("A Binance spokesperson told CNBC the exchange was sound. Changpeng Zhao founded Binance in 2017. "
+            "“We continue to operate,” the spokesperson said.")
+    assert _speaker_of("t-epithet-spokesperson", body)["We continue to operate"] == "Binance spokesperson"
+
+
+def test_a_role_speaking_of_themself_as_she_is_a_woman():
+    """"The co-host said she was irritated": the co-host is a woman, so not the man named nearer."""
+    body = ("Alanna Rizzo hosts a show with Jake Mintz. Among the most prominent to call out Mintz was Rizzo. The "
+            "\"High Heat\" co-host said she was irritated by bloggers going into the clubhouse.")
+    assert _speaker_of("t-role-she", body) == {"she was irritated by bloggers going into the clubhouse": "Alanna Rizzo"}
+
+
+def test_a_name_only_mentioned_gives_way_only_to_a_speaker_just_before_it():
+    """"he" after a sentence that only mentions Tiger Woods is Woods, not a speaker two sentences further back."""
+    body = ("Rory McIlroy said the change would help the game. What does the Big Cat have to say about this? After all, "
+            "it was Tiger Woods, whose power in the late 90s started the debate. Surprisingly, the veteran feels a "
+            "correction is necessary. In fact, he said something that might not sit well with most, “I’ve been of the "
+            "position that pros should play a pro ball.”")
+    assert _speaker_of("t-deferred", body)["I’ve been of the position that pros should play a pro ball"] == "Tiger Woods"
