@@ -505,6 +505,12 @@ def _verb_cue(token) -> Cue | None:
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
+    elif lemma == "add" and not quoted and any(c.dep_ in ("dobj", "prt") or c.dep_ == "prep" and c.lower_ in ("to", "in")
+                                               for c in token.children) and \
+            not any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+        # "Circle of the Moon adds a bear to the repertoire", "it adds to his trade chances": adding a thing, not a
+        # remark (one is added with no object, "he added that ...", or after its words: "..., he added")
+        return None
     elif lemma in ("find", "conclude") and ("dobj" in deps or "prt" in deps or not any(
             c.dep_ == "ccomp" and not _lead_in(c) and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(
                 a.dep_ in ("aux", "auxpass") for a in c.children)) or any(m.dep_ == "mark" for m in c.children))

@@ -1762,3 +1762,12 @@ def test_a_name_only_mentioned_gives_way_only_to_a_speaker_just_before_it():
             "correction is necessary. In fact, he said something that might not sit well with most, “I’ve been of the "
             "position that pros should play a pro ball.”")
     assert _speaker_of("t-deferred", body)["I’ve been of the position that pros should play a pro ball"] == "Tiger Woods"
+
+
+def test_adding_a_thing_is_no_remark():
+    """"adds a bear to the repertoire", "adds to his trade chances": a thing added, not words (one adds a remark with
+    no object: "he added that ...", "..., he added")."""
+    body = ("Circle of Land gets you some extra magic, Circle of the Moon adds a bear to the repertoire. Given he is in "
+            "arbitration with the Yankees, it adds to his trade chances. Pineiro drills the field goal, so Carolina "
+            "still adds to its lead. Dave Roberts added that the team was tired. It is early, he added.")
+    assert _speaker_of("t-add-thing", body) == {"the team was tired": "Dave Roberts", "It is early": "Dave Roberts"}
