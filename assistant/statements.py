@@ -46,7 +46,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-78"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-79"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1230,10 +1230,10 @@ class _ArticleReader:
         self.name([s.doc for s in readable])
 
     def _looking_back(self, index: int, chained: set[int]) -> Iterator[int]:
-        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines nor
-        photo captions: names inside quotations are never antecedents, so a speaker's quoted paragraphs do not hide the
-        speaker named before them ("Pep Guardiola said ... / “...” / “...” / He described ..."), nor are a headline's
-        or a caption's ("Photo by Andrew Powell"). The sentences the caller adds to `chained` once they are yielded
+        """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines, photo
+        captions nor loose lines (`_loose_line`): names inside quotations are never antecedents, so a speaker's quoted
+        paragraphs do not hide the speaker named before them ("Pep Guardiola said ... / “...” / “...” / He described
+        ..."), nor are a headline's, a caption's ("Photo by Andrew Powell") or a link's. The sentences the caller adds to `chained` once they are yielded
         (those continuing the same pronoun: "He also knows ...") are not counted."""
         yield index
         counted = 0
@@ -1244,10 +1244,18 @@ class _ArticleReader:
             text = self.body[earlier.start:earlier.end]
             if earlier.quoted and _wholly_quoted(text, quoted_spans(text, earlier.open_at_start)) or \
                     _headline(text, earlier.open_at_start) or _CAPTION.search(text) or \
-                    earlier.paragraph in self._credited_photos():
+                    earlier.paragraph in self._credited_photos() or self._loose_line(earlier):
                 continue
             yield back
             counted += back not in chained
+
+    def _loose_line(self, sentence: _Sentence) -> bool:
+        """Whether a sentence is a paragraph of its own that no sentence punctuation ends: a subheading, a link to
+        another story or a page's furniture ("RELATED ARTICLES Tech experts battle to shut down ...", "Watch This
+        Story | Star Wars Saga: ...", "ADVERTISEMENT Article continues below this ad"), not the article's prose."""
+        following = self.sentences[sentence.index + 1] if sentence.index + 1 < len(self.sentences) else None
+        return sentence.opens_paragraph and (following is None or following.paragraph != sentence.paragraph) and \
+            not re.search(r"[.!?…:;”\"’')\]]\s*$", self.body[sentence.start:sentence.end])
 
     def _credited_photos(self) -> set[int]:
         """The paragraphs that are photo captions, ended by a sentence that is only an agency's credit, "(Getty)",

@@ -1771,3 +1771,17 @@ def test_adding_a_thing_is_no_remark():
             "arbitration with the Yankees, it adds to his trade chances. Pineiro drills the field goal, so Carolina "
             "still adds to its lead. Dave Roberts added that the team was tired. It is early, he added.")
     assert _speaker_of("t-add-thing", body) == {"the team was tired": "Dave Roberts", "It is early": "Dave Roberts"}
+
+
+def test_a_line_no_sentence_punctuation_ends_names_no_one():
+    """A subheading, a link to another story or a page's furniture ("RELATED ARTICLES Tech experts battle ...",
+    "Watch This Story | ...") is no sentence of the article: "she" after it is the woman named before it."""
+    body = ("IMPA director general Ilit Ostrovitch-Levi leads the authority's work against terror financing.\n\n"
+            "RELATED ARTICLES Tech experts battle to shut down Gaza financial pipeline\n\n"
+            "\"Overnight, we started receiving hundreds of reports,\" she says.")
+    assert _speaker_of("t-loose-line", body) == {"Overnight, we started receiving hundreds of reports":
+                                                 "Ilit Ostrovitch-Levi"}
+    body = ("Ryan Blaney was racing for the championship at Phoenix.\n\nWatch This Story | Star Wars Saga: Bubba "
+            "Wallace’s Galactic Surprise for Ryan Blaney\n\nIn the post-race conference, the Team Penske driver said, "
+            "“There is no secret that I can snap on the radio.”")
+    assert _speaker_of("t-loose-link", body) == {"There is no secret that I can snap on the radio": "Ryan Blaney"}
