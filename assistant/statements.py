@@ -46,7 +46,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-79"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-80"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -745,9 +745,28 @@ class _ArticleReader:
         stance = "say" if kinds[0] == "person" and _said_by_person(cue.token) else cue.stance
         if _NO_COMMENT.fullmatch(statement):
             stance = "decline"  # 'only responded “no comment”'
+        if stance == "deny" and content and quote is None and _points_back(doc[content[0]:content[1]]):
+            # "Magwenya refuted the claims": what is denied is the claim made before, when it can be found
+            statement = self._claim_before(s, cue, names) or statement
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
+
+    def _claim_before(self, s: _Sentence, cue: Cue, speakers: list[str]) -> str | None:
+        """The words a denial of "that" or "the claims" points back to: the clause a reporting verb earlier in its
+        sentence reports ("Reports claimed that Jones had spoken to Japan, but he denied that"), else what the last
+        claim, accusation or report of someone else in the two sentences before said ("Critics alleged that the vote
+        was rigged. The commission rejected the claims."; not what someone only said); None when neither is there."""
+        doc = s.doc
+        for verb in reversed(doc[:cue.token.i]):
+            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.right_edge.i < cue.token.i and
+                           not c.left_edge.i <= cue.token.i <= c.right_edge.i), None)
+            if verb.lemma_.lower() in _REPORTING_LEMMAS and clause is not None:
+                words = doc[clause.left_edge.i:clause.right_edge.i + 1]
+                return words.text.removeprefix("that ").strip(" ,")
+        earlier = [st for st in self.found if id(st) in self._verbs and s.index - 2 <= self._verbs[id(st)][0] < s.index
+                   and not set(st.speakers) & set(speakers) and st.stance in ("claim", "accuse", "report")]
+        return earlier[-1].statement if earlier else None
 
     def _split_quotation(self, s: _Sentence, cue: Cue, subject, quotes: list[tuple[int, int]],
                          said: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
@@ -1020,7 +1039,7 @@ class _ArticleReader:
                                                                    need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.left_edge.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
-                     and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
+                     and not _hyphen_part(span) and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
             nearest = spans[-1:] or None
@@ -1751,6 +1770,9 @@ _AUTHORING = frozenset("publish release write conduct produce issue compile prep
 _SENDING = frozenset("send file submit".split())  # what an organisation does with its own document ("filed a lawsuit")
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
 _REPORTING_LEMMAS = frozenset().union(*STANCE_LEMMAS.values())
+# What a denial may point back to ("denied the claims", "rejected these rumours").
+_CLAIM_NOUNS = frozenset("claim allegation accusation report story rumour rumor suggestion assertion argument charge "
+                         "speculation".split())
 _NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
@@ -1949,6 +1971,25 @@ def _modifier(span) -> bool:
     head = span.root.head
     return span.root.dep_ in ("compound", "amod", "nmod") and head.pos_ == "NOUN" and \
         not span.start <= head.i < span.end and not can_speak(head)
+
+
+def _points_back(span) -> bool:
+    """Whether what a verb denies only points back to words said before: "that", "them", "the claims", "these
+    rumours", "Meta's arguments" (no clause and no phrase saying what they are)."""
+    root = span.root
+    if len(span) == 1:
+        return root.lower_ in ("that", "this", "it", "them", "these", "those")
+    return root.lemma_.lower() in _CLAIM_NOUNS and span.start == root.left_edge.i and root.i == span.end - 1 and all(
+        c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that", "such")
+        for c in root.children)
+
+
+def _hyphen_part(span) -> bool:
+    """Whether a name is the first part of a hyphenated word that describes ("Chinese-founded retailer Shein",
+    "Trump-appointed judges", "Los Angeles-based"): it names no one a pronoun could stand for."""
+    doc = span.doc
+    return span.end + 1 < len(doc) and doc[span.end].text == "-" and not doc[span.end - 1].whitespace_ and \
+        not doc[span.end].whitespace_ and doc[span.end + 1].text[:1].islower()  # not "Sotos-Prieto", a name
 
 
 def _place_aside(span) -> bool:

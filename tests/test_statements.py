@@ -1785,3 +1785,27 @@ def test_a_line_no_sentence_punctuation_ends_names_no_one():
             "Wallace’s Galactic Surprise for Ryan Blaney\n\nIn the post-race conference, the Team Penske driver said, "
             "“There is no secret that I can snap on the radio.”")
     assert _speaker_of("t-loose-link", body) == {"There is no secret that I can snap on the radio": "Ryan Blaney"}
+
+
+def test_a_name_that_begins_a_hyphenated_word_is_no_antecedent():
+    """"UK" of "UK-listed", "Chinese" of "Chinese-founded": part of a word that describes, not a name "it" could
+    stand for."""
+    for text in ("The UK-listed fund rose 5% on Friday. It said demand was strong.",
+                 "The Chinese-founded retailer grew fast. It said demand was strong."):
+        assert _speaker_of("t-hyphen-group", text)["demand was strong"] == UNRESOLVED_SPEAKER  # not "UK", "Chinese"
+
+
+def test_a_denial_of_the_claims_is_of_the_claim_made_before():
+    """"rejected the claims", "denied that": what is denied is the claim reported just before it (in the sentence, or
+    by someone else in the two sentences before); with none, the words stay as written."""
+    found = _statements_of("t-denied-back", "Critics alleged that the vote was rigged. The commission rejected the "
+                                            "claims on Friday. Many fans claim the club will be sold soon. Owner Jim "
+                                            "Ratcliffe denied the rumours.")
+    denials = {st.speaker: st.statement for st in found.values() if st.stance == "deny"}
+    assert denials == {"commission": "the vote was rigged", "Jim Ratcliffe": "the club will be sold soon"}
+    same = _statements_of("t-denied-same", "Reports claimed that Jones had spoken to Japan, but he denied that on "
+                                           "Tuesday.")
+    assert [st.statement for st in same.values() if st.stance == "deny"] == ["Jones had spoken to Japan"]
+    alone = _statements_of("t-denied-alone", "Jim Ratcliffe said the club is strong. Owner Jim Ratcliffe denied the "
+                                             "rumours on Friday.")  # his own words are no claim he denies
+    assert [st.statement for st in alone.values() if st.stance == "deny"] == ["the rumours"]
