@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,17 +18,25 @@ from .config import Settings
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {}
     if getattr(args, "index_dir", None):
-        overrides["index_dir"] = Path(args.index_dir)
+        overrides["index_dir"] = Path(args.index_dir).expanduser()
     return Settings(**overrides)
 
 
+def _index_origin(args: argparse.Namespace) -> str:
+    """Where the index directory came from, for an error that names it."""
+    if getattr(args, "index_dir", None):
+        return "--index-dir"
+    return "ASSISTANT_INDEX_DIR" if os.environ.get("ASSISTANT_INDEX_DIR") else "the default, ./index"
+
+
 def _existing_index(args: argparse.Namespace):
-    """The index a command that only reads or removes works on; IndexUnavailable (exit 2, with what to do) when
-    --index-dir names a directory where nothing was ever indexed, instead of creating an empty index there."""
+    """The index that `articles`, `remove`, `search` and `statements` work on; IndexUnavailable (exit 2, with what to
+    do) when the index directory names one where nothing was ever indexed, instead of creating an empty index there
+    (`ask` and `chat` check the same before answering in this process)."""
     from .store import ArticleIndex, require_index
 
     settings = _settings(args)
-    require_index(settings)
+    require_index(settings, _index_origin(args))
     return ArticleIndex(settings)
 
 
@@ -141,7 +150,7 @@ def _answer_stream(args: argparse.Namespace):
     from .chain import Assistant
     from .store import require_index
 
-    require_index(settings)
+    require_index(settings, _index_origin(args))
     return terminal_stream(Assistant(settings), args.backend, args.k, args.source, args.date_from, args.date_to)
 
 
@@ -316,8 +325,9 @@ def cmd_feeds_add(args: argparse.Namespace) -> int:
 
 def cmd_feeds_list(args: argparse.Namespace) -> int:
     from .feeds import list_feeds
+    from .store import ArticleIndex
 
-    feeds = list_feeds(_existing_index(args))
+    feeds = list_feeds(ArticleIndex(_settings(args)))
     if args.json:
         _print_json(feeds)
         return 0
@@ -329,9 +339,10 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
 
 def cmd_feeds_remove(args: argparse.Namespace) -> int:
     from .feeds import FeedError, remove_feed
+    from .store import ArticleIndex
 
     try:
-        removed = remove_feed(_existing_index(args), args.name, purge=args.purge)
+        removed = remove_feed(ArticleIndex(_settings(args)), args.name, purge=args.purge)
     except FeedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -394,8 +405,9 @@ def cmd_feeds_import(args: argparse.Namespace) -> int:
 def cmd_feeds_export(args: argparse.Namespace) -> int:
     from .feeds import list_feeds
     from .opml import export_opml
+    from .store import ArticleIndex
 
-    document = export_opml(list_feeds(_existing_index(args)))
+    document = export_opml(list_feeds(ArticleIndex(_settings(args))))
     if args.file and args.file != "-":
         Path(args.file).write_text(document, encoding="utf-8")
     else:

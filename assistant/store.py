@@ -25,6 +25,7 @@ import hashlib
 import json
 import logging
 import os
+import shlex
 import threading
 import time
 import uuid
@@ -195,13 +196,15 @@ def make_client(settings: Settings, fresh: bool = False):
     return Client.from_system(system)
 
 
-def require_index(settings: Settings) -> None:
-    """Raise IndexUnavailable, saying how to make one, when `settings` point at an embedded index that was never
-    created (a mistyped --index-dir): opening it would silently create an empty index that answers nothing."""
+def require_index(settings: Settings, origin: str = "the settings") -> None:
+    """Raise IndexUnavailable, saying where the path came from (`origin`) and how to make an index, when `settings`
+    point at an embedded index that was never created (a mistyped --index-dir, or a command run from another folder):
+    opening it would silently create an empty index that answers nothing."""
     if not settings.chroma_host and not (settings.index_dir / "chroma").is_dir():
-        raise IndexUnavailable(f"there is no index in {settings.index_dir} (nothing was ever indexed there); check the "
-                               f"--index-dir path, or add articles first with `assistant index --index-dir "
-                               f"{settings.index_dir} FILE_OR_URL ...`")
+        where = settings.index_dir.resolve()
+        raise IndexUnavailable(f"there is no index in {where} (from {origin}): nothing was ever indexed there; check "
+                               f"the path, or add articles first with `assistant index --index-dir "
+                               f"{shlex.quote(str(where))} FILE_OR_URL ...`")
 
 
 @contextmanager

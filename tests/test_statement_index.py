@@ -174,6 +174,17 @@ def run_cli(*args: str, index_dir) -> subprocess.CompletedProcess:
                           cwd=ROOT, capture_output=True, text=True, timeout=180)
 
 
+@pytest.mark.parametrize("command", [["articles"], ["remove", "some-id"], ["search", "Peskov"], ["statements"]])
+def test_a_command_that_reads_names_a_missing_index_and_creates_none(tmp_path, capsys, command):
+    from assistant.cli import main
+
+    mistyped = tmp_path / "no such index"
+    assert main([*command, "--index-dir", str(mistyped)]) == 2
+    error = capsys.readouterr().err
+    assert f"there is no index in {mistyped} (from --index-dir)" in error and "'" + str(mistyped) + "'" in error
+    assert not mistyped.exists()
+
+
 def test_the_command_line(seeded):
     index, article, _ = seeded
     index_dir = index.settings.index_dir
