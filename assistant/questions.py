@@ -39,7 +39,7 @@ NOUN_TYPES: dict[str, str] = {
                     "expert lawyer attorney judge prosecutor witness reporter editor writer scientist researcher "
                     "professor engineer employee owner host captain striker midfielder defender goalkeeper batter "
                     "bowler golfer boxer fighter wrestler candidate senator governor mayor lawmaker "
-                    "commissioner secretary ambassador winner songwriter native".split(), "person"),
+                    "commissioner secretary ambassador winner".split(), "person"),
     **dict.fromkeys("country city state nation region place location town venue stadium continent island".split(), "place"),
     **dict.fromkeys("date day year month time week season".split(), "date"),
     **dict.fromkeys("number amount percentage percent price figure total sum cost share rate count fee salary".split(), "number"),

@@ -84,7 +84,7 @@ SPEAKING_NOUNS = frozenset(
     "commenter supporter opponent protester activist member staff worker doctor physician nurse teacher patient "
     "victim family relative friend neighbour neighbor colleague partner rival team club union jury panel "
     "committee board watchdog legislator rep participant respondent organizer organiser buyer seller vendor "
-    "designer cofounder boss exec guest streamer psychologist evaluator automaker maker lab "
+    "designer cofounder boss exec songwriter guest streamer psychologist evaluator automaker maker lab "
     "school giant adult scholar shopper attendee father mother son daughter wife husband brother sister mom dad "
     "teammate kid child girl boy guy folk roommate veteran academic staffer client plaintiff defendant strategist "
     "diplomat audience vc number priest pastor polling warrant missive guideline documentation agreement case "
@@ -188,6 +188,12 @@ def subject_of(verb):
 _ADDRESSED = frozenset("tell describe warn accuse call urge caution".split())  # reporting verbs said to someone
 
 
+def joined_by_hyphen(before, after) -> bool:
+    """Whether two tokens are the parts either side of a hyphen inside one word ("co" and "founder" of "co-founder")."""
+    return after.i == before.i + 2 and before.nbor(1).text == "-" and not before.whitespace_ and \
+        not before.nbor(1).whitespace_
+
+
 def hyphen_part(token) -> bool:
     """Whether a token is a piece before the last of a hyphenated word the tokenizer split ("co", "-" of
     "co-founder", which the small model may each make a subject): the word is its last piece."""
@@ -245,11 +251,10 @@ def definite_role(token) -> bool:
     someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no name and no
     modifier but common words that describe it, "the ride-hail company", not "the parent company"; a person's role no
     name and no phrase but "of")."""
-    word = _hyphenated(token)  # "the co-founder", "the Oscar-winner": the word's parts are not its modifiers
-    children = [c for part in word for c in part.children if not word.start <= c.i < word.end]
+    children = word_children(token)
     if not any(c.lower_ in ("the", "this", "that") for c in children):
         return False
-    if is_role(token) or _one_of_a_people(token):
+    if _person_role(token):
         # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three", "the Argentinean"
         return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
                    or c.dep_ == "prep" and c.lower_ == "of" for c in children)
@@ -259,18 +264,28 @@ def definite_role(token) -> bool:
         and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)  # "plant-based"
 
 
-def _hyphenated(token):
-    """The span of the hyphenated word that `token` ends ("co - founder", "singer - songwriter"), else `token` alone."""
+def word_children(token) -> list:
+    """The children of the word `token` ends, a hyphenated one taken whole: "the" and "High Heat" of "the "High Heat"
+    co-host", which the parser may hang on "co"; not the word's own parts ("Oscar" of "the Oscar-winner")."""
     doc, start = token.doc, token.i
-    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and not doc[start - 2].whitespace_:
+    while start >= 2 and joined_by_hyphen(doc[start - 2], doc[start]):
         start -= 2
-    return doc[start:token.i + 1]
+    return [c for part in doc[start:token.i + 1] for c in part.children if not start <= c.i <= token.i]
 
 
-def _one_of_a_people(token) -> bool:
-    """Whether a word names one person by nationality or party, as a subject does ("the Argentinean", "the
-    Democrat"), not a people ("the Dutch") or a plural."""
-    return token.pos_ == "PROPN" and token.ent_type_ == "NORP" and token.tag_ == "NNP" and not token.text.endswith("s")
+def _someone(token) -> bool:
+    """Whether a subject may be someone making a remark: "he", "she", "I", "we", a name or a person's role (cues are
+    read before the parse has its named entities), not "it" or a thing."""
+    return token is not None and (token.lower_ in ("he", "she", "i", "we") or token.pos_ == "PROPN" or
+                                  _person_role(token))
+
+
+def _person_role(token) -> bool:
+    """Whether a word names what one person is: a role (`is_role`), or one of a people by nationality or party, as a
+    subject with "the" does ("the Argentinean", "the Israeli", "the Democrat"; not a whole people, "the French", "the
+    Dutch", "the Chinese", "the Swiss", which the tagger may also call a singular proper noun, nor a plural)."""
+    return is_role(token) or token.pos_ == "PROPN" and token.ent_type_ == "NORP" and token.tag_ == "NNP" and \
+        not token.lower_.endswith(("s", "sh", "ch", "ese"))
 
 
 def fits(span, kind: str) -> bool:
@@ -291,7 +306,7 @@ def pronoun_kind(token) -> str | None:
     if is_pronoun(token.text):
         return PRONOUNS[token.lower_]
     if definite_role(token):
-        return "PERSON" if is_role(token) or _one_of_a_people(token) else "GROUP"
+        return "PERSON" if _person_role(token) else "GROUP"
     return None
 
 
@@ -303,7 +318,7 @@ def is_role(token) -> bool:
 
 def _aged(token) -> bool:
     """Whether a word is the "old" of "51-year-old" (the tagger's adjective, which a subject makes a person)."""
-    return token.lower_ == "old" and token.i > 0 and token.nbor(-1).text == "-" and not token.nbor(-1).whitespace_
+    return token.lower_ == "old" and token.i > 1 and joined_by_hyphen(token.nbor(-2), token)
 
 
 def is_role_word(lemma: str) -> bool:
@@ -315,8 +330,7 @@ def can_speak(token) -> bool:
     """Whether a common-noun subject can be someone who makes a statement (`SPEAKING_NOUNS`, the person and
     organisation nouns, and the role and kind words): "the spokesman", "critics", "the study", not "the camera",
     "2018", "This" or a caption's "Credit"."""
-    while token.i + 2 < len(token.doc) and token.nbor(1).text == "-" and not token.whitespace_ \
-            and not token.nbor(1).whitespace_:
+    while token.i + 2 < len(token.doc) and joined_by_hyphen(token, token.nbor(2)):
         token = token.nbor(2)  # "co-founder": the last part of a hyphenated word names it
     lemma = token.lemma_.lower()
     if _aged(token):
@@ -505,11 +519,12 @@ def _verb_cue(token) -> Cue | None:
         return None
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
-    elif lemma == "add" and not quoted and any(c.dep_ in ("dobj", "prt") or c.dep_ == "prep" and c.lower_ in ("to", "in")
-                                               for c in token.children) and \
-            not any(c.dep_ == "ccomp" and c.i > token.i for c in token.children):
+    elif lemma == "add" and not quoted and not any(c.dep_ == "ccomp" and c.i > token.i for c in token.children) and (
+            any(c.dep_ in ("dobj", "prt") for c in token.children) or not _someone(subject_of(token)) and
+            any(c.dep_ == "prep" and c.lower_ in ("to", "in") for c in token.children)):
         # "Circle of the Moon adds a bear to the repertoire", "it adds to his trade chances": adding a thing, not a
-        # remark (one is added with no object, "he added that ...", or after its words: "..., he added")
+        # remark (one adds a remark with no object, "he added that ...", or after its words, "..., he added", also to
+        # someone or somewhere: "..., Jim Chalmers added to reporters", "..., he added in his press conference")
         return None
     elif lemma in ("find", "conclude") and ("dobj" in deps or "prt" in deps or not any(
             c.dep_ == "ccomp" and not _lead_in(c) and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(

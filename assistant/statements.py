@@ -43,10 +43,11 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         PERSON_ROLES, PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak,
                         claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
+                        joined_by_hyphen, word_children,
                         is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-80"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-81"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -745,28 +746,9 @@ class _ArticleReader:
         stance = "say" if kinds[0] == "person" and _said_by_person(cue.token) else cue.stance
         if _NO_COMMENT.fullmatch(statement):
             stance = "decline"  # 'only responded “no comment”'
-        if stance == "deny" and content and quote is None and _points_back(doc[content[0]:content[1]]):
-            # "Magwenya refuted the claims": what is denied is the claim made before, when it can be found
-            statement = self._claim_before(s, cue, names) or statement
         return Statement(self.article_id, names[0], tuple(names), as_written, resolved, kinds[0], stance,
                          cue.token.text, statement, self.body[quote[0]:quote[1]] if quote else None, sentence_start,
                          s.end, quote[0] if quote else None, quote[1] if quote else None)
-
-    def _claim_before(self, s: _Sentence, cue: Cue, speakers: list[str]) -> str | None:
-        """The words a denial of "that" or "the claims" points back to: the clause a reporting verb earlier in its
-        sentence reports ("Reports claimed that Jones had spoken to Japan, but he denied that"), else what the last
-        claim, accusation or report of someone else in the two sentences before said ("Critics alleged that the vote
-        was rigged. The commission rejected the claims."; not what someone only said); None when neither is there."""
-        doc = s.doc
-        for verb in reversed(doc[:cue.token.i]):
-            clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.right_edge.i < cue.token.i and
-                           not c.left_edge.i <= cue.token.i <= c.right_edge.i), None)
-            if verb.lemma_.lower() in _REPORTING_LEMMAS and clause is not None:
-                words = doc[clause.left_edge.i:clause.right_edge.i + 1]
-                return words.text.removeprefix("that ").strip(" ,")
-        earlier = [st for st in self.found if id(st) in self._verbs and s.index - 2 <= self._verbs[id(st)][0] < s.index
-                   and not set(st.speakers) & set(speakers) and st.stance in ("claim", "accuse", "report")]
-        return earlier[-1].statement if earlier else None
 
     def _split_quotation(self, s: _Sentence, cue: Cue, subject, quotes: list[tuple[int, int]],
                          said: tuple[int, int]) -> tuple[tuple[int, int], str] | None:
@@ -975,9 +957,12 @@ class _ArticleReader:
         people = {st.speaker.split()[-1] for st in self.found if st.speaker_kind == "person"} | (
             set(self._self_named) if is_pronoun(token.text) else set()) if need == "PERSON" else set()
         gender = _PRONOUN_GENDER.get(token.lower_) or _GENDERED_PEOPLE.get(token.lemma_.lower())  # "he", "the father"
-        # "The co-host said she was irritated": not a man's name (a role is no pronoun: names of no known gender stay)
-        self_gender = _gender_said_of_self(token) if need == "PERSON" and gender is None and \
-            not is_pronoun(token.text) else None
+        # "The Oscar-winner said she wants ...", "The "High Heat" co-host said she was irritated": a person described by
+        # who they are speaks of themself, so not a name of the other gender (a bare role may speak of another: "The
+        # coach said she was brilliant", "The lawyer said she would plead not guilty")
+        said_of_self = _gender_said_of_self(token) if need == "PERSON" and gender is None and \
+            not is_pronoun(token.text) and _described(token) else None
+        lean = gender or said_of_self
         # "He suggested Teale might ...", "he told Teale": a subject pronoun does not stand for a name after it that is
         # its verb's object or its clause's subject ("While Foster didn't ..., he said" may be Foster; "It said ... a
         # body within the Commission" may be the Commission)
@@ -993,7 +978,7 @@ class _ArticleReader:
             if role_kind == "organization" and self._names_person(name):
                 return False  # nor a person's name, whatever the model labels it ("Lionel", "Migicovsky")
             return not set(name.split()) & bound and self._could_be(name, kind, need, gender) and \
-                (self_gender is None or self_gender in self._genders(name) or not self._genders(name))
+                (said_of_self is None or said_of_self in self._genders(name) or not self._genders(name))
 
         deferred, deferred_at = None, 0
         parallel = _parallel_subject(token) if is_pronoun(token.text) else None
@@ -1007,8 +992,6 @@ class _ArticleReader:
                 return _bare_name(name), kind if kind != "unknown" else _span_speaker([parallel], need)[1], True
         chained: set[int] = set()  # earlier sentences whose subject is this same "he" or "she" (`_looking_back`)
         for back in self._looking_back(s.index, chained):
-            if deferred is not None and back < deferred_at - 1:
-                break  # a name in a prepositional phrase gives way only to a speaker or subject just before it
             earlier = self.sentences[back]
             # (a role noun takes a named speaker, or one described as a person of its gender: "The woman said" after
             # "mother"; "The father said" is not "A police spokesperson" of the sentence before)
@@ -1020,6 +1003,8 @@ class _ArticleReader:
                             st.speaker_kind == "person" and _role_only(st))]  # "a Roblox spokesperson ... they said"
             if speakers:
                 return speakers[-1].speaker, speakers[-1].speaker_kind, True
+            if deferred is not None and back < deferred_at - 1:
+                break  # a name in a prepositional phrase gives way only to a speaker or subject just before it
             self._read_names({back})
             if earlier.doc is None:
                 continue
@@ -1039,7 +1024,8 @@ class _ArticleReader:
                                                                    need == "PERSON" and self._mislabelled_person(span))
                      and (back < s.index or span.end <= token.left_edge.i)
                      and not any(a <= span.start_char < b for a, b in quoted)
-                     and not _hyphen_part(span) and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
+                     and not _describing_prefix(span)
+                     and not (need == "GROUP" and (_modifier(span) or is_pronoun(token.text) and _place_aside(span)))
                      and agrees(span.text, _span_kind(span) if need != "PERSON" else "person" if span.label_ == "PERSON"
                                 else "organization" if span.label_ in _MISLABELLED else "unknown")]
             nearest = spans[-1:] or None
@@ -1047,8 +1033,7 @@ class _ArticleReader:
             labelled = [span for span in spans if span.label_ and fits(span, need) or span.text in people]
             # a name whose gender is the pronoun's ("Abrams", with "Rachel Abrams" named before) comes before a lone
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
-            matching = [span for span in spans if (gender or self_gender) is not None and
-                        self._genders(span.text) == {gender or self_gender}]
+            matching = [span for span in spans if lean is not None and self._genders(span.text) == {lean}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
             if chosen and back < s.index and deferred is None and \
                     all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
@@ -1252,8 +1237,9 @@ class _ArticleReader:
         """Sentence `index`, then the `_LOOKBACK` sentences before it that are neither wholly quoted, headlines, photo
         captions nor loose lines (`_loose_line`): names inside quotations are never antecedents, so a speaker's quoted
         paragraphs do not hide the speaker named before them ("Pep Guardiola said ... / “...” / “...” / He described
-        ..."), nor are a headline's, a caption's ("Photo by Andrew Powell") or a link's. The sentences the caller adds to `chained` once they are yielded
-        (those continuing the same pronoun: "He also knows ...") are not counted."""
+        ..."), nor are a headline's, a caption's ("Photo by Andrew Powell") or a link's. The sentences the caller adds
+        to `chained` once they are yielded (those continuing the same pronoun: "He also knows ...") are not
+        counted."""
         yield index
         counted = 0
         for back in range(index - 1, -1, -1):
@@ -1311,8 +1297,8 @@ class _ArticleReader:
             start = word.i
             while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].lower_ not in language.stop_words():
                 start -= 1
-            if start < word.i and (token.tag_ == "NNS" or token.lemma_.lower() in PERSON_ROLES):
-                # one who speaks for the names ("Binance spokesperson", "UBC researchers"), not a person they describe
+            if start < word.i and token.lemma_.lower() not in _PRIZE_ROLES:
+                # one who speaks for the names ("Binance spokesperson", "Tesla engineer"), not one a prize describes
                 # ("The 2022 PGA Championship winner")
                 return doc[start:word.i + 1].text
         return None
@@ -1770,9 +1756,7 @@ _AUTHORING = frozenset("publish release write conduct produce issue compile prep
 _SENDING = frozenset("send file submit".split())  # what an organisation does with its own document ("filed a lawsuit")
 _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a group or a government, not a document
 _REPORTING_LEMMAS = frozenset().union(*STANCE_LEMMAS.values())
-# What a denial may point back to ("denied the claims", "rejected these rumours").
-_CLAIM_NOUNS = frozenset("claim allegation accusation report story rumour rumor suggestion assertion argument charge "
-                         "speculation".split())
+_PRIZE_ROLES = frozenset("winner champion nominee laureate medalist".split())  # roles a prize's name comes before
 _NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
@@ -1973,23 +1957,13 @@ def _modifier(span) -> bool:
         not span.start <= head.i < span.end and not can_speak(head)
 
 
-def _points_back(span) -> bool:
-    """Whether what a verb denies only points back to words said before: "that", "them", "the claims", "these
-    rumours", "Meta's arguments" (no clause and no phrase saying what they are)."""
-    root = span.root
-    if len(span) == 1:
-        return root.lower_ in ("that", "this", "it", "them", "these", "those")
-    return root.lemma_.lower() in _CLAIM_NOUNS and span.start == root.left_edge.i and root.i == span.end - 1 and all(
-        c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that", "such")
-        for c in root.children)
-
-
-def _hyphen_part(span) -> bool:
-    """Whether a name is the first part of a hyphenated word that describes ("Chinese-founded retailer Shein",
-    "Trump-appointed judges", "Los Angeles-based"): it names no one a pronoun could stand for."""
+def _describing_prefix(span) -> bool:
+    """Whether a name is the first part of a hyphenated word that describes, its second part a participle or an
+    adjective ("Chinese-founded retailer Shein", "UK-listed fund", "Los Angeles-based"): it names no one a pronoun
+    could stand for."""
     doc = span.doc
-    return span.end + 1 < len(doc) and doc[span.end].text == "-" and not doc[span.end - 1].whitespace_ and \
-        not doc[span.end].whitespace_ and doc[span.end + 1].text[:1].islower()  # not "Sotos-Prieto", a name
+    return span.end + 1 < len(doc) and joined_by_hyphen(doc[span.end - 1], doc[span.end + 1]) and \
+        doc[span.end + 1].tag_ in ("VBN", "JJ")  # not "Sotos-Prieto" nor "Suk-yeol": names
 
 
 def _place_aside(span) -> bool:
@@ -2031,32 +2005,36 @@ def _in_subject(span) -> bool:
 
 def _object_only(span) -> bool:
     """Whether a name is only mentioned as what a verb's subject is ("One in particular was top scorer Son") or in
-    apposition to its object, alone or in a list ("They had two children, sons Micheál and Daniel"); not a verb's
-    object itself, who may speak next ("That was enough to push Garry Tan over the edge") or be the speaker after an
-    inverted verb ("explains Beeper CEO Eric Migicovsky")."""
+    apposition to its object, alone or in a list ("They had two children, sons Micheál and Daniel"); not the one a
+    cleft is about ("it was Tiger Woods, whose ..."), nor a verb's object itself, who may speak next ("That was
+    enough to push Garry Tan over the edge") or be the speaker after an inverted verb ("explains Beeper CEO Eric
+    Migicovsky")."""
     word, described = span.root, False
     while word.dep_ in ("conj", "appos") and word.head is not word:
         described = described or word.dep_ == "appos"
         word = word.head
     if word.head.lemma_.lower() in _REPORTING_LEMMAS:
         return False  # "explains Beeper co-founder and CEO Eric Migicovsky": the speaker, parsed as the verb's object
+    if word.dep_ == "attr" and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in word.head.children):
+        return False  # "it was Tiger Woods, whose power ...": a cleft, the one the sentence is about
     return word.dep_ in ("attr", "oprd") or described and word.dep_ in ("dobj", "dative", "npadvmod")
 
 
+def _described(role) -> bool:
+    """Whether a role noun is written with words saying who the person is ("the Oscar-winner", "the "High Heat"
+    co-host", "the Red Table Talk host"), not bare ("the coach")."""
+    return any(c.dep_ in ("compound", "amod", "nmod", "nummod", "npadvmod") for c in word_children(role)) or \
+        role.i >= 2 and joined_by_hyphen(role.nbor(-2), role) and role.nbor(-2).pos_ == "PROPN"  # "Oscar-winner"
+
+
 def _gender_said_of_self(role) -> str | None:
-    """The gender a role noun's speaker gives themself when the clause they report opens with "he" or "she" ("The
-    "High Heat" co-host said she was irritated ..."), the clause naming no one of the other gender as its object (as in
-    "the coach said she told him"); None otherwise."""
+    """The gender of "he" or "she" opening the clause a role noun reports after it ("The Oscar-winner said she wants
+    ..."); None when there is none or both."""
     if role.dep_ != "nsubj":
         return None
     genders = {_PRONOUN_GENDER[c.lower_] for clause in role.head.children if clause.dep_ == "ccomp" and clause.i > role.i
                for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she")}
-    other = {w.lower_ for clause in role.head.children if clause.dep_ == "ccomp" for w in clause.subtree
-             if w.dep_ != "poss"}
-    if len(genders) != 1:
-        return None
-    gender = genders.pop()
-    return None if other & {"male": {"her"}, "female": {"him"}}[gender] else gender
+    return genders.pop() if len(genders) == 1 else None
 
 
 def _bound_names(pronoun) -> set[str]:
