@@ -43,8 +43,8 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         PERSON_ROLES, PUBLICATION_WORDS, QUOTE_CLOSE, QUOTE_OPEN, Cue, calls_false, can_speak,
                         claims_or_accuses, conjuncts,
                         cues_of, expletive_source, fits, has_reporting_cue, hyphen_part, is_negated, is_pronoun,
-                        joined_by_hyphen, word_children,
-                        is_role, is_role_word, phrase, pronoun_kind, quoted_spans, without_article)
+                        is_role, is_role_word, joined_by_hyphen, phrase, pronoun_kind, quoted_spans, without_article,
+                        word_children)
 from .stances import STANCE_LEMMAS
 
 EXTRACTOR_VERSION = "statements-81"  # changes whenever what is extracted changes (stored statements are re-extracted)

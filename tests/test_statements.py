@@ -1807,6 +1807,10 @@ def test_a_line_no_sentence_punctuation_ends_names_no_one():
             "Wallace’s Galactic Surprise for Ryan Blaney\n\nIn the post-race conference, the Team Penske driver said, "
             "“There is no secret that I can snap on the radio.”")
     assert _speaker_of("t-loose-link", body) == {"There is no secret that I can snap on the radio": "Ryan Blaney"}
+    # a line ending in a colon leads into what follows: prose, whose names count
+    body = ("Tom Brown leads the council.\n\nMayor Jane Smith spoke to residents on Monday and said:\n\n“We will "
+            "rebuild.”\n\n“It will take time,” she added.")
+    assert _speaker_of("t-loose-colon", body)["It will take time"] == "Jane Smith"
 
 
 def test_a_name_that_begins_a_hyphenated_word_is_no_antecedent():
