@@ -273,6 +273,11 @@ def word_children(token) -> list:
     return [c for part in doc[start:token.i + 1] for c in part.children if not start <= c.i <= token.i]
 
 
+def _owned_object(preposition) -> bool:
+    """Whether a preposition's object belongs to someone ("to its lead", "to his trade chances"): a thing."""
+    return any(c.dep_ == "poss" for g in preposition.children if g.dep_ == "pobj" for c in g.children)
+
+
 def _someone(token) -> bool:
     """Whether a subject may be someone making a remark: "he", "she", "I", "we", a name or a person's role (cues are
     read before the parse has its named entities), not "it" or a thing."""
@@ -285,7 +290,7 @@ def _person_role(token) -> bool:
     subject with "the" does ("the Argentinean", "the Israeli", "the Democrat"; not a whole people, "the French", "the
     Dutch", "the Chinese", "the Swiss", which the tagger may also call a singular proper noun, nor a plural)."""
     return is_role(token) or token.pos_ == "PROPN" and token.ent_type_ == "NORP" and token.tag_ == "NNP" and \
-        not token.lower_.endswith(("s", "sh", "ch", "ese"))
+        not token.lower_.endswith(("s", "sh", "nch", "tch", "ese"))  # "the Czech" is one
 
 
 def fits(span, kind: str) -> bool:
@@ -520,11 +525,13 @@ def _verb_cue(token) -> Cue | None:
     elif lemma == "say" and "dobj" in deps and not deps & {"ccomp", "xcomp"} and not quoted:
         return None  # "the family said goodbye"
     elif lemma == "add" and not quoted and not any(c.dep_ == "ccomp" and c.i > token.i for c in token.children) and (
-            any(c.dep_ in ("dobj", "prt") for c in token.children) or not _someone(subject_of(token)) and
+            any(c.dep_ in ("dobj", "prt") or c.dep_ == "prep" and c.lower_ == "to" and _owned_object(c)
+                for c in token.children) or not _someone(subject_of(token)) and
             any(c.dep_ == "prep" and c.lower_ in ("to", "in") for c in token.children)):
-        # "Circle of the Moon adds a bear to the repertoire", "it adds to his trade chances": adding a thing, not a
-        # remark (one adds a remark with no object, "he added that ...", or after its words, "..., he added", also to
-        # someone or somewhere: "..., Jim Chalmers added to reporters", "..., he added in his press conference")
+        # "Circle of the Moon adds a bear to the repertoire", "it adds to his trade chances", "Carolina still adds to
+        # its lead": adding a thing, not a remark (one adds a remark with no object, "he added that ...", or after its
+        # words, "..., he added", also to someone or somewhere: "..., Jim Chalmers added to reporters", "..., he added
+        # in his press conference")
         return None
     elif lemma in ("find", "conclude") and ("dobj" in deps or "prt" in deps or not any(
             c.dep_ == "ccomp" and not _lead_in(c) and (c.pos_ in ("VERB", "AUX") and (c.tag_ != "VBN" or any(

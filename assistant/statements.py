@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-81"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-82"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1959,11 +1959,11 @@ def _modifier(span) -> bool:
 
 def _describing_prefix(span) -> bool:
     """Whether a name is the first part of a hyphenated word that describes, its second part a participle or an
-    adjective ("Chinese-founded retailer Shein", "UK-listed fund", "Los Angeles-based"): it names no one a pronoun
+    adjective ("Chinese-founded retailer Shein", "UK-listed fund", "Oscar-winning actor"): it names no one a pronoun
     could stand for."""
     doc = span.doc
     return span.end + 1 < len(doc) and joined_by_hyphen(doc[span.end - 1], doc[span.end + 1]) and \
-        doc[span.end + 1].tag_ in ("VBN", "JJ")  # not "Sotos-Prieto" nor "Suk-yeol": names
+        doc[span.end + 1].tag_ in ("VBN", "VBG", "JJ")  # "Oscar-winning"; not "Sotos-Prieto" nor "Suk-yeol": names
 
 
 def _place_aside(span) -> bool:

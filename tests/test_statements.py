@@ -1742,6 +1742,8 @@ def test_a_whole_people_or_a_party_in_the_plural_is_no_one_person():
     for people in ("French", "Chinese", "Democrats"):
         found = _speaker_of("t-people", f"Joe Biden met them on Monday. The {people} said the talks had been useful.")
         assert found["the talks had been useful"] != "Joe Biden", people
+    found = _speaker_of("t-people-one", "Karolina Pliskova beat Iga Swiatek. The Czech said she was proud.")
+    assert found == {"she was proud": "Karolina Pliskova"}  # "the Czech" is one person
 
 
 def test_an_epithet_is_not_the_names_written_before_it_elsewhere():
@@ -1787,7 +1789,11 @@ def test_adding_a_thing_is_no_remark():
             "arbitration with the Yankees, it adds to his trade chances. Dave Roberts added that the team was tired. "
             "It is early, he added.")
     assert _speaker_of("t-add-thing", body) == {"the team was tired": "Dave Roberts", "It is early": "Dave Roberts"}
-    # a thing added with a particle; a person's remark added somewhere or to someone is still a remark
+    # a thing added to what someone owns, a thing added with a particle; a person's remark added somewhere or to
+    # someone is still a remark
+    for text in ("Pineiro drills the field goal, so Carolina still adds to its lead.",
+                 "The market was weak, Tesla added to its losses in afternoon trade."):
+        assert _speaker_of("t-add-owned", text) == {}
     assert _speaker_of("t-add-particle", "Oath of the Ancients adds in healing magic at level three.") == {}
     body = ("Dave Roberts spoke after the game. The team was tired, he added in his postgame press conference. The "
             "economy is strong, Jim Chalmers added to reporters.")
@@ -1819,6 +1825,9 @@ def test_a_name_that_begins_a_hyphenated_word_is_no_antecedent():
     for text in ("The UK-listed fund rose 5% on Friday. It said demand was strong.",
                  "The Chinese-founded retailer grew fast. It said demand was strong."):
         assert _speaker_of("t-hyphen-group", text)["demand was strong"] == UNRESOLVED_SPEAKER  # not "UK", "Chinese"
+    found = _speaker_of("t-hyphen-winning", "The Oscar-winning actor Denzel Washington spoke first. He said the film "
+                                            "was special.")
+    assert found == {"the film was special": "Denzel Washington"}  # not "Oscar"
     # a name written with a hyphen is a name: "Yoon Suk-yeol" (however the model cuts it), not the man named after him
     found = _speaker_of("t-hyphen-name", "President Yoon Suk-yeol met Joe Biden on Monday. He said the alliance was "
                                          "strong.")
