@@ -261,7 +261,14 @@ def definite_role(token) -> bool:
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
     return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
         c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")
-        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)  # "plant-based"
+        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP or _set_off_clause(c)
+        for c in children)  # "plant-based"
+
+
+def _set_off_clause(clause) -> bool:
+    """Whether a relative clause is set off by a comma ("The startup, which says it is the largest ..."): it says more
+    of the one already named, where a clause without one picks out which ("the company that makes the app")."""
+    return clause.dep_ == "relcl" and clause.left_edge.i > 0 and clause.doc[clause.left_edge.i - 1].text == ","
 
 
 def word_children(token) -> list:
@@ -676,6 +683,8 @@ def _word_cues(token) -> Cue | None:
         if source is None:
             return None
         clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
+        subject = _subject_taken_for_apposition(source, clause)  # of the clause the phrase hangs on, before the
+        # climb below, which that subject's absence may mislead
         while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX") and \
                 not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
             clause = clause.head  # "STEVE is an aurora-like glow ..., yet is a distinct phenomenon, according to X"
@@ -695,10 +704,11 @@ def _word_cues(token) -> Cue | None:
         before = before if any(t.pos_ in _CONTENT_POS for t in before) else []
         if before and (before[-1].pos_ == "SCONJ" or before[-1].tag_ in ("WRB", "WDT", "WP")):
             before = []  # "on 7 October when, according to Pochettino, James was back": what follows the "when"
-        sides = (before, [t for t in clause.subtree if t.i > token.right_edge.i and not t.is_punct])
         doc = token.doc
-        set_off = 0 < token.left_edge.i and token.right_edge.i + 1 < len(doc) and \
-            doc[token.left_edge.i - 1].text in _SETTING_OFF and doc[token.right_edge.i + 1].text in _SETTING_OFF
+        phrase_end = subject.left_edge.i - 1 if subject is not None else token.right_edge.i
+        sides = (before, [t for t in clause.subtree if t.i > phrase_end and not t.is_punct])
+        set_off = 0 < token.left_edge.i and phrase_end + 1 < len(doc) and \
+            doc[token.left_edge.i - 1].text in _SETTING_OFF and doc[phrase_end + 1].text in _SETTING_OFF
         # both sides when what stands before is the clause's subject or opening phrase (with its own verb at most):
         # "The effect, according to Livingstone, has been positive"; not a clause of its own ("Despite the fact that
         # the market is expected to reach $288bn, according to X, advocates ...": the phrase is that clause's)
@@ -707,11 +717,11 @@ def _word_cues(token) -> Cue | None:
         # avoid negative publicity"), not a clause of its own ("Sales fell, according to the company, while costs
         # rose", "..., and the board is searching")
         goes_on = clause.i > token.left_edge.i or not any(
-            c.i > token.right_edge.i and (c.dep_ in ("cc", "conj", "mark") or any(
+            c.i > phrase_end and (c.dep_ in ("cc", "conj", "mark") or any(
                 g.dep_ in ("nsubj", "nsubjpass", "expl", "mark") for g in c.children)) for c in clause.children)
         if all(sides) and set_off and opening and goes_on and clause.dep_ != "relcl":
             return Cue(token, token, "report", source, (sides[0][0].i, sides[1][-1].i + 1),
-                       aside=(token.left_edge.i, token.right_edge.i + 1))
+                       aside=(token.left_edge.i, phrase_end + 1))
         # the side holding the clause's verb when a clause of its own follows the phrase; else the side with more words
         said = [t.i for t in (sides[0] if all(sides) and not goes_on else max(sides, key=len))]
         return Cue(token, token, "report", source, (min(said), max(said) + 1) if said else None)
@@ -744,6 +754,19 @@ def _word_cues(token) -> Cue | None:
         return Cue(token, head, _STANCE_NOUNS[lemma], source if source is not None else subject_of(head), content,
                    topic and bool(after))
     return None
+
+
+def _subject_taken_for_apposition(source, clause):
+    """The subject of the clause "according to X" opens that the small model hung on X as its apposition ("according to
+    NBC Sports Bay Area’s Alex Pavlovic, San Francisco has been notified that ...": "San Francisco"), else None: a
+    name set off by a comma whose phrase runs right up to the verb (or its auxiliary) of a clause with no subject."""
+    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+        return None
+    doc = clause.doc
+    verb_start = min([clause.i, *(c.i for c in clause.children if c.dep_ in ("aux", "auxpass", "neg"))])
+    return next((t for t in source.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.left_edge.i > 0 and
+                 doc[t.left_edge.i - 1].text == "," and t.right_edge.i < verb_start and
+                 all(w.is_punct for w in doc[t.right_edge.i + 1:verb_start])), None)
 
 
 FINITE_TAGS = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")

@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-82"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-83"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -726,6 +726,11 @@ class _ArticleReader:
         # "... “as intense as it gets,” reports Bloomberg", "..., according to a Pew Research report": another's
         # attribution closing the clause is not what was said
         statement = _CLOSING_ATTRIBUTION.sub("", statement) or statement
+        subject_before = _subject_before_attribution(cue.token, statement_start - s.start)
+        if subject_before is not None:
+            # "Skin colour, she says, “is not irrelevant ...”": what was said with its subject, written before the
+            # attribution that breaks into it
+            statement = f"{subject_before} {statement}"
         # "issuing a warning", "block denies Garnacho", "told People", "told me": one word is not what was said
         # ("Russia denied it" is a denial, though)
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
@@ -1921,6 +1926,30 @@ def _around_attribution(verb, subject) -> str:
         return ""
     sides = [doc[:first].text.strip(_EDGES), doc[last + 1:].text.strip(_EDGES)]
     return " ".join(side for side in sides if side)
+
+
+def _subject_before_attribution(verb, said_at: int) -> str | None:
+    """The subject of what was said when an attribution breaks in between it and the words said after the verb
+    (`said_at`, a character offset in the verb's doc): "Skin colour, she says, “is not irrelevant ...”" -> "Skin
+    colour"; "These parents, said Keeley, “subconsciously compensate ...”" -> "These parents". None when the verb is no
+    aside of the clause said (the parser's parataxis), what was said does not open with that clause's verb (or its
+    auxiliary or adverb), or the subject is a pronoun or already in what was said."""
+    if verb.dep_ != "parataxis" or verb.head.i < verb.i or said_at <= verb.idx:
+        return None
+    doc, clause = verb.doc, verb.head
+    first = next((t for t in doc if t.idx >= said_at and not t.is_punct), None)
+    if first is None or first != clause and not (
+            first.head == clause and first.dep_ in ("aux", "auxpass", "neg", "advmod")):
+        return None  # "One of those, says Andrews, is that “a lot of ...”": what was said opens another clause
+    subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "csubj") and
+                c.right_edge.i < verb.left_edge.i]
+    if not subjects and any(c.dep_ == "nsubj" and c.i > verb.i for c in verb.children):
+        # the parser may hang that subject on the verb beside the speaker after it ("These parents, said Keeley")
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and
+                    any(t.text == "," for t in doc[c.i + 1:verb.i])]
+    if not subjects or subjects[0].pos_ == "PRON":
+        return None
+    return doc[subjects[0].left_edge.i:subjects[0].right_edge.i + 1].text.strip(_EDGES)
 
 
 def _narrated(verb) -> bool:

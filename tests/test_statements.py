@@ -1832,3 +1832,41 @@ def test_a_name_that_begins_a_hyphenated_word_is_no_antecedent():
     found = _speaker_of("t-hyphen-name", "President Yoon Suk-yeol met Joe Biden on Monday. He said the alliance was "
                                          "strong.")
     assert found["the alliance was strong"].startswith("Yoon Suk")
+
+
+def test_a_group_role_with_a_clause_set_off_points_back():
+    """"The startup, which says it is the largest ...": a relative clause set off by a comma says more of the one named
+    before; without the comma it picks out another ("the company that makes the app")."""
+    body = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
+            "education. The startup, which says it is the largest edtech company in Bangladesh, announced today it "
+            "has raised a pre-Series A of $5.5 million.")
+    assert _speaker_of("t-set-off", body)["it has raised a pre-Series A of $5.5 million"] == "10 Minute School"
+    body = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
+            "education. The company that hosts its videos said it would review the channel.")
+    assert _speaker_of("t-restrictive", body) == {"it would review the channel": "company"}
+
+
+def test_the_subject_of_what_was_said_stays_with_it():
+    """An attribution written inside what was said leaves it its subject: the name the parser hung on "according to
+    X" as X's apposition, the subject written before "she says" breaks into the clause."""
+    body = ("The Giants made a hard push to land Yamamoto, but according to NBC Sports Bay Area’s Alex Pavlovic, "
+            "San Francisco has been notified that the team is out of the bidding.")
+    assert _speaker_of("t-according-appos", body) == {
+        "San Francisco has been notified that the team is out of the bidding": "Alex Pavlovic"}
+    body = ("According to Bob Pockrass of Fox Sports, former NASCAR Xfinity Series driver Tim Fedewa, the longtime "
+            "spotter for Kevin Harvick, will take over as the spotter for Blaney next season.")
+    assert _speaker_of("t-according-appos-aside", body) == {
+        "former NASCAR Xfinity Series driver Tim Fedewa, the longtime spotter for Kevin Harvick, will take over as the "
+        "spotter for Blaney next season": "Bob Pockrass"}
+    body = ("Melissa Lucashenko is a writer. Skin colour, she says, “is not irrelevant but it’s almost irrelevant”.\n\n"
+            "Hannah Keeley is a coach. These parents, said Keeley, \"subconsciously compensate for a lack of "
+            "self-worth by creating too much busyness in their lives.\"")
+    assert _speaker_of("t-subject-before", body) == {
+        "Skin colour is not irrelevant but it’s almost irrelevant": "Melissa Lucashenko",
+        "These parents subconsciously compensate for a lack of self-worth by creating too much busyness in their "
+        "lives": "Hannah Keeley"}
+    # what was said opens a clause of its own: the subject before the attribution is not its
+    body = ("Michelle Andrews studies dating. One of those, says Andrews, is that “a lot of young women do not receive "
+            "the basic level of affection from their partners”.")
+    assert _speaker_of("t-subject-other", body) == {
+        "a lot of young women do not receive the basic level of affection from their partners": "Michelle Andrews"}
