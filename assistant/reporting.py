@@ -153,6 +153,13 @@ def quoted_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]
 
 
 # --- parse-tree helpers (shared with the reader) -----------------------------------------------------------
+def _ends_own_phrase(noun) -> bool:
+    """Whether a noun's phrase ends with the noun or with its own "of" phrase ("president of baseball operations"), so
+    that a name right after it is the noun's; not another noun's inside it ("a study published in the journal")."""
+    edge = noun.right_edge
+    return edge == noun or edge.dep_ == "pobj" and edge.head.lower_ == "of" and edge.head.head == noun
+
+
 def subject_of(verb):
     """The subject of a reporting verb: its own, or that of the clause it hangs from ("..., dismissing X"), the noun
     a relative clause describes ("an aide who said"), or the noun a finite verb was wrongly attached to ("A person
@@ -166,8 +173,11 @@ def subject_of(verb):
            and not hyphen_part(c)]
     if len(own) > 1 and own[0].i < verb.i < own[-1].i:
         return own[-1]  # "Temptation, said Reehil, is ...": the subject after an inverted verb is who said it
-    if len(own) > 1 and own[1].i == own[0].i + 1 and own[1].pos_ == "PROPN" and own[0].pos_ == "NOUN":
-        return own[1]  # "The Google-owned research lab DeepMind claimed": the name the model split off its noun
+    if len(own) > 1 and own[1].left_edge.i == own[0].right_edge.i + 1 and own[1].pos_ == "PROPN" and \
+            own[0].pos_ == "NOUN" and _ends_own_phrase(own[0]):
+        # "The Google-owned research lab DeepMind claimed", "Minnesota president of baseball operations Derek Falvey
+        # has confirmed": the name the model split off the noun's phrase before it
+        return own[1]
     if not own and verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN") and \
             (verb.tag_ == "VBD" or any(c.dep_ == "nsubj" and c.lower_ in ("who", "that") for c in verb.children)):
         return verb.head

@@ -814,6 +814,12 @@ def test_a_noun_followed_by_its_name_speaks_as_the_name():
             "According to ad tracking firm iSpot, TV ads for the film ran only a few dozen times as of Oct. 6.")
     found = extract_statements("noun-name", body).statements
     assert [s.speaker for s in found] == ["DeepMind", "iSpot"]
+    # the name after a role's "of" phrase is the role's; a name after another noun inside the phrase is that noun's
+    body = ("Minnesota president of baseball operations Derek Falvey has confirmed the team is paring back payroll.\n\n"
+            "Intermittent fasting could lead to a reduced risk of cognitive decline, a recent study published in the "
+            "journal Cell Metabolism suggests.")
+    found = extract_statements("noun-of-name", body).statements
+    assert [s.speaker for s in found] == ["Derek Falvey", "recent study"]
 
 
 def test_a_singular_they_after_a_spokesperson_is_that_spokesperson():
