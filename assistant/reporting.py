@@ -753,8 +753,20 @@ def _word_cues(token) -> Cue | None:
     if lemma in _STANCE_NOUNS and token.pos_ == "NOUN" and token.dep_ == "dobj" and head.lemma_.lower() in _GIVING_VERBS:
         if is_negated(head) or any(c.lower_ == "no" for c in token.children):
             return None  # "They haven't made any claims", "made no statement": nothing was said
+        doc = token.doc
+        telling = next((c for c in token.children if c.i > token.i and c.pos_ in ("VERB", "AUX") and (
+            c.dep_ == "relcl" or c.dep_ == "acl" and not any(g.dep_ == "mark" and g.lower_ == "that"
+                                                             for g in c.children))
+            and not any(t.text == ":" or t.is_quote for t in doc[token.i + 1:c.left_edge.i + 1])), None)
+        # (not the quotation after it: "issued its own statement today: “Hipgnosis Song Management has fulfilled ...")
+        said = _complement(telling) if telling is not None and telling.lemma_.lower() in _STANCE_OF_LEMMA else None
+        if telling is not None and said is None:
+            # "a statement expressing frustration ...", "a statement to express how meaningful ...": what it was
+            # about, not what was said (unlike "a statement that they are the team to beat")
+            return None
         after = [t.i for t in token.subtree if t.i > token.i]
-        content = (min(after), max(after) + 1) if after else (token.i, token.i + 1)
+        # "released a statement saying ...", "a statement in which it noted ...": what the verb inside says
+        content = said or ((min(after), max(after) + 1) if after else (token.i, token.i + 1))
         # "gave this statement from Frank Shaw": Shaw speaks, not the one who passed it on; "issues strong statement
         # against Big Ten" names what it is about, not what was said
         source = next((g for c in [*token.children, *head.children] if c.dep_ == "prep" and c.lower_ == "from"

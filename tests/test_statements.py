@@ -1876,3 +1876,18 @@ def test_the_subject_of_what_was_said_stays_with_it():
             "the basic level of affection from their partners”.")
     assert _speaker_of("t-subject-other", body) == {
         "a lot of young women do not receive the basic level of affection from their partners": "Michelle Andrews"}
+
+
+def test_a_statement_noun_reports_what_the_verb_after_it_says_not_what_it_was_about():
+    """"released a statement saying ...": what was said is the clause of the verb inside; "a statement expressing
+    frustration ..." tells what it was about, which is no statement; a "that" clause or a quotation after a colon is
+    what was said."""
+    body = ("On Nov. 4, the English club released a statement saying their coach Emma Hayes was leaving at the end of "
+            "the season.\n\nMichigan has released a statement expressing frustration with the Big Ten’s process.\n\n"
+            "They made a statement that they are the new team to beat in the conference.\n\n"
+            "In response, Hipgnosis Song Management issued its own statement today: “Hipgnosis Song Management has "
+            "fulfilled its duties to the fund.”")
+    assert _speaker_of("t-statement-noun", body) == {
+        "their coach Emma Hayes was leaving at the end of the season": "English club",
+        "they are the new team to beat in the conference": "Michigan",
+        "Hipgnosis Song Management has fulfilled its duties to the fund": "Hipgnosis Song Management"}
