@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-85"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-86"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -231,8 +231,20 @@ class _ArticleReader:
                     continued_from[id(continued[0])] = continued[1]
                     by_sentence.setdefault(s.index, []).insert(0, continued[0])
         self._pulled_quotes(by_sentence, continued_from)
-        return self._groups_in_full(self._titles_kept(self._full_names(self._whole_quotations(
+        found = self._groups_in_full(self._titles_kept(self._full_names(self._whole_quotations(
             [st for index in sorted(by_sentence) for st in by_sentence[index]], continued_from))))
+        return [st for st in found if not self._answer_only(st)]
+
+    def _answer_only(self, st: Statement) -> bool:
+        """Whether a statement is a quotation of one sentence that only answers a question not given with it (“Yes,
+        Senator,” Fraser replied; not “No, Senator,” Fraser answered. “We work hard ...”, joined whole): it says
+        nothing on its own."""
+        words = re.findall(r"\w+", st.quote) if st.quote is not None else []
+        if not words or words[0].lower() not in _ANSWERS or re.findall(r"\w+", st.statement) != words:
+            return False  # (nor when what was said is more than it: "acknowledged their conversation with a “yup”")
+        s = next((t for t in self.sentences if t.start <= st.quote_start < t.end), None)
+        return s is not None and s.doc is not None and st.quote_end <= s.end and \
+            _bare_answer([t for t in s.doc if st.quote_start <= s.start + t.idx < st.quote_end])
 
     def _relays(self, outlet: Statement, person: Statement) -> bool:
         """Whether `outlet` passes on `person`'s statement of the same sentence: one reporting verb is the other's
@@ -711,6 +723,11 @@ class _ArticleReader:
                     return None
             statement = statement or self._without_aside(s, cue, statement_start, statement_end).strip(
                 " ,.;:“”\"").removeprefix("that ")
+        if content and doc[content[0]].lower_ == "which" and cue.token.dep_ == "parataxis" and \
+                cue.token.head.i < cue.token.i:
+            # "... they can help the body go into ketosis, Antoun noted, “which is wonderful for the brain.”": a
+            # relative clause said of the clause before the attribution is said with it
+            statement = _around_attribution(cue.token, subject)
         # (also around a few quoted words, "Is cutting “just over 180” roles ..., VP Christoph Hartmann wrote", and
         # after a participle, "Laid off 25 employees, CEO Ali Asaria said")
         heading = self._heading_over(s) if doc[0].pos_ in ("VERB", "AUX") and (
@@ -1726,6 +1743,7 @@ def _bare_name(name: str) -> str:
     return re.split(r"[’']s\b", name)[0].strip().replace(" - ", "-")
 
 
+_ANSWERS = frozenset("yes no yeah yep yup nope".split())  # the words that answer a question
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
 _EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
 _ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
@@ -1786,6 +1804,15 @@ def _holds(quotation: str, quoted: str) -> bool:
     held, holding = (" ".join(re.findall(r"\w+", text.lower())) for text in (quoted, quotation))
     return len(quoted.split()) >= _REPEATED_WORDS and len(quotation.split()) >= _REPEATED_WORDS and \
         f" {held} " in f" {holding} "
+
+
+def _bare_answer(said) -> bool:
+    """Whether the tokens `said` are only an answer to a question not given with them: "yes" or "no" and nothing
+    after it that names a thing, an act or a quality ("Yes", "Yes, Senator", "Yeah, I would be"; not "Yes, she's
+    single", "No party")."""
+    words = [t for t in said if not t.is_punct]
+    return bool(words) and words[0].lower_ in _ANSWERS and \
+        all(t.pos_ in ("PRON", "AUX", "PROPN", "PART", "INTJ") for t in words[1:])
 
 
 def _one_word(statement: str) -> bool:

@@ -782,11 +782,11 @@ def test_a_quotation_in_straight_quotes_runs_on_across_sentences():
 
 def test_a_piece_of_a_quotation_with_less_than_two_words_is_no_statement():
     body = ("“That second photo is such godforsaken trash,” wrote Chiwaya. “In the year of our lord 2023?? STILL??? "
-            "Yikes.”\n\n"
-            "\"Yes,\" responded Wang.")
+            "Yikes.”")
     found = extract_statements("one-word", body).statements
     assert [s.statement for s in found] == [
-        "That second photo is such godforsaken trash. In the year of our lord 2023??", "Yes"]
+        "That second photo is such godforsaken trash. In the year of our lord 2023??"]  # (a quoted "Yes" alone:
+    # `test_an_answer_alone_is_no_statement`)
 
 
 def test_a_pages_promotion_names_no_speaker():
@@ -1891,3 +1891,28 @@ def test_a_statement_noun_reports_what_the_verb_after_it_says_not_what_it_was_ab
         "their coach Emma Hayes was leaving at the end of the season": "English club",
         "they are the new team to beat in the conference": "Michigan",
         "Hipgnosis Song Management has fulfilled its duties to the fund": "Hipgnosis Song Management"}
+
+
+def test_a_quoted_relative_clause_is_said_with_the_clause_it_hangs_on():
+    """"..., Antoun noted, “which is wonderful for the brain.”": the quotation goes on from the clause before the
+    attribution, and is said with it."""
+    body = ("Because fasting-mimicking diets can be done in longer periods, they can help the body go into higher "
+            "levels of ketosis, Antoun noted, \"which is wonderful for the brain.\"")
+    assert _speaker_of("t-which", body) == {
+        "Because fasting-mimicking diets can be done in longer periods, they can help the body go into higher levels "
+        "of ketosis which is wonderful for the brain": "Antoun"}
+
+
+def test_an_answer_alone_is_no_statement():
+    """“Yes, Senator,” Fraser replied: a yes or a no with nothing after it that names a thing or an act says nothing
+    without its question; an answer that goes on ("Yes, she’s single", a quotation continued in the next sentence)
+    does."""
+    body = ("“Yes, Senator,” Fraser replied.\n\n\"Yes,\" responded Wang.\n\n“Yeah, I would be,” Palmer said.\n\n"
+            "At the time, her representative also confirmed to People: “Yes, she’s single.”\n\n"
+            "Jane Fraser testified on Wednesday. Fraser said: “No, Senator. We work hard to protect our customers. We "
+            "always have.”\n\n"
+            "Bankman-Fried acknowledged the plan with a “yup, yup.”")
+    assert _speaker_of("t-answer", body) == {
+        "Yes, she’s single": "her representative",
+        "No, Senator. We work hard to protect our customers. We always have.": "Jane Fraser",
+        "the plan with a “yup, yup": "Bankman-Fried"}
