@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-86"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-87"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1982,9 +1982,10 @@ def _subject_before_attribution(verb, said_at: int) -> str | None:
 def _narrated(verb) -> bool:
     """Whether a reporting verb with no clause and no quotation belongs to the author's narration rather than
     attributing the rest of its sentence: a subordinate or modifying verb ("after she testified", "than Musk said",
-    "with Liverpool conceding", "a revealing film") or the second of two coordinated events ("but Dubravka conceded
-    twice")."""
-    if any(c.dep_ == "mark" for c in verb.children) or verb.dep_ in ("amod", "acl", "pcomp", "xcomp", "relcl"):
+    "with Liverpool conceding", "a revealing film", "When Raghavan testified in court, he revealed ...") or the second
+    of two coordinated events ("but Dubravka conceded twice")."""
+    if any(c.dep_ == "mark" or c.dep_ == "advmod" and c.tag_ == "WRB" for c in verb.children) or \
+            verb.dep_ in ("amod", "acl", "pcomp", "xcomp", "relcl"):
         return True
     return verb.dep_ == "conj" and any(c.dep_ == "cc" and c.i < verb.i for c in verb.head.children)
 

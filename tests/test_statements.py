@@ -1916,3 +1916,12 @@ def test_an_answer_alone_is_no_statement():
         "Yes, she’s single": "her representative",
         "No, Senator. We work hard to protect our customers. We always have.": "Jane Fraser",
         "the plan with a “yup, yup": "Bankman-Fried"}
+
+
+def test_a_reporting_verb_in_a_when_clause_is_narration():
+    """"When Raghavan testified in court on October 28, he revealed that ...": the testifying is when; what was said
+    is what "he revealed"."""
+    body = ("When Google’s search head Prabhakar Raghavan testified in court on October 28, he revealed that the tech "
+            "giant had paid $26.3 billion in 2021 to multiple browsers.")
+    assert _speaker_of("t-when", body) == {
+        "the tech giant had paid $26.3 billion in 2021 to multiple browsers": "Prabhakar Raghavan"}
