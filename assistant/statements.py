@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-87"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-88"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1682,7 +1682,7 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:reports|reported|said|says|according to|writes|wrote|told|adds|added|"
-                                   r"notes|noted)\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}$")
+                                   r"notes|noted)\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,8}$")
 _NO_COMMENT = re.compile(r"\W*no comment\W*", re.IGNORECASE)  # a statement that is a refusal whatever its verb
 _NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())

@@ -1454,6 +1454,11 @@ def test_an_outlet_relaying_a_persons_statement_is_no_second_speaker_nor_part_of
     speakers = _speaker_of("relay", body)
     assert speakers == {"the competition between Google and Apple is “as intense as it gets": "Jamie Rosenberg",
                         "his wife’s memoir “kind of woke him up": "Will Smith"}
+    # a long "according to ..." closing the clause is no part of it either
+    body = ("Petersen told Clark he should engage with Shopify's team, according to a person with direct knowledge of "
+            "the negotiations.")
+    assert ("Petersen", "he should engage with Shopify's team") in \
+        [(s.speaker, s.statement) for s in extract_statements("relay-long", body).statements]
 
 
 def test_he_after_a_name_given_with_its_owner_is_that_name():
