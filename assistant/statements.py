@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-88"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-89"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -205,9 +205,9 @@ class _ArticleReader:
             # an outlet or a report relays is the person's statement
             relays += [st for st in here if st not in relays and st.speaker_kind not in ("person", "anonymous") and (
                 st.speaker_kind == "publication" or st.stance == "report") and any(
-                other.speaker_kind == "person" and self._relays(st, other) for other in here if other is not st)]
+                _a_persons(other) and self._relays(st, other) for other in here if other is not st)]
             relayed = {id(st) for st in relays}
-            if relays and any(st.speaker_kind == "person" and id(st) not in relayed for st in here):
+            if relays and any(_a_persons(st) and id(st) not in relayed for st in here):
                 # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
                 self.found = [st for st in self.found if id(st) not in relayed]
                 for found in (by_sentence, attributed):
@@ -1804,6 +1804,12 @@ def _holds(quotation: str, quoted: str) -> bool:
     held, holding = (" ".join(re.findall(r"\w+", text.lower())) for text in (quoted, quotation))
     return len(quoted.split()) >= _REPEATED_WORDS and len(quotation.split()) >= _REPEATED_WORDS and \
         f" {held} " in f" {holding} "
+
+
+def _a_persons(st: Statement) -> bool:
+    """Whether a statement is a person's: a person named, or a "he" or "she" no name fits ("“...,” she said,
+    according to Bloomberg": hers, whoever she is, not Bloomberg's)."""
+    return st.speaker_kind == "person" or st.speaker_as_written.lower() in _PRONOUN_GENDER
 
 
 def _bare_answer(said) -> bool:

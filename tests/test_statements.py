@@ -1459,6 +1459,11 @@ def test_an_outlet_relaying_a_persons_statement_is_no_second_speaker_nor_part_of
             "the negotiations.")
     assert ("Petersen", "he should engage with Shopify's team") in \
         [(s.speaker, s.statement) for s in extract_statements("relay-long", body).statements]
+    # a "she" no name fits is still a person, whose words the outlet only passes on
+    body = "The weather was cold.\n\n“I felt strongly that Yahoo was not delivering,” she said, according to Bloomberg."
+    assert [s.speaker for s in extract_statements("relay-she", body).statements] == [UNRESOLVED_SPEAKER]
+    body = "The weather was cold.\n\nShe said that the deal was “as dead as it gets,” reports Bloomberg."
+    assert [s.speaker for s in extract_statements("relay-she-reports", body).statements] == [UNRESOLVED_SPEAKER]
 
 
 def test_he_after_a_name_given_with_its_owner_is_that_name():
