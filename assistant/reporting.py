@@ -155,9 +155,11 @@ def quoted_spans(text: str, open_at_start: bool = False) -> list[tuple[int, int]
 # --- parse-tree helpers (shared with the reader) -----------------------------------------------------------
 def _ends_own_phrase(noun) -> bool:
     """Whether a noun's phrase ends with the noun or with its own "of" phrase ("president of baseball operations"), so
-    that a name right after it is the noun's; not another noun's inside it ("a study published in the journal")."""
+    that a name right after it is the noun's; not another noun's inside it ("a study published in the journal"), nor
+    a person's the "of" phrase names ("agent of the striker Erling Haaland")."""
     edge = noun.right_edge
-    return edge == noun or edge.dep_ == "pobj" and edge.head.lower_ == "of" and edge.head.head == noun
+    return edge == noun or edge.dep_ == "pobj" and edge.head.lower_ == "of" and edge.head.head == noun and \
+        not _person_role(edge)
 
 
 def subject_of(verb):
@@ -270,9 +272,9 @@ def definite_role(token) -> bool:
                    or c.dep_ == "prep" and c.lower_ == "of" for c in children)
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
     return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
-        c.dep_ in ("det", "punct") or c.dep_ in ("amod", "compound") and (c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")
-        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP or _set_off_clause(c)
-        for c in children)  # "plant-based"
+        c.dep_ in ("det", "punct") or _set_off_clause(c) or c.dep_ in ("amod", "compound") and (
+            c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")  # "plant-based"
+        and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)
 
 
 def _set_off_clause(clause) -> bool:
@@ -693,8 +695,8 @@ def _word_cues(token) -> Cue | None:
         if source is None:
             return None
         clause = head if head.pos_ in ("VERB", "AUX") else token.sent.root
-        subject = _subject_taken_for_apposition(source, clause)  # of the clause the phrase hangs on, before the
-        # climb below, which that subject's absence may mislead
+        # the subject the parser hung on the source, found before the climb below (which its absence would mislead)
+        subject = _subject_taken_for_apposition(source, clause)
         while clause.dep_ == "conj" and clause.head.pos_ in ("VERB", "AUX") and \
                 not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children):
             clause = clause.head  # "STEVE is an aurora-like glow ..., yet is a distinct phenomenon, according to X"
@@ -715,7 +717,7 @@ def _word_cues(token) -> Cue | None:
         if before and (before[-1].pos_ == "SCONJ" or before[-1].tag_ in ("WRB", "WDT", "WP")):
             before = []  # "on 7 October when, according to Pochettino, James was back": what follows the "when"
         doc = token.doc
-        phrase_end = subject.left_edge.i - 1 if subject is not None else token.right_edge.i
+        phrase_end = subject.left_edge.i - 2 if subject is not None else token.right_edge.i  # before its comma
         sides = (before, [t for t in clause.subtree if t.i > phrase_end and not t.is_punct])
         set_off = 0 < token.left_edge.i and phrase_end + 1 < len(doc) and \
             doc[token.left_edge.i - 1].text in _SETTING_OFF and doc[phrase_end + 1].text in _SETTING_OFF
@@ -754,41 +756,53 @@ def _word_cues(token) -> Cue | None:
         if is_negated(head) or any(c.lower_ == "no" for c in token.children):
             return None  # "They haven't made any claims", "made no statement": nothing was said
         doc = token.doc
-        telling = next((c for c in token.children if c.i > token.i and c.pos_ in ("VERB", "AUX") and (
+        # the clauses hanging on the noun (not a "that" clause, which is what was said, nor the quotation after it:
+        # "issued its own statement today: “Hipgnosis ...”")
+        clauses = [c for c in token.children if c.i > token.i and c.pos_ in ("VERB", "AUX") and (
             c.dep_ == "relcl" or c.dep_ == "acl" and not any(g.dep_ == "mark" and g.lower_ == "that"
                                                              for g in c.children))
-            and not any(t.text == ":" or t.is_quote for t in doc[token.i + 1:c.left_edge.i + 1])), None)
-        # (not the quotation after it: "issued its own statement today: “Hipgnosis Song Management has fulfilled ...")
-        said = _complement(telling) if telling is not None and telling.lemma_.lower() in _STANCE_OF_LEMMA else None
-        if telling is not None and said is None:
+            and not any(t.text == ":" or t.is_quote for t in doc[token.i + 1:c.left_edge.i + 1])]
+        reporting = next((t for c in clauses for t in c.subtree if t.pos_ in ("VERB", "AUX") and
+                          t.lemma_.lower() in _STANCE_OF_LEMMA and _complement(t) is not None), None)
+        if reporting is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in reporting.children):
+            return None  # "a statement in which it noted ...": the verb's own cue, with its own subject, says it
+        if clauses and reporting is None and not any(t.is_quote for c in clauses for t in c.subtree):
             # "a statement expressing frustration ...", "a statement to express how meaningful ...": what it was
-            # about, not what was said (unlike "a statement that they are the team to beat")
+            # about, not what was said (unlike "a statement that they are the team to beat", "a statement that read,
+            # “...”")
             return None
         after = [t.i for t in token.subtree if t.i > token.i]
-        # "released a statement saying ...", "a statement in which it noted ...": what the verb inside says
-        content = said or ((min(after), max(after) + 1) if after else (token.i, token.i + 1))
+        # "released a statement saying ...", "a statement in which it noted ...", "a statement posted on its website
+        # denying ...": what the reporting verb inside says, with its stance
+        content = _complement(reporting) if reporting is not None else \
+            (min(after), max(after) + 1) if after else (token.i, token.i + 1)
+        stance = _STANCE_OF_LEMMA[reporting.lemma_.lower()] if reporting is not None else _STANCE_NOUNS[lemma]
         # "gave this statement from Frank Shaw": Shaw speaks, not the one who passed it on; "issues strong statement
         # against Big Ten" names what it is about, not what was said
         source = next((g for c in [*token.children, *head.children] if c.dep_ == "prep" and c.lower_ == "from"
                        and c.i > token.i for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"), None)
-        topic = _STANCE_NOUNS[lemma] in ("say", "claim") and all(
+        topic = stance in ("say", "claim") and all(
             c.dep_ == "prep" and c.lower_ in _ABOUT | _AGAINST for c in token.children if c.i > token.i)
-        return Cue(token, head, _STANCE_NOUNS[lemma], source if source is not None else subject_of(head), content,
+        return Cue(token, head, stance, source if source is not None else subject_of(head), content,
                    topic and bool(after))
     return None
 
 
 def _subject_taken_for_apposition(source, clause):
     """The subject of the clause "according to X" opens that the small model hung on X as its apposition ("according to
-    NBC Sports Bay Area’s Alex Pavlovic, San Francisco has been notified that ...": "San Francisco"), else None: a
-    name set off by a comma whose phrase runs right up to the verb (or its auxiliary) of a clause with no subject."""
-    if any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
-        return None
+    NBC Sports Bay Area’s Alex Pavlovic, San Francisco has been notified that ...": "San Francisco"), else None: an
+    apposition in the source's phrase whose words (and its own apposition's) run right up to the clause's verb or its
+    auxiliary, where a subject of the clause would stand."""
     doc = clause.doc
     verb_start = min([clause.i, *(c.i for c in clause.children if c.dep_ in ("aux", "auxpass", "neg"))])
-    return next((t for t in source.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.left_edge.i > 0 and
-                 doc[t.left_edge.i - 1].text == "," and t.right_edge.i < verb_start and
-                 all(w.is_punct for w in doc[t.right_edge.i + 1:verb_start])), None)
+    for name in source.subtree:
+        if name.dep_ == "appos" and name.right_edge.i < verb_start:
+            # up to the verb only punctuation and the name's own apposition, which the parser hangs beside it ("Aaron
+            # Rodgers, the Jets quarterback, has been cleared")
+            beside = {w.i for a in name.head.children if a.dep_ == "appos" and a.i > name.i for w in a.subtree}
+            if all(w.is_punct or w.i in beside for w in doc[name.right_edge.i + 1:verb_start]):
+                return name
+    return None
 
 
 FINITE_TAGS = frozenset("VBD VBZ VBP MD".split())  # tags of a finite verb ("said killed", not "describes working")

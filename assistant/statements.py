@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-89"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-90"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -187,12 +187,14 @@ class _ArticleReader:
             quotes = quoted_spans(s.doc.text, s.open_at_start)
             relays = []  # "according to" statements of this sentence (not to an anonymous source: "a person familiar"),
             # and those of an outlet or a report passing on a person's (`_relays`)
+            according = set()  # ids of this sentence's "according to" statements
             for cue in cues[s.index]:
                 statement = self._statement(s, cue, quotes)
                 if statement is None:
                     continue
                 if cue.token.lower_ == "according" and statement.speaker_kind != "anonymous":
                     relays.append(statement)
+                    according.add(id(statement))
                 self.found.append(statement)
                 self._verbs[id(statement)] = (s.index, cue.token)
                 by_sentence.setdefault(s.index, []).append(statement)
@@ -205,10 +207,14 @@ class _ArticleReader:
             # an outlet or a report relays is the person's statement
             relays += [st for st in here if st not in relays and st.speaker_kind not in ("person", "anonymous") and (
                 st.speaker_kind == "publication" or st.stance == "report") and any(
-                _a_persons(other) and self._relays(st, other) for other in here if other is not st)]
-            relayed = {id(st) for st in relays}
-            if relays and any(_a_persons(st) and id(st) not in relayed for st in here):
-                # "“...,” Trump said, according to Detroit News": the person said it; the outlet only passed it on
+                _a_persons_statement(other) and self._relays(st, other) for other in here if other is not st)]
+            persons = [self._verbs[id(st)][1] for st in here if _a_persons_statement(st) and st not in relays]
+            # "“...,” Trump said, according to Detroit News", "Pichai said that he took action ..., according to
+            # CNBC": the person said it; the outlet only passed it on (an "according to" only when it stands in what
+            # the person said: not "She said ..., but according to Bloomberg, the deal is worth $5 billion")
+            relayed = {id(st) for st in relays if persons and (
+                id(st) not in according or any(_said_within(self._verbs[id(st)][1], verb) for verb in persons))}
+            if relayed:
                 self.found = [st for st in self.found if id(st) not in relayed]
                 for found in (by_sentence, attributed):
                     if s.index in found:
@@ -236,9 +242,9 @@ class _ArticleReader:
         return [st for st in found if not self._answer_only(st)]
 
     def _answer_only(self, st: Statement) -> bool:
-        """Whether a statement is a quotation of one sentence that only answers a question not given with it (“Yes,
-        Senator,” Fraser replied; not “No, Senator,” Fraser answered. “We work hard ...”, joined whole): it says
-        nothing on its own."""
+        """Whether a statement is a quotation of one sentence that is only an answer (“Yes, Senator,” Fraser replied;
+        not “No, Senator,” Fraser answered. “We work hard ...”, joined whole): in a list of who said what it says
+        nothing, wherever its question was asked ("Asked whether he would resign, Trump said: “No.”" too)."""
         words = re.findall(r"\w+", st.quote) if st.quote is not None else []
         if not words or words[0].lower() not in _ANSWERS or re.findall(r"\w+", st.statement) != words:
             return False  # (nor when what was said is more than it: "acknowledged their conversation with a “yup”")
@@ -723,11 +729,12 @@ class _ArticleReader:
                     return None
             statement = statement or self._without_aside(s, cue, statement_start, statement_end).strip(
                 " ,.;:“”\"").removeprefix("that ")
-        if content and doc[content[0]].lower_ == "which" and cue.token.dep_ == "parataxis" and \
-                cue.token.head.i < cue.token.i:
-            # "... they can help the body go into ketosis, Antoun noted, “which is wonderful for the brain.”": a
-            # relative clause said of the clause before the attribution is said with it
-            statement = _around_attribution(cue.token, subject)
+        if content and doc[content[0]].lower_ == "which" and cue.token.dep_ == "parataxis":
+            # "... they can help the body go into ketosis, Antoun noted, “which is wonderful for the brain.”", "The
+            # diet, Antoun noted, “which is wonderful ..., helps the body.”": a relative clause is said with the words
+            # before the attribution of the clause it hangs on
+            clause = doc[cue.token.head.left_edge.i:cue.token.left_edge.i].text.strip(_EDGES)
+            statement = f"{clause}, {statement}"
         # (also around a few quoted words, "Is cutting “just over 180” roles ..., VP Christoph Hartmann wrote", and
         # after a participle, "Laid off 25 employees, CEO Ali Asaria said")
         heading = self._heading_over(s) if doc[0].pos_ in ("VERB", "AUX") and (
@@ -1681,8 +1688,10 @@ _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "m
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
 _TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
-_CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:reports|reported|said|says|according to|writes|wrote|told|adds|added|"
-                                   r"notes|noted)\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,8}$")
+_CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:(?:reports|reported|said|says|writes|wrote|told|adds|added|notes|noted)"
+                                   r"\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}|according to\s+"
+                                   r"(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,8})$")
+# (a source after "according to" may take more words: "according to a person with direct knowledge of the negotiations")
 _NO_COMMENT = re.compile(r"\W*no comment\W*", re.IGNORECASE)  # a statement that is a refusal whatever its verb
 _NICKNAME = "[“\"‘'][^”\"’',.\\s][^”\"’',.]{0,19}[”\"’']"  # a quoted nickname inside a name: “Jacksfilms”, ‘Big Daddy’
 _SURNAME_PARTICLES = frozenset("al el de del des du van von der den da di dos das le la bin abu ibn st sans ten ter".split())
@@ -1806,16 +1815,23 @@ def _holds(quotation: str, quoted: str) -> bool:
         f" {held} " in f" {holding} "
 
 
-def _a_persons(st: Statement) -> bool:
+def _said_within(word, verb) -> bool:
+    """Whether `word` stands in what a reporting `verb` says: hung on the verb, or inside its clause ("Pichai said
+    that he took action ..., according to CNBC"); not in a clause joined to it ("She said ..., but according to
+    Bloomberg, ...")."""
+    return word.head == verb or any(word in c.subtree for c in verb.children if c.dep_ in ("ccomp", "xcomp"))
+
+
+def _a_persons_statement(st: Statement) -> bool:
     """Whether a statement is a person's: a person named, or a "he" or "she" no name fits ("“...,” she said,
     according to Bloomberg": hers, whoever she is, not Bloomberg's)."""
     return st.speaker_kind == "person" or st.speaker_as_written.lower() in _PRONOUN_GENDER
 
 
 def _bare_answer(said) -> bool:
-    """Whether the tokens `said` are only an answer to a question not given with them: "yes" or "no" and nothing
-    after it that names a thing, an act or a quality ("Yes", "Yes, Senator", "Yeah, I would be"; not "Yes, she's
-    single", "No party")."""
+    """Whether the tokens `said` are only an answer: "yes" or "no", then at most pronouns, auxiliaries, particles and
+    proper nouns, which a vocative is ("Yes", "Yes, Senator", "Yeah, I would be", "No, it is not"; not "Yes, she's
+    single", "No party", "No, I didn't", whose "did" the tagger calls a verb)."""
     words = [t for t in said if not t.is_punct]
     return bool(words) and words[0].lower_ in _ANSWERS and \
         all(t.pos_ in ("PRON", "AUX", "PROPN", "PART", "INTJ") for t in words[1:])
@@ -1965,9 +1981,9 @@ def _subject_before_attribution(verb, said_at: int) -> str | None:
     """The subject of what was said when an attribution breaks in between it and the words said after the verb
     (`said_at`, a character offset in the verb's doc): "Skin colour, she says, “is not irrelevant ...”" -> "Skin
     colour"; "These parents, said Keeley, “subconsciously compensate ...”" -> "These parents". None when the verb is no
-    aside of the clause said (the parser's parataxis), what was said does not open with that clause's verb (or its
-    auxiliary or adverb), or the subject is a pronoun or already in what was said."""
-    if verb.dep_ != "parataxis" or verb.head.i < verb.i or said_at <= verb.idx:
+    aside of the clause said after it (the parser's parataxis, its head after it), or what was said does not open
+    with that clause's verb, its auxiliary or adverb (“Skin colour,” she says, “is ...”, joined whole already)."""
+    if verb.dep_ != "parataxis" or verb.head.i < verb.i:
         return None
     doc, clause = verb.doc, verb.head
     first = next((t for t in doc if t.idx >= said_at and not t.is_punct), None)
@@ -1978,9 +1994,8 @@ def _subject_before_attribution(verb, said_at: int) -> str | None:
                 c.right_edge.i < verb.left_edge.i]
     if not subjects and any(c.dep_ == "nsubj" and c.i > verb.i for c in verb.children):
         # the parser may hang that subject on the verb beside the speaker after it ("These parents, said Keeley")
-        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i and
-                    any(t.text == "," for t in doc[c.i + 1:verb.i])]
-    if not subjects or subjects[0].pos_ == "PRON":
+        subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+    if not subjects:
         return None
     return doc[subjects[0].left_edge.i:subjects[0].right_edge.i + 1].text.strip(_EDGES)
 
@@ -2101,14 +2116,15 @@ def _gender_said_of_self(role) -> str | None:
 
 
 def _bound_names(pronoun) -> set[str]:
-    """The words of the names after a subject pronoun that are its verb's object or its clause's subject ("He
-    suggested Teale might ...", "he told Teale"): names the pronoun does not stand for."""
+    """The words of the names after a subject pronoun or role that are its verb's object or its clause's subject ("He
+    suggested Teale might ...", "he told Teale"), or that a relative clause on it names ("The company, which Google
+    bought in 2014, said"): names it does not stand for."""
     if pronoun.dep_ not in ("nsubj", "nsubjpass"):
         return set()
     verb = pronoun.head
     near = [t for t in verb.subtree if t.i > pronoun.right_edge.i and (t.head == verb or t.head.head == verb)
             and t.dep_ in ("nsubj", "nsubjpass", "dobj", "dative")]
-    words = set()
+    words = {w.text for c in pronoun.children if c.dep_ == "relcl" for w in c.subtree if w.pos_ == "PROPN"}
     for t in near:
         name = [w for w in t.subtree if w.pos_ == "PROPN" and (w == t or w.dep_ in ("compound", "flat"))]
         if name:  # "Bankman-Fried" is one word of "Sam Bankman-Fried", though the parser splits it at the hyphen

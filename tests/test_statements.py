@@ -820,6 +820,9 @@ def test_a_noun_followed_by_its_name_speaks_as_the_name():
             "journal Cell Metabolism suggests.")
     found = extract_statements("noun-of-name", body).statements
     assert [s.speaker for s in found] == ["Derek Falvey", "recent study"]
+    found = extract_statements("noun-of-role-name", "Former agent of the striker Erling Haaland has confirmed the "
+                                                    "player is leaving.").statements
+    assert "Erling Haaland" not in [s.speaker for s in found]
 
 
 def test_a_singular_they_after_a_spokesperson_is_that_spokesperson():
@@ -1459,11 +1462,23 @@ def test_an_outlet_relaying_a_persons_statement_is_no_second_speaker_nor_part_of
             "the negotiations.")
     assert ("Petersen", "he should engage with Shopify's team") in \
         [(s.speaker, s.statement) for s in extract_statements("relay-long", body).statements]
+    # (after another verb, words that are the clause's own stay: "told the team doctor he could not play on Sunday")
+    body = "Coach Smith said the striker, who was injured in training, told the team doctor he could not play on Sunday."
+    assert _speaker_of("relay-told", body) == {
+        "the striker, who was injured in training, told the team doctor he could not play on Sunday": "Smith"}
     # a "she" no name fits is still a person, whose words the outlet only passes on
     body = "The weather was cold.\n\n“I felt strongly that Yahoo was not delivering,” she said, according to Bloomberg."
     assert [s.speaker for s in extract_statements("relay-she", body).statements] == [UNRESOLVED_SPEAKER]
     body = "The weather was cold.\n\nShe said that the deal was “as dead as it gets,” reports Bloomberg."
     assert [s.speaker for s in extract_statements("relay-she-reports", body).statements] == [UNRESOLVED_SPEAKER]
+    # an "according to" of another clause of the sentence passes on no one's words
+    body = ("The weather was cold.\n\nShe said the company would grow, but according to Bloomberg, the deal is worth $5 "
+            "billion.\n\nSmith said the firm would grow, but according to Reuters, the company plans to cut 500 jobs.")
+    assert [s.speaker for s in extract_statements("relay-other-clause", body).statements] == [
+        UNRESOLVED_SPEAKER, "Bloomberg", "Smith", "Reuters"]
+    body = ("Pichai said that he took action against the default in February to comply with the DOJ’s litigation hold, "
+            "according to CNBC.")
+    assert [s.speaker for s in extract_statements("relay-inside", body).statements] == ["Pichai"]
 
 
 def test_he_after_a_name_given_with_its_owner_is_that_name():
@@ -1860,6 +1875,9 @@ def test_a_group_role_with_a_clause_set_off_points_back():
     body = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
             "education. The company that hosts its videos said it would review the channel.")
     assert _speaker_of("t-restrictive", body) == {"it would review the channel": "company"}
+    # the clause set off names another: not that one
+    body = "Google announced the deal on Monday. The company, which Google bought in 2014, said it would keep its brand."
+    assert _speaker_of("t-set-off-named", body) == {"it would keep its brand": "company"}
 
 
 def test_the_subject_of_what_was_said_stays_with_it():
@@ -1874,6 +1892,15 @@ def test_the_subject_of_what_was_said_stays_with_it():
     assert _speaker_of("t-according-appos-aside", body) == {
         "former NASCAR Xfinity Series driver Tim Fedewa, the longtime spotter for Kevin Harvick, will take over as the "
         "spotter for Blaney next season": "Bob Pockrass"}
+    body = ("On Monday, according to NBC Sports Bay Area’s Alex Pavlovic, San Francisco was notified that the team is "
+            "out of the bidding.\n\nAccording to ESPN’s Adam Schefter, Aaron Rodgers, the Jets quarterback, has been "
+            "cleared to practice.")
+    assert _speaker_of("t-according-appos-more", body) == {
+        "On Monday, San Francisco was notified that the team is out of the bidding": "Alex Pavlovic",
+        "Aaron Rodgers, the Jets quarterback, has been cleared to practice": "Adam Schefter"}
+    # the source's own apposition, with the clause's subject after it, stays the source's
+    body = "According to Jane Smith, a Reuters editor, the company has been sold to a rival."
+    assert _speaker_of("t-according-appos-own", body) == {"the company has been sold to a rival": "Jane Smith"}
     body = ("Melissa Lucashenko is a writer. Skin colour, she says, “is not irrelevant but it’s almost irrelevant”.\n\n"
             "Hannah Keeley is a coach. These parents, said Keeley, \"subconsciously compensate for a lack of "
             "self-worth by creating too much busyness in their lives.\"")
@@ -1886,6 +1913,27 @@ def test_the_subject_of_what_was_said_stays_with_it():
             "the basic level of affection from their partners”.")
     assert _speaker_of("t-subject-other", body) == {
         "a lot of young women do not receive the basic level of affection from their partners": "Michelle Andrews"}
+    # a pronoun subject too; nothing put before what was said when it already begins before the verb, or when the
+    # verb opens no aside
+    body = ("Jane Smith is an analyst. They, she says, “are wrong about this.”\n\n“Skin colour,” Lucashenko says, “is "
+            "not irrelevant.”\n\nThe report said the plan, in its view, would fail.")
+    body_more = ("Hannah Keeley is a coach. These parents, she said, \"subconsciously compensate for a lack of "
+                 "self-worth.\"\n\nJane Smith is an analyst. The plan, she says, “it will fail.”")
+    assert _speaker_of("t-subject-she", body_more) == {
+        "These parents subconsciously compensate for a lack of self-worth": "Hannah Keeley",
+        "it will fail": "Jane Smith"}  # (its own subject: "The plan" is no part of it)
+    # an attribution that is no aside before the clause said adds nothing before it
+    body_plain = ("Kurt Williams runs a kennel. Still, he said, there are some facilities where you are less likely to "
+                  "have a problem.\n\nWang and Bankman-Fried determined that money was gone, but on November 7th, "
+                  "Bankman-Fried tweeted “FTX is fine. Assets are fine.”\n\nPrior to the layoff, TuSimple had about "
+                  "550 employees in the U.S., according to the company.")
+    assert _speaker_of("t-subject-none", body_plain) == {
+        "Still there are some facilities where you are less likely to have a problem": "Kurt Williams",
+        "FTX is fine. Assets are fine.": "Bankman-Fried",
+        "Prior to the layoff, TuSimple had about 550 employees in the U.S": "TuSimple"}
+    assert _speaker_of("t-subject-pronoun", body) == {"They are wrong about this": "Jane Smith",
+                                                       "Skin colour, is not irrelevant": "Lucashenko",
+                                                       "the plan, in its view, would fail": "report"}
 
 
 def test_a_statement_noun_reports_what_the_verb_after_it_says_not_what_it_was_about():
@@ -1901,6 +1949,21 @@ def test_a_statement_noun_reports_what_the_verb_after_it_says_not_what_it_was_ab
         "their coach Emma Hayes was leaving at the end of the season": "English club",
         "they are the new team to beat in the conference": "Michigan",
         "Hipgnosis Song Management has fulfilled its duties to the fund": "Hipgnosis Song Management"}
+    # the verb inside gives the stance too; a reporting verb further on, or a quotation, is still what was said
+    body = ("The senator issued a statement denying that she had taken any money.\n\n"
+            "The club released a statement denying the allegations.\n\n"
+            "The union issued a statement declining to comment on the lawsuit.\n\n"
+            "Chelsea released a statement posted on its website saying Emma Hayes was leaving at the end of the "
+            "season.\n\nHarvard released a statement that read, “We are deeply saddened by the news.”")
+    found = [(s.speaker, s.stance, s.statement) for s in extract_statements("t-statement-noun-verb", body).statements]
+    assert found[:4] == [("senator", "deny", "she had taken any money"), ("club", "deny", "the allegations"),
+                         ("union", "decline", "to comment on the lawsuit"),
+                         ("Chelsea", "say", "Emma Hayes was leaving at the end of the season")]
+    assert found[4][0] == "Harvard" and "We are deeply saddened by the news" in found[4][2]
+    # a verb inside with a subject of its own gives its own statement: the noun gives none more
+    body = "Chelsea won on Sunday. The club issued a statement in which it denied that it had broken the rules."
+    assert [(s.speaker, s.stance, s.verb) for s in extract_statements("t-statement-in-which", body).statements] == [
+        ("Chelsea", "deny", "denied")]
 
 
 def test_a_quoted_relative_clause_is_said_with_the_clause_it_hangs_on():
@@ -1910,7 +1973,13 @@ def test_a_quoted_relative_clause_is_said_with_the_clause_it_hangs_on():
             "levels of ketosis, Antoun noted, \"which is wonderful for the brain.\"")
     assert _speaker_of("t-which", body) == {
         "Because fasting-mimicking diets can be done in longer periods, they can help the body go into higher levels "
-        "of ketosis which is wonderful for the brain": "Antoun"}
+        "of ketosis, which is wonderful for the brain": "Antoun"}
+    # the clause the attribution follows, not the sentence (not another's words before it)
+    body = "Smith said fasting helps, and the body can go into ketosis, Antoun noted, \"which is wonderful for the brain.\""
+    assert _speaker_of("t-which-clause", body)["the body can go into ketosis, which is wonderful for the brain"] == \
+        "Antoun"
+    body = 'The diet, Antoun noted, "which is wonderful for the brain, helps the body."'
+    assert _speaker_of("t-which-inside", body) == {"The diet, which is wonderful for the brain, helps the body": "Antoun"}
 
 
 def test_an_answer_alone_is_no_statement():
