@@ -772,8 +772,8 @@ def _word_cues(token) -> Cue | None:
             # “...”")
             return None
         after = [t.i for t in token.subtree if t.i > token.i]
-        # "released a statement saying ...", "a statement in which it noted ...", "a statement posted on its website
-        # denying ...": what the reporting verb inside says, with its stance
+        # "released a statement saying ...", "a statement posted on its website denying ...": what the reporting verb
+        # inside says, with its stance
         content = _complement(reporting) if reporting is not None else \
             (min(after), max(after) + 1) if after else (token.i, token.i + 1)
         stance = _STANCE_OF_LEMMA[reporting.lemma_.lower()] if reporting is not None else _STANCE_NOUNS[lemma]
