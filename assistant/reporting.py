@@ -210,7 +210,8 @@ def hyphen_part(token) -> bool:
     """Whether a token is a piece before the last of a hyphenated word the tokenizer split ("co", "-" of
     "co-founder", which the small model may each make a subject): the word is its last piece."""
     doc = token.doc
-    return not token.whitespace_ and token.i + 1 < len(doc) and (token.text == "-" or doc[token.i + 1].text == "-")
+    return token.i + 2 < len(doc) and joined_by_hyphen(token, doc[token.i + 2]) or \
+        token.text == "-" and 0 < token.i < len(doc) - 1 and joined_by_hyphen(doc[token.i - 1], doc[token.i + 1])
 
 
 def conjuncts(token) -> list:
@@ -762,8 +763,9 @@ def _word_cues(token) -> Cue | None:
             c.dep_ == "relcl" or c.dep_ == "acl" and not any(g.dep_ == "mark" and g.lower_ == "that"
                                                              for g in c.children))
             and not any(t.text == ":" or t.is_quote for t in doc[token.i + 1:c.left_edge.i + 1])]
-        reporting = next((t for c in clauses for t in c.subtree if t.pos_ in ("VERB", "AUX") and
-                          t.lemma_.lower() in _STANCE_OF_LEMMA and _complement(t) is not None), None)
+        reporting, said = next(((t, said) for c in clauses for t in c.subtree if t.pos_ in ("VERB", "AUX") and
+                                t.lemma_.lower() in _STANCE_OF_LEMMA and (said := _complement(t)) is not None),
+                               (None, None))
         if reporting is not None and any(c.dep_ in ("nsubj", "nsubjpass") for c in reporting.children):
             return None  # "a statement in which it noted ...": the verb's own cue, with its own subject, says it
         if clauses and reporting is None and not any(t.is_quote for c in clauses for t in c.subtree):
@@ -774,8 +776,7 @@ def _word_cues(token) -> Cue | None:
         after = [t.i for t in token.subtree if t.i > token.i]
         # "released a statement saying ...", "a statement posted on its website denying ...": what the reporting verb
         # inside says, with its stance
-        content = _complement(reporting) if reporting is not None else \
-            (min(after), max(after) + 1) if after else (token.i, token.i + 1)
+        content = said if said is not None else (min(after), max(after) + 1) if after else (token.i, token.i + 1)
         stance = _STANCE_OF_LEMMA[reporting.lemma_.lower()] if reporting is not None else _STANCE_NOUNS[lemma]
         # "gave this statement from Frank Shaw": Shaw speaks, not the one who passed it on; "issues strong statement
         # against Big Ten" names what it is about, not what was said

@@ -1868,12 +1868,12 @@ def test_a_name_that_begins_a_hyphenated_word_is_no_antecedent():
 def test_a_group_role_with_a_clause_set_off_points_back():
     """"The startup, which says it is the largest ...": a relative clause set off by a comma says more of the one named
     before; without the comma it picks out another ("the company that makes the app")."""
-    body = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
-            "education. The startup, which says it is the largest edtech company in Bangladesh, announced today it "
-            "has raised a pre-Series A of $5.5 million.")
+    named = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
+             "education. ")
+    body = named + ("The startup, which says it is the largest edtech company in Bangladesh, announced today it has "
+                    "raised a pre-Series A of $5.5 million.")
     assert _speaker_of("t-set-off", body)["it has raised a pre-Series A of $5.5 million"] == "10 Minute School"
-    body = ("Originally created as a YouTube channel, 10 Minute School wants to democratize access to supplementary "
-            "education. The company that hosts its videos said it would review the channel.")
+    body = named + "The company that hosts its videos said it would review the channel."
     assert _speaker_of("t-restrictive", body) == {"it would review the channel": "company"}
     # the clause set off names another: not that one
     body = "Google announced the deal on Monday. The company, which Google bought in 2014, said it would keep its brand."
@@ -1913,27 +1913,26 @@ def test_the_subject_of_what_was_said_stays_with_it():
             "the basic level of affection from their partners”.")
     assert _speaker_of("t-subject-other", body) == {
         "a lot of young women do not receive the basic level of affection from their partners": "Michelle Andrews"}
-    # a pronoun subject too; nothing put before what was said when it already begins before the verb, or when the
-    # verb opens no aside
+    # a pronoun subject too; nothing put before what was said when it already begins before the verb
     body = ("Jane Smith is an analyst. They, she says, “are wrong about this.”\n\n“Skin colour,” Lucashenko says, “is "
             "not irrelevant.”\n\nThe report said the plan, in its view, would fail.")
-    body_more = ("Hannah Keeley is a coach. These parents, she said, \"subconsciously compensate for a lack of "
-                 "self-worth.\"\n\nJane Smith is an analyst. The plan, she says, “it will fail.”")
-    assert _speaker_of("t-subject-she", body_more) == {
-        "These parents subconsciously compensate for a lack of self-worth": "Hannah Keeley",
-        "it will fail": "Jane Smith"}  # (its own subject: "The plan" is no part of it)
-    # an attribution that is no aside before the clause said adds nothing before it
-    body_plain = ("Kurt Williams runs a kennel. Still, he said, there are some facilities where you are less likely to "
-                  "have a problem.\n\nWang and Bankman-Fried determined that money was gone, but on November 7th, "
-                  "Bankman-Fried tweeted “FTX is fine. Assets are fine.”\n\nPrior to the layoff, TuSimple had about "
-                  "550 employees in the U.S., according to the company.")
-    assert _speaker_of("t-subject-none", body_plain) == {
-        "Still there are some facilities where you are less likely to have a problem": "Kurt Williams",
-        "FTX is fine. Assets are fine.": "Bankman-Fried",
-        "Prior to the layoff, TuSimple had about 550 employees in the U.S": "TuSimple"}
     assert _speaker_of("t-subject-pronoun", body) == {"They are wrong about this": "Jane Smith",
                                                        "Skin colour, is not irrelevant": "Lucashenko",
                                                        "the plan, in its view, would fail": "report"}
+    body = ("Hannah Keeley is a coach. These parents, she said, \"subconsciously compensate for a lack of "
+            "self-worth.\"\n\nJane Smith is an analyst. The plan, she says, “it will fail.”")
+    assert _speaker_of("t-subject-she", body) == {
+        "These parents subconsciously compensate for a lack of self-worth": "Hannah Keeley",
+        "it will fail": "Jane Smith"}  # (its own subject: "The plan" is no part of it)
+    # an attribution that is no aside before the clause said adds nothing before it
+    body = ("Kurt Williams runs a kennel. Still, he said, there are some facilities where you are less likely to have a "
+            "problem.\n\nWang and Bankman-Fried determined that money was gone, but on November 7th, Bankman-Fried "
+            "tweeted “FTX is fine. Assets are fine.”\n\nPrior to the layoff, TuSimple had about 550 employees in the "
+            "U.S., according to the company.")
+    assert _speaker_of("t-subject-none", body) == {
+        "Still there are some facilities where you are less likely to have a problem": "Kurt Williams",
+        "FTX is fine. Assets are fine.": "Bankman-Fried",
+        "Prior to the layoff, TuSimple had about 550 employees in the U.S": "TuSimple"}
 
 
 def test_a_statement_noun_reports_what_the_verb_after_it_says_not_what_it_was_about():
