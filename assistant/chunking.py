@@ -30,11 +30,14 @@ class Chunk:
 
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+# a title's abbreviation the splitter may take for a sentence's end ('"Mr. Wang, do you see ...', "Amon-Ra St. Brown")
+_TITLE_AT_END = re.compile(r"(?:^|[\s“\"‘(])(?:Mr|Mrs|Ms|Dr|Prof|St|Adv)\.$")
 
 
 @lru_cache(maxsize=256)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) character spans of the sentences of `text`; a line break always ends a sentence. Cached: the
+    """(start, end) character spans of the sentences of `text`; a line break always ends a sentence, a title's
+    abbreviation before a name never does ('"Mr. Wang, do you see ...'). Cached: the
     chunker and the statement extractor split the same bodies while indexing."""
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
@@ -48,7 +51,12 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
                 start += 1
             while end > start and line[end - 1].isspace():
                 end -= 1
-            if end > start:
+            if end <= start:
+                continue
+            previous = spans[-1] if spans and spans[-1][0] >= paragraph.start() else None
+            if previous is not None and _TITLE_AT_END.search(text[previous[0]:previous[1]]) and line[start].isupper():
+                spans[-1] = (previous[0], paragraph.start() + end)  # the name goes on: one sentence
+            else:
                 spans.append((paragraph.start() + start, paragraph.start() + end))
     return tuple(spans)
 

@@ -429,10 +429,29 @@ def _lead_in(clause) -> bool:
     return clause.i < clause.head.i and (doc[end].text in ":;" or end + 1 < len(doc) and doc[end + 1].text in (":", ";"))
 
 
+def _relative_aside(clause) -> bool:
+    """A clause after its reporting verb that opens with a relative "which" set off by a comma or a dash ("“...,”
+    Palinksi-Wade said — which can contribute to cravings"): the author's comment on what was said, not what was said
+    (unlike a quoted one, “which is wonderful for the brain”)."""
+    first, verb = clause.left_edge, clause.head
+    return first.lower_ == "which" and first.i == verb.i + 2 and clause.doc[verb.i + 1].text in _SETTING_OFF
+
+
+def _spliced_on(verb, end: int) -> bool:
+    """Whether the clause a reporting verb's clause ends at `end` goes on after a comma as the clause the parser made
+    the verb's head ("told TechCrunch that Meta’s lack of cultural competence isn’t just offensive, it’s dangerous":
+    one statement, its second half taken for the sentence's root; not "..., Wang said", another's attribution)."""
+    head, doc = verb.head, verb.doc
+    return verb.dep_ == "ccomp" and head.i > end and end < len(doc) and doc[end].text == "," and \
+        head.lemma_.lower() not in _STANCE_OF_LEMMA and \
+        all(c.dep_ == "nsubj" and c.i > end for c in head.children if c.i < head.i and c != verb and c.dep_ != "punct") \
+        and any(c.dep_ == "nsubj" and end < c.i < head.i for c in head.children)
+
+
 def _complement(token):
     """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
     "of ..." for an accusation, or "to ..." for an admission ("admitted to kicking her son")."""
-    children = [c for c in token.children if not (c.dep_ == "ccomp" and _lead_in(c))]
+    children = [c for c in token.children if not (c.dep_ == "ccomp" and (_lead_in(c) or _relative_aside(c)))]
     for dep in ("ccomp", "xcomp"):
         clauses = [c for c in children if c.dep_ == dep]
         # "While X may seem safer, Johnson warned that ...": the small model may hang the author's lead-in on the verb
@@ -468,6 +487,8 @@ def _complement(token):
                     break
                 end = after.right_edge.i + 1  # "approving their teens’ app downloads": the model cut one clause at
                 # a possessive apostrophe it took for a closing quote; the piece right after it is the same clause
+            if _spliced_on(token, end):
+                end = token.head.right_edge.i + 1
             return start, end
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
     extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]

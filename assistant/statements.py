@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-90"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-91"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -385,6 +385,9 @@ class _ArticleReader:
                     len(st.speakers) > 1 and st.speaker_kind in ("organization", "unknown")) for name in st.speakers
                     if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
+        surnames |= {name for st in found if st.speaker_kind == "person" for name in st.speakers
+                     if len(words := name.split()) == 2 and words[0][:1].isupper() and _name_gender(words[0]) == "unknown"}
+        # (a surname of two words: "Abdool Karim", whose full name "Quarraisha Abdool Karim" the article gives once)
         # "Laird’s latest report" (Dr Eamon Laird's), not "a Bloomberg report" (the model's organisation, whatever
         # Michael Bloomberg the article names)
         owners = {document.group(1) for st in found if (document := _PERSONS_DOCUMENT.match(st.speaker))}
@@ -412,6 +415,9 @@ class _ArticleReader:
                 # a surname); "Erik ten Hag" is one
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
+                if len(words) >= 3 and _name_gender(words[-2]) == "unknown" and not (
+                        words[-3].lower().rstrip(".") in _TITLES or is_role_word(words[-3].lower())):  # "Abdool Karim" of "Quarraisha Abdool
+                    fuller.setdefault(" ".join(words[-2:]), set()).add(" ".join(words))  # Karim", not "Ann Smith"
                 particles = next((at for at in range(1, len(words) - 1)
                                   if all(w in _SURNAME_PARTICLES for w in words[at:-1])), None)
                 if particles is not None:  # "von Schwarz" of "Ernst von Schwarz"
@@ -424,7 +430,8 @@ class _ArticleReader:
                 # "Co-Founder Sam"), for a surname the body never writes as a first name ("Volker" of "Kurt Volker";
                 # not "Taylor" beside "Taylor Swift")
                 mentions = {name for name in self._first_named(surname)
-                            if not is_role_word(name.split()[0].split("-")[-1].lower())}
+                            if not is_role_word(name.split()[0].split("-")[-1].lower()) and
+                            name.split()[0].lower() not in _TITLES}  # not "General Merrick Garland"
                 if mentions:
                     fuller[surname] = mentions
 
@@ -463,6 +470,8 @@ class _ArticleReader:
             if owned is not None:
                 completed = full(owned.group(1), as_written)
                 return completed if " " in completed else name
+            if _as_surname(name) is None and name in fuller:
+                return full(name, as_written)  # a two-word surname ("Abdool Karim")
             if _as_surname(name) is None:
                 # "Ten Hag" opening a sentence: "ten Hag" of "Erik ten Hag" when the article writes it so
                 lowered = _particles_lowered(name)
@@ -1064,8 +1073,8 @@ class _ArticleReader:
             # word that no full name of the article ends with ("Uber", which the small model may label a person)
             matching = [span for span in spans if lean is not None and self._genders(span.text) == {lean}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
-            if chosen and back < s.index and deferred is None and \
-                    all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
+            if chosen and (back < s.index or all(_in_what_is_said(span, token) for span in chosen)) and \
+                    deferred is None and all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
                         for span in chosen):
                 # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said", "support for Rugby
                 # Australia ... / They added": the names a sentence only mentions give way to the speaker or subject
@@ -1686,7 +1695,7 @@ _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quota
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
-_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov"}
+_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov", "gen", "general"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:(?:reports|reported|said|says|writes|wrote|told|adds|added|notes|noted)"
                                    r"\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}|according to\s+"
@@ -2130,6 +2139,14 @@ def _bound_names(pronoun) -> set[str]:
         if name:  # "Bankman-Fried" is one word of "Sam Bankman-Fried", though the parser splits it at the hyphen
             words |= {w.text for w in name} | set(t.doc[name[0].i:name[-1].i + 1].text.split())
     return words
+
+
+def _in_what_is_said(span, pronoun) -> bool:
+    """Whether a name stands in the clause the verb of a subject pronoun or role reports ("... renewed interest in
+    “Vincent,” his tribute to tortured artist Vincent van Gogh, he said")."""
+    verb = pronoun.head
+    return pronoun.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "ccomp" and c.left_edge.i <= span.root.i <= c.right_edge.i for c in verb.children)
 
 
 def _parallel_subject(pronoun):

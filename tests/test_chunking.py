@@ -68,3 +68,9 @@ def test_chunk_ids_are_deterministic_and_versioned(seed: Article):
 def test_sentence_spans_split_lines_and_sentences():
     text = "First line. Second sentence!\n\n  Mr. Smith went to Washington.  \nLast"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["First line.", "Second sentence!", "Mr. Smith went to Washington.", "Last"]
+    # a title's abbreviation before a name never ends a sentence, even after a quote mark or a name
+    text = ('She was his girlfriend. "Mr. Wang, do you see them here," Roos asked. Amon-Ra St. Brown caught it. '
+            'It was No. 1. Then it rained.')
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "She was his girlfriend.", '"Mr. Wang, do you see them here," Roos asked.', "Amon-Ra St. Brown caught it.",
+        "It was No. 1.", "Then it rained."]

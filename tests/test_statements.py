@@ -2003,3 +2003,52 @@ def test_a_reporting_verb_in_a_when_clause_is_narration():
             "giant had paid $26.3 billion in 2021 to multiple browsers.")
     assert _speaker_of("t-when", body) == {
         "the tech giant had paid $26.3 billion in 2021 to multiple browsers": "Prabhakar Raghavan"}
+
+
+def test_the_writers_which_after_the_attribution_is_not_what_was_said():
+    """"“...,” Palinksi-Wade said — which can contribute to cravings": a relative clause set off right after the verb
+    comments on the quotation; what was said is the quotation (not "Diokno said the department aims to reduce debt to
+    P1.22 trillion, which will help ...", where the clause hangs on the words said)."""
+    body = ("\"As you consume more of these foods, you build up a dopamine tolerance,\" Palinksi-Wade said — which can "
+            "contribute to the development of cravings.\n\n"
+            "Diokno said the department aims to reduce new debt to P1.22 trillion in 2024, which will help bring the "
+            "debt ratio below 60%.")
+    assert _speaker_of("t-which-aside", body) == {
+        "As you consume more of these foods, you build up a dopamine tolerance": "Palinksi-Wade",
+        "the department aims to reduce new debt to P1.22 trillion in 2024, which will help bring the debt ratio "
+        "below 60%": "Diokno"}
+
+
+def test_a_clause_said_goes_on_past_a_comma_the_parser_made_the_root():
+    """"told TechCrunch that Meta’s lack of cultural competence isn’t just offensive, it’s dangerous": the second half
+    is said too, though the parser made it the sentence's root; another's attribution after the comma is not ("...,
+    Wang said")."""
+    body = ("Shayaan Khan, a TikTok creator, told TechCrunch that Meta’s lack of cultural competence isn’t just "
+            "offensive, it’s dangerous.\n\n"
+            "At first, Bankman-Fried said the change was to pay for expenses for the FTT token, Wang said.")
+    said = _speaker_of("t-spliced", body)
+    assert said["Meta’s lack of cultural competence isn’t just offensive, it’s dangerous"] == "Shayaan Khan"
+    assert said["the change was to pay for expenses for the FTT token"] == "Bankman-Fried"
+
+
+def test_a_surname_of_two_words_takes_the_full_name():
+    """"Abdool Karim said" in an article that names "Quarraisha Abdool Karim" once: her; a title before a name is no
+    first name ("Attorney General Merrick Garland" is Merrick Garland)."""
+    body = ("Progress is possible, Quarraisha Abdool Karim, a scientist at CAPRISA, told Live Science.\n\n"
+            "The science is a first step, Abdool Karim said.\n\n"
+            "“The message should be clear,” U.S. Attorney General Merrick Garland said. Merrick Garland added that "
+            "the case was closed.")
+    said = _speaker_of("t-two-word-surname", body)
+    assert said["The science is a first step"] == "Quarraisha Abdool Karim"
+    assert said["the case was closed"] == "Merrick Garland"
+
+
+def test_a_name_mentioned_in_what_is_said_is_not_the_pronoun_saying_it():
+    """"... renewed interest in “Vincent,” his tribute to tortured artist Vincent van Gogh, he said": the painter is
+    in what was said; "he" is the singer the sentence before speaks of."""
+    body = ("Don McLean told Fox News Digital that he is still touring.\n\n"
+            "There has been a great deal of renewed interest in \"Vincent,\" his tribute to tortured artist Vincent van "
+            "Gogh, he said.")
+    assert _speaker_of("t-name-in-said", body)[
+        "There has been a great deal of renewed interest in \"Vincent,\" his tribute to tortured artist Vincent van "
+        "Gogh"] == "Don McLean"
