@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-91"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-92"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -672,7 +672,7 @@ class _ArticleReader:
             name, kind, ok = speaker
             if name not in names:
                 names.append(name)
-                kinds.append(kind)
+                kinds.append("organization" if kind == "person" and person.pos_ == "PROPN" and self._staffed(name) else kind)
             resolved = resolved and ok
         if not names:
             return None
@@ -1352,6 +1352,20 @@ class _ArticleReader:
         cut.label_ = span.label_
         return cut
 
+    def _staffed(self, name: str) -> bool:
+        """Whether a name the model labels a person's is an organisation's: the body writes it as the one whose
+        spokesperson, executive or staff someone is ("a spokesperson for Novo Nordisk", "OpenAI CEO Sam Altman",
+        "Roblox’s employees"), and not as a person's name: one word that is no first name the lists know and is
+        written after none (not "Trump" of "a Trump spokesperson" beside "Donald Trump"), or a longer name that no "he"
+        or "she" leans after (not "a spokesperson for Taylor Swift ... she")."""
+        words = name.split()
+        if not words or len(words) > 3 or self._pronouns_after(words[-1]) is not None or len(words) == 1 and (
+                _name_gender(words[0]) != "unknown" or self._first_named(words[0])):
+            return False
+        named = re.escape(name)
+        return re.search(rf"\b(?:{_STAFF}) (?:for|at|of) {named}\b|\b{named}(?:[’']s)? (?:{_STAFF})\b", self.body,
+                         re.IGNORECASE) is not None
+
     def _mislabelled_person(self, span) -> bool:
         """Whether a span labelled an organisation, nationality or place is a person's name (the small model often
         labels names so): a surname the body also writes after a first name ("Scorsese" after "Martin Scorsese",
@@ -1788,6 +1802,8 @@ _NAMED_SOURCES = frozenset("report study survey analysis poll lawsuit suit compl
 # a document named by its owner's one word ("Laird report", `_owned`), which may be a person's surname
 _PERSONS_DOCUMENT = re.compile(r"^([A-ZÀ-ÖØ-Þ][\w’'-]*[a-z][\w’'-]*) (?:report|study|survey|analysis|poll|review|letter|"
                                r"email|statement|memo|post|blog)$")
+# who speaks or works for an organisation, not for a person ("a spokesperson for Novo Nordisk": `_staffed`)
+_STAFF = "spokesperson|spokesman|spokeswoman|ceo|chief executive|executives?|co-?founder|founder|employees|staff"
 _RELATIVES = frozenset("which that who whom".split())  # relative pronouns (`_with_antecedent`)
 # the organisation nouns an article introduces a name with ("E-commerce search startup Deft", "the University of
 # Michigan": `_named_source`), all but the generic ones it uses for whichever it last spoke of ("the company" is found

@@ -2052,3 +2052,19 @@ def test_a_name_mentioned_in_what_is_said_is_not_the_pronoun_saying_it():
     assert _speaker_of("t-name-in-said", body)[
         "There has been a great deal of renewed interest in \"Vincent,\" his tribute to tortured artist Vincent van "
         "Gogh"] == "Don McLean"
+
+
+def test_a_name_with_a_spokesperson_is_an_organisation_whatever_the_model_labels_it():
+    """"a spokesperson for Novo Nordisk", then "Novo Nordisk continued": the model labels it a person, but the body
+    writes it as whom a spokesperson speaks for and no "he" or "she" leans after it, so it is an organisation, and
+    "The company added" is it (not FOX Business, told something before)."""
+    body = ("In a statement at the time, a spokesperson for Novo Nordisk told FOX Business that gastrointestinal events "
+            "\"are well-known side effects of the GLP-1 class.\"\n\n"
+            "Novo Nordisk continued, \"With respect to the study, as the authors acknowledge, the study has "
+            "limitations.\"\n\n"
+            "The company added, \"It is also important to note that the study analyzed data collected between 2006 "
+            "and 2020.\"")
+    found = {s.statement: (s.speaker, s.speaker_kind) for s in _statements_of("t-staffed", body).values()}
+    assert found["as the authors acknowledge, the study has limitations"] == ("Novo Nordisk", "organization")
+    assert found["It is also important to note that the study analyzed data collected between 2006 and 2020"] == (
+        "Novo Nordisk", "organization")
