@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-92"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-93"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1242,7 +1242,8 @@ class _ArticleReader:
         statement"; "The letter also said" after "In the letter, Michigan said"; not "said of the report") or, within
         `_LOOKBACK` sentences, made with the verb the noun is formed from ("The report stated" after "USA Today’s Bob
         Nightengale reported"; the noun is the verb's stem with a noun's ending: report, statement, announcement,
-        release, not "statistic"). None for a person's or a group's noun, or when no such statement comes before."""
+        release, not "statistic"), or written ("The report says" after "Amot wrote"). None for a person's or a group's
+        noun, or when no such statement comes before."""
         lemma = token.lemma_.lower()
         if is_role_word(lemma) or lemma in _KIND_NOUNS or \
                 not any(c.lower_ in ("the", "this", "that") for c in token.children):
@@ -1256,9 +1257,9 @@ class _ArticleReader:
                     w.head.lower_ in ("in", "through", "via") or verb.lower_ == "according") for w in verb.subtree):
                 return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
             stem = verb.lemma_.lower().removesuffix("e")
-            if len(stem) >= 4 and lemma.startswith(stem) and lemma[len(stem):] in _NOUN_ENDINGS and \
-                    index >= s.index - _LOOKBACK:
-                return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"
+            if index >= s.index - _LOOKBACK and (len(stem) >= 4 and lemma.startswith(stem) and
+                                                 lemma[len(stem):] in _NOUN_ENDINGS or verb.lemma_.lower() == "write" and lemma in _WRITINGS):
+                return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"; "Amot wrote" ...
         return None
 
     def _read_names(self, indices: set[int]) -> None:
@@ -1815,6 +1816,7 @@ _KIND_NOUNS = GROUP_ROLES | GOVERNMENT_WORDS | ANONYMOUS_HEADS  # nouns of a gro
 _REPORTING_LEMMAS = frozenset().union(*STANCE_LEMMAS.values())
 _PRIZE_ROLES = frozenset("winner champion nominee laureate medalist".split())  # roles a prize's name comes before
 _NOUN_ENDINGS = frozenset(("", "e", "ment", "ement", "ion", "ation"))  # a verb's stem + these: a noun of the verb
+_WRITINGS = frozenset("report letter email memo post blog review note essay column".split())  # what "wrote" writes
 _CARRIERS = frozenset("statement message email letter post note".split())  # "a statement from X": X speaks
 
 

@@ -2068,3 +2068,12 @@ def test_a_name_with_a_spokesperson_is_an_organisation_whatever_the_model_labels
     assert found["as the authors acknowledge, the study has limitations"] == ("Novo Nordisk", "organization")
     assert found["It is also important to note that the study analyzed data collected between 2006 and 2020"] == (
         "Novo Nordisk", "organization")
+
+
+def test_a_document_is_its_writers_after_they_wrote():
+    """"Azrieli Holdings wrote, “...”" then "The report says, “...”": the report is what Azrieli Holdings wrote (not a
+    statement, which another may issue)."""
+    body = ("Azrieli Holdings wrote, \"In the third quarter several new contracts were signed.\" It raised concerns "
+            "about the war.\n\nThe report says, \"The uncertainty in the market has intensified following the war.\"")
+    assert _speaker_of("t-written", body)["The uncertainty in the market has intensified following the war"] == \
+        "Azrieli Holdings"
