@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-93"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-94"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -2259,11 +2259,27 @@ def _titled_name(token) -> str | None:
         return None
     roles = [c.i for c in token.children if c.dep_ == "compound" and c.i < token.i and is_role_word(c.lemma_.lower())]
     if not roles:
-        return None
+        return _name_after_post(token)
     name = token.doc[max(roles) + 1:token.i + 1]
     return name.text.removesuffix("’s").removesuffix("'s") if all(t.pos_ == "PROPN" for t in name) else None
 
 
+def _name_after_post(role) -> str | None:
+    """The name after the place or body a role is held in ("Former U.S. Ambassador to NATO Kurt Volker", parsed as
+    the ambassador "to NATO Kurt Volker") -> "Kurt Volker"; None when the preposition's object is the name alone ("a
+    spokesperson for Taylor Swift": whom the role serves)."""
+    if not is_role_word(role.lemma_.lower()):
+        return None
+    for preposition in role.children:
+        held_in = [g for g in preposition.children if g.dep_ == "pobj" and g.pos_ == "PROPN"]
+        if preposition.dep_ != "prep" or preposition.lower_ not in ("to", "of") or not held_in:
+            continue
+        words = list(held_in[0].subtree)
+        body = next((e for e in role.doc.ents if e.start == words[0].i and e.label_ in ("ORG", "GPE", "NORP")), None)
+        name = role.doc[body.end:held_in[0].i + 1] if body is not None else None
+        if name is not None and len(name) >= 2 and all(t.pos_ == "PROPN" for t in words):
+            return name.text
+    return None
 
 
 def _span_speaker(spans, need: str) -> tuple[str, str, bool]:

@@ -2077,3 +2077,12 @@ def test_a_document_is_its_writers_after_they_wrote():
             "about the war.\n\nThe report says, \"The uncertainty in the market has intensified following the war.\"")
     assert _speaker_of("t-written", body)["The uncertainty in the market has intensified following the war"] == \
         "Azrieli Holdings"
+
+
+def test_a_name_after_the_body_a_role_is_held_in_is_the_speaker():
+    """"Former U.S. Ambassador to NATO Kurt Volker told CNBC": the parser takes "NATO Kurt Volker" for where the
+    ambassador serves; the name after NATO is the speaker. "a spokesperson for Taylor Swift" stays the spokesperson."""
+    body = ("Former U.S. Ambassador to NATO Kurt Volker told CNBC he believes the aid packages will be approved.\n\n"
+            "A spokesperson for Taylor Swift told People that the singer was not at the game.")
+    assert _speaker_of("t-post", body) == {"he believes the aid packages will be approved": "Kurt Volker",
+                                           "the singer was not at the game": "spokesperson for Taylor Swift"}
