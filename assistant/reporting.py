@@ -495,6 +495,10 @@ def _complement(token):
     if token.lemma_.lower() in _TO_WHAT_WAS_SAID:
         extra += [g for c in children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
                   if g.dep_ in ("pobj", "pcomp")]
+    if token.lemma_.lower() == "accuse" and obj is not None and not any(c.lower_ == "of" for c in extra):
+        # "accused top staff at the agency of “sexual misconduct ...”": the parser hangs the "of" on the agency
+        extra += [c for c in children if c.dep_ == "prep" and c.i > obj.i and
+                  any(g.dep_ == "prep" and g.lower_ == "of" for g in c.subtree)]
     parts = [p for p in (obj, *extra) if p is not None]
     if parts:
         return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1

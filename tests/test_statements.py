@@ -2086,3 +2086,13 @@ def test_a_name_after_the_body_a_role_is_held_in_is_the_speaker():
             "A spokesperson for Taylor Swift told People that the singer was not at the game.")
     assert _speaker_of("t-post", body) == {"he believes the aid packages will be approved": "Kurt Volker",
                                            "the singer was not at the game": "spokesperson for Taylor Swift"}
+
+
+def test_an_accusation_keeps_its_of_phrase_when_the_parser_hangs_it_further_in():
+    """"has accused top staff at the agency of “sexual misconduct ...”": the parser hangs "of" on "agency"; what they
+    are accused of is still the accusation, not "top staff" alone."""
+    body = ("An internal UNRWA ethics committee has accused top staff at the agency of “sexual misconduct, nepotism "
+            "and other abuses of authority” that created a toxic work environment.")
+    assert _speaker_of("t-accused-of", body) == {
+        "top staff at the agency of “sexual misconduct, nepotism and other abuses of authority” that created a toxic "
+        "work environment": "internal UNRWA ethics committee"}
