@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-95"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-96"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -683,6 +683,10 @@ class _ArticleReader:
         statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
                                           len(doc[content[1] - 1])) if content else (s.start, s.end)
         verb_at = s.start + cue.token.idx
+        if _CAPTION.match(self.body, statement_start) and any(statement_start < a < statement_end for a, _ in quotes):
+            # "Credit: Bloomberg, AP “There is disagreement ...,” Altman said": the splitter ran a photo's credit into
+            # the sentence, and the parse into what was said; what was said opens with the quotation
+            statement_start = min(a for a, _ in quotes if a > statement_start)
         for a, b in quotes:
             if statement_start < a < statement_end < b and not a <= verb_at < b:
                 # "the fee “won’t stop bots completely, but it will be 1000x harder ...”": the parse cut the clause at

@@ -2096,3 +2096,12 @@ def test_an_accusation_keeps_its_of_phrase_when_the_parser_hangs_it_further_in()
     assert _speaker_of("t-accused-of", body) == {
         "top staff at the agency of “sexual misconduct, nepotism and other abuses of authority” that created a toxic "
         "work environment": "internal UNRWA ethics committee"}
+
+
+def test_a_photo_credit_run_into_the_sentence_is_not_what_was_said():
+    """"Credit: Reuters “However, ...,” Kang said.": the splitter runs the credit into the sentence and the parser into
+    the clause said; what was said opens with the quotation."""
+    body = ("Credit: Reuters “However, when more identifying data is associated with a user, their web activity can be "
+            "better linked,” Kang said.")
+    assert _speaker_of("t-credit", body) == {
+        "However, when more identifying data is associated with a user, their web activity can be better linked": "Kang"}
