@@ -274,7 +274,7 @@ def definite_role(token) -> bool:
     # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
     return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
         c.dep_ in ("det", "punct") or _set_off_clause(c) or c.dep_ in ("amod", "compound") and (
-            c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN")  # "plant-based"
+            c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN" or c.text.islower())  # "plant-based"; "cloud", tagged a name
         and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)
 
 
