@@ -32,12 +32,16 @@ class Chunk:
 _PARAGRAPH = re.compile(r"[^\n]+")
 # a title's abbreviation the splitter may take for a sentence's end ('"Mr. Wang, do you see ...', "Amon-Ra St. Brown")
 _TITLE_AT_END = re.compile(r"(?:^|[\s“\"‘(])(?:Mr|Mrs|Ms|Dr|Prof|St|Adv)\.$")
+# a page's placeholder for an embedded video left in the text ("... per cent. Loading Google rejected this"): no word
+# of the sentence it runs into
+_PLACEHOLDER = re.compile(r"Loading (?=[A-Z])")
 
 
 @lru_cache(maxsize=256)
 def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) character spans of the sentences of `text`; a line break always ends a sentence, a title's
-    abbreviation before a name never does ('"Mr. Wang, do you see ...'). Cached: the
+    abbreviation before a name never does ('"Mr. Wang, do you see ...'), and a page's "Loading" placeholder is a
+    sentence of its own. Cached: the
     chunker and the statement extractor split the same bodies while indexing."""
     spans: list[tuple[int, int]] = []
     for paragraph in _PARAGRAPH.finditer(text):
@@ -53,6 +57,10 @@ def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
                 end -= 1
             if end <= start:
                 continue
+            placeholder = _PLACEHOLDER.match(line, start)
+            if placeholder is not None:
+                spans.append((paragraph.start() + start, paragraph.start() + placeholder.end() - 1))
+                start = placeholder.end()
             previous = spans[-1] if spans and spans[-1][0] >= paragraph.start() else None
             if previous is not None and _TITLE_AT_END.search(text[previous[0]:previous[1]]) and line[start].isupper():
                 spans[-1] = (previous[0], paragraph.start() + end)  # the name goes on: one sentence

@@ -74,3 +74,7 @@ def test_sentence_spans_split_lines_and_sentences():
     assert [text[s:e] for s, e in sentence_spans(text)] == [
         "She was his girlfriend.", '"Mr. Wang, do you see them here," Roos asked.', "Amon-Ra St. Brown caught it.",
         "It was No. 1.", "Then it rained."]
+    # a page's "Loading" placeholder is no word of the sentence it runs into (a "Loading dock" is)
+    text = "Shares fell 2 per cent. Loading Kmart did not respond. Loading docks were full."
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "Shares fell 2 per cent.", "Loading", "Kmart did not respond.", "Loading docks were full."]

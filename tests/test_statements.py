@@ -2109,3 +2109,14 @@ def test_a_photo_credit_run_into_the_sentence_is_not_what_was_said():
             "better linked,” Kang said.")
     assert _speaker_of("t-credit", body) == {
         "However, when more identifying data is associated with a user, their web activity can be better linked": "Kang"}
+
+
+def test_a_pages_loading_placeholder_is_no_part_of_a_statement():
+    """"... shared with them.” Loading Kmart did not respond to requests for comment.": the placeholder ends the
+    sentence before it, so Kmart's refusal is its own sentence and the quotation stays the spokesman's."""
+    body = ("A Sportsbet spokesman said: “We use advanced matching. Our understanding is they don’t decrypt hashed data.” "
+            "Loading Kmart did not respond to requests for comment.")
+    found = {s.speaker: (s.speaker_as_written, s.stance, s.statement) for s in
+             extract_statements("t-loading", body).statements}
+    assert found["Kmart"] == ("Kmart", "decline", "Kmart did not respond to requests for comment")
+    assert found["Sportsbet spokesman"][2].endswith("they don’t decrypt hashed data.")
