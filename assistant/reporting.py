@@ -271,10 +271,11 @@ def definite_role(token) -> bool:
         # "the 62-year-old Welsh actor best known as ...", "the United boss", "the father of three", "the Argentinean"
         return all(c.dep_ in _DESCRIBING or c.dep_ in ("compound", "nmod") and c.ent_type_ != "PERSON"
                    or c.dep_ == "prep" and c.lower_ == "of" for c in children)
-    # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one)
+    # "the ride-hail company" as "the company"; not "the parent company", "the Chinese company" (another one); a
+    # describing word may be "plant-based", or "cloud" (tagged a name)
     return token.lemma_.lower() in GROUP_ROLES and token.tag_ != "NNS" and all(
         c.dep_ in ("det", "punct") or _set_off_clause(c) or c.dep_ in ("amod", "compound") and (
-            c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN" or c.text.islower())  # "plant-based"; "cloud", tagged a name
+            c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN" or c.pos_ == "PROPN" and c.text.islower())
         and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)
 
 
@@ -430,22 +431,27 @@ def _lead_in(clause) -> bool:
 
 
 def _relative_aside(clause) -> bool:
-    """A clause after its reporting verb that opens with a relative "which" set off by a comma or a dash ("“...,”
-    Palinksi-Wade said — which can contribute to cravings"): the author's comment on what was said, not what was said
-    (unlike a quoted one, “which is wonderful for the brain”)."""
+    """A clause right after its reporting verb and a comma or a dash whose subject is "which" ("“...,” Palinksi-Wade
+    said — which can contribute to cravings"): the author's comment on what was said, not what was said (unlike a
+    quoted one, “which is wonderful for the brain”, or a question, "would not say, which stores would close")."""
     first, verb = clause.left_edge, clause.head
-    return first.lower_ == "which" and first.i == verb.i + 2 and clause.doc[verb.i + 1].text in _SETTING_OFF
+    return first.lower_ == "which" and first.dep_ in ("nsubj", "nsubjpass") and first.i == verb.i + 2 and \
+        clause.doc[verb.i + 1].text in _SETTING_OFF
 
 
-def _spliced_on(verb, end: int) -> bool:
-    """Whether the clause a reporting verb's clause ends at `end` goes on after a comma as the clause the parser made
-    the verb's head ("told TechCrunch that Meta’s lack of cultural competence isn’t just offensive, it’s dangerous":
-    one statement, its second half taken for the sentence's root; not "..., Wang said", another's attribution)."""
+def _spliced_on(verb, clause, end: int) -> bool:
+    """Whether what a reporting verb reports (`clause`, ending at `end`) goes on after a comma in the clause the parser
+    made the verb's head: "it is ..." ("told TechCrunch that Meta’s lack of cultural competence isn’t just offensive,
+    it’s dangerous"), or any clause after an infinitive said with no subject ("told TechCrunch that to really succeed,
+    the market needs ..."); not another subject's clause after a whole one ("..., its shares fell 4%"), nor "...,
+    Wang said"."""
     head, doc = verb.head, verb.doc
-    return verb.dep_ == "ccomp" and head.i > end and end < len(doc) and doc[end].text == "," and \
-        head.lemma_.lower() not in _STANCE_OF_LEMMA and \
-        all(c.dep_ == "nsubj" and c.i > end for c in head.children if c.i < head.i and c != verb and c.dep_ != "punct") \
-        and any(c.dep_ == "nsubj" and end < c.i < head.i for c in head.children)
+    before = [c for c in head.children if c.i < head.i and c != verb and c.dep_ != "punct"]
+    if verb.dep_ != "ccomp" or head.i <= end or end >= len(doc) or doc[end].text != "," or len(before) != 1 or \
+            before[0].dep_ != "nsubj" or head.lemma_.lower() in _STANCE_OF_LEMMA:
+        return False
+    said_it = before[0].lower_ in ("it", "that") and (head.lemma_ == "be" or head.lower_ in ("’s", "'s"))
+    return said_it or not any(c.dep_ in _CLAUSE_SUBJECTS for c in clause.children)
 
 
 def _complement(token):
@@ -487,7 +493,7 @@ def _complement(token):
                     break
                 end = after.right_edge.i + 1  # "approving their teens’ app downloads": the model cut one clause at
                 # a possessive apostrophe it took for a closing quote; the piece right after it is the same clause
-            if _spliced_on(token, end):
+            if _spliced_on(token, found, end):
                 end = token.head.right_edge.i + 1
             return start, end
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
@@ -496,9 +502,11 @@ def _complement(token):
         extra += [g for c in children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children
                   if g.dep_ in ("pobj", "pcomp")]
     if token.lemma_.lower() == "accuse" and obj is not None and not any(c.lower_ == "of" for c in extra):
-        # "accused top staff at the agency of “sexual misconduct ...”": the parser hangs the "of" on the agency
-        extra += [c for c in children if c.dep_ == "prep" and c.i > obj.i and
-                  any(g.dep_ == "prep" and g.lower_ == "of" for g in c.subtree)]
+        # "accused top staff at the agency of “sexual misconduct ...”": the parser hangs the "of" on the agency (an "of"
+        # before a name is the name's: "in the Northern District of California", "at the Bank of England")
+        extra += [c for c in children if c.dep_ == "prep" and c.i > obj.i and any(
+            of.lower_ == "of" and any(o.dep_ == "pobj" and o.pos_ != "PROPN" for o in of.children)
+            for held in c.children if held.dep_ == "pobj" for of in held.children)]
     parts = [p for p in (obj, *extra) if p is not None]
     if parts:
         return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1

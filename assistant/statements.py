@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-98"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-99"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -683,10 +683,13 @@ class _ArticleReader:
         statement_start, statement_end = (s.start + doc[content[0]].idx, s.start + doc[content[1] - 1].idx +
                                           len(doc[content[1] - 1])) if content else (s.start, s.end)
         verb_at = s.start + cue.token.idx
-        if _CAPTION.match(self.body, statement_start) and any(statement_start < a < statement_end for a, _ in quotes):
+        opening = min((a for a, _ in quotes if statement_start < a < statement_end), default=None)
+        if opening is not None and _CAPTION.match(self.body, statement_start) and not any(
+                t.pos_ in ("VERB", "AUX") for t in doc if statement_start <= s.start + t.idx < opening):
             # "Credit: Bloomberg, AP “There is disagreement ...,” Altman said": the splitter ran a photo's credit into
-            # the sentence, and the parse into what was said; what was said opens with the quotation
-            statement_start = min(a for a, _ in quotes if a > statement_start)
+            # the sentence, and the parse into what was said; what was said opens with the quotation (not "Photo by AP
+            # Workers expect the deal to be “a disaster”", where it opens before)
+            statement_start = opening
         for a, b in quotes:
             if statement_start < a < statement_end < b and not a <= verb_at < b:
                 # "the fee “won’t stop bots completely, but it will be 1000x harder ...”": the parse cut the clause at
@@ -1262,7 +1265,8 @@ class _ArticleReader:
                 return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
             stem = verb.lemma_.lower().removesuffix("e")
             if index >= s.index - _LOOKBACK and (len(stem) >= 4 and lemma.startswith(stem) and
-                                                 lemma[len(stem):] in _NOUN_ENDINGS or verb.lemma_.lower() == "write" and lemma in _WRITINGS):
+                                                 lemma[len(stem):] in _NOUN_ENDINGS or verb.lemma_.lower() == "write" and lemma in _WRITINGS and
+                                                 _writes_no_other(verb, lemma) and not _has_own_author(token)):
                 return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"; "Amot wrote" ...
         return None
 
@@ -1360,16 +1364,19 @@ class _ArticleReader:
     def _staffed(self, name: str) -> bool:
         """Whether a name the model labels a person's is an organisation's: the body writes it as the one whose
         spokesperson, executive or staff someone is ("a spokesperson for Novo Nordisk", "OpenAI CEO Sam Altman",
-        "Roblox’s employees"), and not as a person's name: one word that is no first name the lists know and is
-        written after none (not "Trump" of "a Trump spokesperson" beside "Donald Trump"), or a longer name that no "he"
-        or "she" leans after (not "a spokesperson for Taylor Swift ... she")."""
+        "Roblox’s employees"; not "staff at Taylor Swift’s concerts"), and not as a person's name: one word that is no
+        first name the lists know and is written after none (not "Trump" of "a Trump spokesperson" beside "Donald
+        Trump"), or a longer name that no "he" or "she" leans after and that the body writes as a place one works at
+        ("At Novo Nordisk, patient safety is ..."; not "a spokesperson for Elon Musk")."""
         words = name.split()
-        if not words or len(words) > 3 or self._pronouns_after(words[-1]) is not None or len(words) == 1 and (
-                _name_gender(words[0]) != "unknown" or self._first_named(words[0])):
+        if not words or self._pronouns_after(words[-1]) is not None:
             return False
         named = re.escape(name)
-        return re.search(rf"\b(?:{_STAFF}) (?:for|at|of) {named}\b|\b{named}(?:[’']s)? (?:{_STAFF})\b", self.body,
-                         re.IGNORECASE) is not None
+        if len(words) == 1 and (_name_gender(words[0]) != "unknown" or self._first_named(words[0])) or \
+                len(words) > 1 and not re.search(rf"\b[Aa]t {named}\b(?![’'])", self.body):
+            return False
+        return re.search(rf"\b(?:{_STAFF}) (?:for|at|of) {named}\b(?![’'])|\b{named}(?:[’']s)? (?:{_STAFF})\b",
+                         self.body, re.IGNORECASE) is not None
 
     def _mislabelled_person(self, span) -> bool:
         """Whether a span labelled an organisation, nationality or place is a person's name (the small model often
@@ -1714,7 +1721,7 @@ _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quota
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
-_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov", "gen", "general"}
+_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov", "general"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:(?:reports|reported|said|says|writes|wrote|told|adds|added|notes|noted)"
                                    r"\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}|according to\s+"
@@ -2163,6 +2170,18 @@ def _bound_names(pronoun) -> set[str]:
     return words
 
 
+def _writes_no_other(verb, lemma: str) -> bool:
+    """Whether a "wrote" can have written a `lemma` document: not "wrote on X" (a post) for a report or a letter."""
+    return lemma == "post" or not any(p.dep_ == "prep" and p.lower_ == "on" and
+                                      any(o.dep_ == "pobj" and o.pos_ == "PROPN" for o in p.children)
+                                      for p in verb.children)
+
+
+def _has_own_author(noun) -> bool:
+    """Whether a document noun says who made it ("The report, published Tuesday by the central bank")."""
+    return any(w.dep_ == "agent" or w.dep_ == "prep" and w.lower_ in ("by", "from") for w in noun.subtree)
+
+
 def _in_what_is_said(span, pronoun) -> bool:
     """Whether a name stands in the clause the verb of a subject pronoun or role reports ("... renewed interest in
     “Vincent,” his tribute to tortured artist Vincent van Gogh, he said")."""
@@ -2270,8 +2289,9 @@ def _titled_name(token) -> str | None:
 
 def _name_after_post(role) -> str | None:
     """The name after the place or body a role is held in ("Former U.S. Ambassador to NATO Kurt Volker", parsed as
-    the ambassador "to NATO Kurt Volker") -> "Kurt Volker"; None when the preposition's object is the name alone ("a
-    spokesperson for Taylor Swift": whom the role serves)."""
+    the ambassador "to NATO Kurt Volker") -> "Kurt Volker"; None when the preposition's object is the name alone ("an
+    envoy to Netanyahu": whom the role serves) or another's title and name ("Chief of Staff to Texas Gov. Greg
+    Abbott")."""
     if not is_role_word(role.lemma_.lower()):
         return None
     for preposition in role.children:
@@ -2281,8 +2301,9 @@ def _name_after_post(role) -> str | None:
         words = list(held_in[0].subtree)
         body = next((e for e in role.doc.ents if e.start == words[0].i and e.label_ in ("ORG", "GPE", "NORP")), None)
         name = role.doc[body.end:held_in[0].i + 1] if body is not None else None
-        if name is not None and len(name) >= 2 and all(t.pos_ == "PROPN" for t in words):
-            return name.text
+        if name is not None and len(name) >= 2 and all(t.pos_ == "PROPN" for t in words) and \
+                name[0].lower_.rstrip(".") not in _TITLES and not is_role_word(name[0].lower_):
+            return name.text  # not "Chief of Staff to Texas Gov. Greg Abbott": the governor's aide
     return None
 
 

@@ -68,11 +68,11 @@ def test_chunk_ids_are_deterministic_and_versioned(seed: Article):
 def test_sentence_spans_split_lines_and_sentences():
     text = "First line. Second sentence!\n\n  Mr. Smith went to Washington.  \nLast"
     assert [text[s:e] for s, e in sentence_spans(text)] == ["First line.", "Second sentence!", "Mr. Smith went to Washington.", "Last"]
-    # a title's abbreviation before a name never ends a sentence, even after a quote mark or a name
-    text = ('She was his girlfriend. "Mr. Wang, do you see them here," Roos asked. Amon-Ra St. Brown caught it. '
+    # a person's title never ends a sentence, even after a quote mark; a street's abbreviation may
+    text = ('She was his girlfriend. "Mr. Wang, do you see them here," Roos asked. The shop is on Main St. '
             'It was No. 1. Then it rained.')
     assert [text[s:e] for s, e in sentence_spans(text)] == [
-        "She was his girlfriend.", '"Mr. Wang, do you see them here," Roos asked.', "Amon-Ra St. Brown caught it.",
+        "She was his girlfriend.", '"Mr. Wang, do you see them here," Roos asked.', "The shop is on Main St.",
         "It was No. 1.", "Then it rained."]
     # a page's "Loading" placeholder is no word of the sentence it runs into (a "Loading dock" is)
     text = "Shares fell 2 per cent. Loading Kmart did not respond. Loading docks were full."
