@@ -386,7 +386,8 @@ class _ArticleReader:
                     if (surname := _as_surname(name) or _as_surname(_particles_lowered(name))) is not None}
         surnames |= {owned.group(1) for st in found for name in st.speakers if (owned := _OWNED_SURNAME.match(name))}
         surnames |= {name for st in found if st.speaker_kind == "person" for name in st.speakers
-                     if len(words := name.split()) == 2 and words[0][:1].isupper() and _name_gender(words[0]) == "unknown"}
+                     if len(words := name.split()) == 2 and words[0][:1].isupper() and
+                     _name_gender(words[0]) == "unknown"}
         # (a surname of two words: "Abdool Karim", whose full name "Quarraisha Abdool Karim" the article gives once)
         # "Laird’s latest report" (Dr Eamon Laird's), not "a Bloomberg report" (the model's organisation, whatever
         # Michael Bloomberg the article names)
@@ -416,8 +417,9 @@ class _ArticleReader:
                 fuller.setdefault(words[-1], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
                 if len(words) >= 3 and _name_gender(words[-2]) == "unknown" and not (
-                        words[-3].lower().rstrip(".") in _TITLES or is_role_word(words[-3].lower())):  # "Abdool Karim" of "Quarraisha Abdool
-                    fuller.setdefault(" ".join(words[-2:]), set()).add(" ".join(words))  # Karim", not "Ann Smith"
+                        words[-3].lower().rstrip(".") in _TITLES or is_role_word(words[-3].lower())):
+                    # "Abdool Karim" of "Quarraisha Abdool Karim" (not "Ann Smith" of "Mary Ann Smith")
+                    fuller.setdefault(" ".join(words[-2:]), set()).add(" ".join(words))
                 particles = next((at for at in range(1, len(words) - 1)
                                   if all(w in _SURNAME_PARTICLES for w in words[at:-1])), None)
                 if particles is not None:  # "von Schwarz" of "Ernst von Schwarz"
@@ -672,7 +674,8 @@ class _ArticleReader:
             name, kind, ok = speaker
             if name not in names:
                 names.append(name)
-                kinds.append("organization" if kind == "person" and person.pos_ == "PROPN" and self._staffed(name) else kind)
+                staffed = kind == "person" and person.pos_ == "PROPN" and self._staffed(name)
+                kinds.append("organization" if staffed else kind)
             resolved = resolved and ok
         if not names:
             return None
@@ -1081,8 +1084,8 @@ class _ArticleReader:
             matching = [span for span in spans if lean is not None and self._genders(span.text) == {lean}]
             chosen = matching if matching and (not labelled or self._lone_word(labelled[0].text)) else labelled
             if chosen and (back < s.index or all(_in_what_is_said(span, token) for span in chosen)) and \
-                    deferred is None and all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or _object_only(span)
-                        for span in chosen):
+                    deferred is None and all(_prepositional(span) and (need == "PERSON" or not _in_subject(span)) or
+                                             _object_only(span) for span in chosen):
                 # "The departures of, among others, Mason Mount, Kai Havertz ... / “...,” he said", "support for Rugby
                 # Australia ... / They added": the names a sentence only mentions give way to the speaker or subject
                 # of the sentence before it (not, for "they" or "it", a name in the subject it may stand for: "Several
@@ -1264,9 +1267,10 @@ class _ArticleReader:
                     w.head.lower_ in ("in", "through", "via") or verb.lower_ == "according") for w in verb.subtree):
                 return earlier.speaker, earlier.speaker_kind, True  # "said in a statement", "In the letter, ... said"
             stem = verb.lemma_.lower().removesuffix("e")
-            if index >= s.index - _LOOKBACK and (len(stem) >= 4 and lemma.startswith(stem) and
-                                                 lemma[len(stem):] in _NOUN_ENDINGS or verb.lemma_.lower() == "write" and lemma in _WRITINGS and
-                                                 _writes_no_other(verb, lemma) and not _has_own_author(token)):
+            formed = len(stem) >= 4 and lemma.startswith(stem) and lemma[len(stem):] in _NOUN_ENDINGS
+            written = verb.lemma_.lower() == "write" and lemma in _WRITINGS and _writes_no_other(verb, lemma) and \
+                not _has_own_author(token)
+            if index >= s.index - _LOOKBACK and (formed or written):
                 return earlier.speaker, earlier.speaker_kind, True  # "reported" ... "the report"; "Amot wrote" ...
         return None
 
@@ -1721,7 +1725,8 @@ _FIRST_PERSON = frozenset("i me my myself".split())  # the writer, outside quota
 _PRONOUN = re.compile(rf"\b(?:{'|'.join(_PRONOUN_GENDER)})\b", re.IGNORECASE)
 _TITLE_GENDER = {"mr": "male", "mr.": "male", "sir": "male", "mrs": "female", "mrs.": "female", "ms": "female",
                  "ms.": "female", "miss": "female", "dame": "female", "lady": "female", "lord": "male"}
-_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov", "general"}
+_TITLES = {title.rstrip(".") for title in _TITLE_GENDER} | {"dr", "prof", "professor", "rev", "sen", "rep", "gov",
+                                                             "general"}
 _CAPITALISED = "[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+"  # a capitalised word, accented letters included ("Björn")
 _CLOSING_ATTRIBUTION = re.compile(r"[,”\"]+\s*(?:(?:reports|reported|said|says|writes|wrote|told|adds|added|notes|noted)"
                                    r"\s+(?:[A-Z][\w.’'-]*|the|a|an)(?:\s+[\w.’'-]+){0,6}|according to\s+"
