@@ -454,6 +454,14 @@ def _spliced_on(verb, clause, end: int) -> bool:
     return said_it or not any(c.dep_ in _CLAUSE_SUBJECTS for c in clause.children)
 
 
+def _holds_of_a_thing(preposition) -> bool:
+    """Whether a prepositional phrase's object has an "of" phrase whose object is no name ("at the agency of “sexual
+    misconduct ...”", not "in the Northern District of California")."""
+    objects = [g for g in preposition.children if g.dep_ == "pobj"]
+    ofs = [c for g in objects for c in g.children if c.lower_ == "of"]
+    return any(o.dep_ == "pobj" and o.pos_ != "PROPN" for of in ofs for o in of.children)
+
+
 def _complement(token):
     """The clause or phrase a reporting word reports: its clausal complement, object (+ predicate), "as ..." phrase,
     "of ..." for an accusation, or "to ..." for an admission ("admitted to kicking her son")."""
@@ -504,9 +512,7 @@ def _complement(token):
     if token.lemma_.lower() == "accuse" and obj is not None and not any(c.lower_ == "of" for c in extra):
         # "accused top staff at the agency of “sexual misconduct ...”": the parser hangs the "of" on the agency (an "of"
         # before a name is the name's: "in the Northern District of California", "at the Bank of England")
-        extra += [c for c in children if c.dep_ == "prep" and c.i > obj.i and any(
-            of.lower_ == "of" and any(o.dep_ == "pobj" and o.pos_ != "PROPN" for o in of.children)
-            for held in c.children if held.dep_ == "pobj" for of in held.children)]
+        extra += [c for c in children if c.dep_ == "prep" and c.i > obj.i and _holds_of_a_thing(c)]
     parts = [p for p in (obj, *extra) if p is not None]
     if parts:
         return min(p.left_edge.i for p in parts), max(p.right_edge.i for p in parts) + 1

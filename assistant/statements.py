@@ -153,6 +153,7 @@ class _ArticleReader:
         self._full_name_cache: dict[str, bool] = {}  # surname -> whether a "First Surname" mention is labelled a person
         self._labelled_cache: dict[str, set[str]] = {}  # surname -> its "Capitalised Surname" mentions labelled persons
         self._person_name_cache: dict[str, bool] = {}  # name -> whether the body writes it as a person's (`_names_person`)
+        self._staffed_cache: dict[str, bool] = {}  # name -> whether the body writes it as an organisation's (`_staffed`)
         self._captions: set[int] | None = None  # paragraphs that are photo captions (`_credited_photos`)
         self._entries: dict[int, str] | None = None  # paragraph -> entry heading of a list article (`_entry_headings`)
         self.found: list[Statement] = []
@@ -1372,15 +1373,18 @@ class _ArticleReader:
         first name the lists know and is written after none (not "Trump" of "a Trump spokesperson" beside "Donald
         Trump"), or a longer name that no "he" or "she" leans after and that the body writes as a place one works at
         ("At Novo Nordisk, patient safety is ..."; not "a spokesperson for Elon Musk")."""
-        words = name.split()
-        if not words or self._pronouns_after(words[-1]) is not None:
-            return False
-        named = re.escape(name)
-        if len(words) == 1 and (_name_gender(words[0]) != "unknown" or self._first_named(words[0])) or \
+        if name in self._staffed_cache:
+            return self._staffed_cache[name]
+        words, named = name.split(), re.escape(name)
+        if not words or self._pronouns_after(words[-1]) is not None or \
+                len(words) == 1 and (_name_gender(words[0]) != "unknown" or self._first_named(words[0])) or \
                 len(words) > 1 and not re.search(rf"\b[Aa]t {named}\b(?![’'])", self.body):
-            return False
-        return re.search(rf"\b(?:{_STAFF}) (?:for|at|of) {named}\b(?![’'])|\b{named}(?:[’']s)? (?:{_STAFF})\b",
-                         self.body, re.IGNORECASE) is not None
+            staffed = False
+        else:
+            staffed = re.search(rf"\b(?:{_STAFF}) (?:for|at|of) {named}\b(?![’'])|\b{named}(?:[’']s)? (?:{_STAFF})\b",
+                                self.body, re.IGNORECASE) is not None
+        self._staffed_cache[name] = staffed
+        return staffed
 
     def _mislabelled_person(self, span) -> bool:
         """Whether a span labelled an organisation, nationality or place is a person's name (the small model often
