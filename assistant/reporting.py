@@ -264,7 +264,9 @@ def definite_role(token) -> bool:
     someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no name and no
     modifier but common words that describe it, "the ride-hail company", not "the parent company"; a person's role no
     name and no phrase but "of")."""
-    children = word_children(token)
+    # (an apposition the parse hung on it across words of its verb's is none: "the commissioner responded that she’d
+    # met with Google six times; Microsoft, ...")
+    children = [c for c in word_children(token) if not _stray_apposition(c)]
     if not any(c.lower_ in ("the", "this", "that") for c in children):
         return False
     if _person_role(token):
@@ -277,6 +279,17 @@ def definite_role(token) -> bool:
         c.dep_ in ("det", "punct") or _set_off_clause(c) or c.dep_ in ("amod", "compound") and (
             c.pos_ in ("NOUN", "ADJ") or c.tag_ == "VBN" or c.pos_ == "PROPN" and c.text.islower())
         and not c.ent_type_ and c.lemma_.lower() not in _OTHER_GROUP for c in children)
+
+
+def _stray_apposition(child) -> bool:
+    """Whether `child` is an apposition the parser hung on its noun across words that are not the noun's own ("the
+    commissioner responded that she’d met with Google six times; Microsoft, Meta ...": "Microsoft"), unlike one set
+    off after the noun's phrase ("the lead author of that study, USC biogerontologist Dr. Valter Longo")."""
+    if child.dep_ != "appos":
+        return False
+    noun = child.head
+    own = {t.i for t in noun.subtree}
+    return any(i not in own for i in range(noun.i + 1, child.left_edge.i))
 
 
 def _set_off_clause(clause) -> bool:
@@ -337,9 +350,16 @@ def pronoun_kind(token) -> str | None:
 
 
 def is_role(token) -> bool:
-    """A common noun naming what someone is ("spokesperson", "advisor"), not who, or a person's age standing for
-    them ("The 51-year-old told Marca")."""
-    return token.pos_ == "NOUN" and is_role_word(token.lemma_.lower()) or _aged(token)
+    """A common noun naming what someone is ("spokesperson", "advisor"; "singer-songwriter", by its first part), not
+    who, or a person's age standing for them ("The 51-year-old told Marca")."""
+    return token.pos_ == "NOUN" and (is_role_word(token.lemma_.lower()) or _role_before_hyphen(token)) or _aged(token)
+
+
+def _role_before_hyphen(token) -> bool:
+    """Whether a noun is the last part of a hyphenated pair of roles whose first part names a role ("singer" of
+    "singer-songwriter", "actor" of "actor-director"), not of a word made with a prefix ("co-host": "co")."""
+    return token.i >= 2 and joined_by_hyphen(token.nbor(-2), token) and token.nbor(-2).pos_ == "NOUN" and \
+        is_role_word(token.nbor(-2).lemma_.lower())
 
 
 def _aged(token) -> bool:

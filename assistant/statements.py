@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-99"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-100"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -415,7 +415,9 @@ class _ArticleReader:
                     0 < at < len(words) - 1 and word in _SURNAME_PARTICLES for at, word in enumerate(words)):
                 # not "Goodyear’s Helsel" (an owner, not a first name) nor "Mrs de Jongh", "Pastor Bradley" (a title and
                 # a surname); "Erik ten Hag" is one
-                fuller.setdefault(words[-1], set()).add(" ".join(words))
+                # "Kennedy" of "Robert F. Kennedy Jr.": the surname before a generation's suffix
+                surname_at = -2 if len(words) >= 3 and words[-1].rstrip(".,") in _GENERATIONS else -1
+                fuller.setdefault(words[surname_at], set()).add(" ".join(words))
                 first.setdefault(words[0], set()).add(" ".join(words))
                 if len(words) >= 3 and _name_gender(words[-2]) == "unknown" and not (
                         words[-3].lower().rstrip(".") in _TITLES or is_role_word(words[-3].lower())):
@@ -780,6 +782,9 @@ class _ArticleReader:
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
                 not re.search(r"\w", statement):
             return None  # and a quotation of no words at all (“…”)
+        if quote is None and cue.stance != "decline" and statement.lower() not in _SAID_WORDS and \
+                _only_stop_words(statement):
+            return None  # "it might", "they will", "there are too many", "That’s": words that say nothing on their own
         if content and quote is None and cue.stance in CLAUSE_STANCES and statement.lower() not in _SAID_WORDS and \
                 not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
             # "called racial slurs", "confirmed friendly of the preseason", "called Adam Yedidia to the stand",
@@ -877,6 +882,9 @@ class _ArticleReader:
             found = self._antecedent(token, need, s)
             if found is not None and found[1] == "unknown" and not is_pronoun(token.text):
                 return found[0], _role_kind(token), found[2]  # "the company": an organisation
+            if found is not None and need == "PERSON" and token.tag_ == "NNS" and not is_pronoun(token.text) and \
+                    found[1] == "person" and token.lemma_.lower() not in found[0].lower():
+                found = None  # "the prosecutors", "the FTX lawyers" are several people: no one person's name
             if found is not None and need == "PERSON" and found[0] != UNRESOLVED_SPEAKER:
                 return found[0], "person", found[2]  # whom "he" or "the spokesman" stands for is a person
             if found is not None:
@@ -1798,6 +1806,8 @@ def _bare_name(name: str) -> str:
 
 _ANSWERS = frozenset("yes no yeah yep yup nope".split())  # the words that answer a question
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
+_GENERATIONS = frozenset("Jr Sr II III IV".split())  # the suffix after a surname ("Robert F. Kennedy Jr.")
+_CLITIC = re.compile(r"(?:n[’']t|[’'](?:s|re|ve|ll|d|m))$")  # "n’t" of "isn’t", "’s" of "That’s"
 _EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
 _ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
 _LIST_ENTRIES = 5  # headings that make an article a list of entries under names ("Liberty Mutual", "Tidal", ...)
@@ -1887,6 +1897,14 @@ def _bare_answer(said) -> bool:
 def _one_word(statement: str) -> bool:
     """Whether what was said is less than two words ("Yes", "Tysm", "…", "Mr."): on its own it says nothing."""
     return len(re.findall(r"\w+", statement)) < 2
+
+
+def _only_stop_words(statement: str) -> bool:
+    """Whether every word of `statement` is one of the pipeline's stop words, a contraction's too ("isn’t", "That’s"),
+    so it names nothing and says nothing without the sentence around it ("it did", "there still isn’t one"; not
+    "Achane is day-to-day", "it’s early")."""
+    stop = language.stop_words()
+    return all(word in stop or _CLITIC.sub("", word) in stop for word in re.findall(r"\w+(?:[’']\w+)?", statement.lower()))
 
 
 def _as_surname(name: str) -> str | None:

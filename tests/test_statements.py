@@ -2148,3 +2148,49 @@ def test_a_pages_loading_placeholder_is_no_part_of_a_statement():
              extract_statements("t-loading", body).statements}
     assert found["Kmart"] == ("Kmart", "decline", "Kmart did not respond to requests for comment")
     assert found["Sportsbet spokesman"][2].endswith("they don’t decrypt hashed data.")
+
+
+def test_words_that_say_nothing_on_their_own_are_no_statement():
+    """"He said there still isn’t one.", "studies suggest they will": a reported clause of stop words only names nothing
+    and says nothing without its sentence; "Russia denied it" is still a denial, and a clause with one word of its own
+    is kept."""
+    assert _speaker_of("t-stop-1", "He was asked about a rival. Eddy Cue said there still isn’t one.") == {}
+    assert _speaker_of("t-stop-2", "Sunlight reflected more than studies suggest they will.") == {}
+    assert _speaker_of("t-stop-3", "The BEUC spokesman told us it might.") == {}
+    assert _speaker_of("t-stop-4", "Russia denied it.") == {"it": "Russia"}
+    assert _speaker_of("t-stop-5", "Coach Mike Haney said it’s early.") == {"it’s early": "Mike Haney"}
+
+
+def test_a_surname_takes_a_full_name_written_with_a_generations_suffix():
+    """"Kennedy said" in an article that names "Robert F. Kennedy Jr.": the full name ends with "Jr.", not the
+    surname."""
+    body = ("Robert F. Kennedy Jr. is running for president. “They have a real bias against China,” Kennedy said in an "
+            "interview.")
+    assert _speaker_of("t-jr", body) == {"They have a real bias against China": "Robert F. Kennedy Jr."}
+
+
+def test_a_hyphenated_pair_of_roles_is_a_role():
+    """"the singer-songwriter revealed": "songwriter" after "singer-" is a person's role, so it points back to the
+    person named before rather than standing bare."""
+    body = ("“We both have a warped sense of humor,” Dolly Parton said. Like any relationship, they had a few highs and "
+            "lows, however, the singer-songwriter revealed a good laugh keeps the chemistry alive.")
+    assert _speaker_of("t-hyphen-role", body)["a good laugh keeps the chemistry alive"] == "Dolly Parton"
+
+
+def test_an_apposition_hung_across_the_verb_does_not_name_the_role():
+    """"the commissioner responded that she’d met with Google six times; Microsoft, Meta ...": the parser hangs
+    "Microsoft" on "commissioner" as an apposition from across the verb; the commissioner is still the one named
+    before, while an apposition set off after the role's phrase names it."""
+    body = ("The European Union’s home affairs commissioner, Ylva Johansson, has confirmed the Commission is "
+            "investigating. Asked for a list of these contacts, the commissioner responded that she’d met with Google "
+            "six times; Microsoft, Meta and TikTok three times each; twice with Twitter (X); and once apiece with Apple "
+            "and Amazon.")
+    assert _speaker_of("t-stray-appos", body)["she’d met with Google six times"] == "Ylva Johansson"
+
+
+def test_several_people_described_are_no_one_persons_name():
+    """"the prosecutors allege", "the FTX lawyers filed suit ... saying": several people, whom one person named before
+    them cannot be; they stay as written."""
+    body = ("Nishad Singh testified on Monday. In the indictment, the prosecutors allege that Bankman-Fried lied to FTX "
+            "investors.")
+    assert _speaker_of("t-plural-role", body)["Bankman-Fried lied to FTX investors"] == "prosecutors"
