@@ -57,6 +57,7 @@ NEGATIONS = frozenset("not n't never no".split())
 PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": "GROUP", "it": "GROUP",
             "its": "GROUP", "them": "GROUP", "we": "GROUP", "us": "GROUP", "i": "PERSON", "me": "PERSON",
             "you": "PERSON", "his": "PERSON", "their": "GROUP", "our": "GROUP"}
+_AGENT_ENDINGS = ("er", "or", "ist", "ian")  # endings of a noun of who does something ("songwriter", "director")
 PERSON_ROLES = frozenset("spokesman spokeswoman spokesperson aide official person source executive adviser "
                           "advisor analyst lawyer attorney representative officer minister boss exec doctor "
                           "psychologist father mother pastor".split())
@@ -264,8 +265,8 @@ def definite_role(token) -> bool:
     someone named before (not "a spokesman for Altamira", not "the Trump campaign": a group role takes no name and no
     modifier but common words that describe it, "the ride-hail company", not "the parent company"; a person's role no
     name and no phrase but "of")."""
-    # (an apposition the parse hung on it across words of its verb's is none: "the commissioner responded that she’d
-    # met with Google six times; Microsoft, ...")
+    # (an apposition the parser hung on it from beyond its verb is none: "the commissioner responded that she’d met
+    # with Google six times; Microsoft, ...", `_stray_apposition`)
     children = [c for c in word_children(token) if not _stray_apposition(c)]
     if not any(c.lower_ in ("the", "this", "that") for c in children):
         return False
@@ -356,9 +357,11 @@ def is_role(token) -> bool:
 
 
 def _role_before_hyphen(token) -> bool:
-    """Whether a noun is the last part of a hyphenated pair of roles whose first part names a role ("singer" of
-    "singer-songwriter", "actor" of "actor-director"), not of a word made with a prefix ("co-host": "co")."""
-    return token.i >= 2 and joined_by_hyphen(token.nbor(-2), token) and token.nbor(-2).pos_ == "NOUN" and \
+    """Whether `token` is the second of a hyphenated pair of roles: an agent noun ("-er", "-or", "-ist", "-ian")
+    after a noun that names a role ("singer-songwriter", "writer-producer"); not "employee-survey", nor a word made
+    with a prefix ("co-host")."""
+    return token.pos_ == "NOUN" and token.lower_.endswith(_AGENT_ENDINGS) and token.i >= 2 and \
+        joined_by_hyphen(token.nbor(-2), token) and token.nbor(-2).pos_ == "NOUN" and \
         is_role_word(token.nbor(-2).lemma_.lower())
 
 

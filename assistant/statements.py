@@ -47,7 +47,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-100"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-101"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -782,9 +782,11 @@ class _ArticleReader:
         if quote is None and _one_word(statement) and statement.lower() not in _SAID_WORDS or \
                 not re.search(r"\w", statement):
             return None  # and a quotation of no words at all (“…”)
-        if quote is None and cue.stance != "decline" and statement.lower() not in _SAID_WORDS and \
-                _only_stop_words(statement):
-            return None  # "it might", "they will", "there are too many", "That’s": words that say nothing on their own
+        if quote is None and cue.stance in _CONTENT_STANCES and statement.lower() not in _SAID_WORDS and \
+                _says_nothing(statement):
+            # "it might", "they will", "there are too many", "That’s": what was said is not there; a denial or a
+            # confirmation is the act itself ("Smith denied that he did", "a spokesman confirmed she had")
+            return None
         if content and quote is None and cue.stance in CLAUSE_STANCES and statement.lower() not in _SAID_WORDS and \
                 not any(t.pos_ in ("VERB", "AUX") for t in doc[content[0]:content[1]]):
             # "called racial slurs", "confirmed friendly of the preseason", "called Adam Yedidia to the stand",
@@ -883,8 +885,10 @@ class _ArticleReader:
             if found is not None and found[1] == "unknown" and not is_pronoun(token.text):
                 return found[0], _role_kind(token), found[2]  # "the company": an organisation
             if found is not None and need == "PERSON" and token.tag_ == "NNS" and not is_pronoun(token.text) and \
-                    found[1] == "person" and token.lemma_.lower() not in found[0].lower():
-                found = None  # "the prosecutors", "the FTX lawyers" are several people: no one person's name
+                    found[1] == "person" and found[0].lower().split()[-1] != token.lower_:
+                # "the prosecutors", "the FTX lawyers" are several people: no one person's name ("Nishad Singh", "Gary
+                # Player" for "the players"), only those described with the same word ("UBC researchers")
+                found = None
             if found is not None and need == "PERSON" and found[0] != UNRESOLVED_SPEAKER:
                 return found[0], "person", found[2]  # whom "he" or "the spokesman" stands for is a person
             if found is not None:
@@ -1429,10 +1433,12 @@ class _ArticleReader:
             return False  # "the Panthers": a group
 
         def as_a_persons(mention) -> bool:
-            """Not after "the", nor after a capitalised word that is no acronym or role ("New", not "CEO")."""
+            """Not after "the", nor after a capitalised word that is no acronym, role or first name ("New", not "CEO",
+            nor "Sarah" of "Sarah Michelle Gellar")."""
             previous = (self.body[max(0, mention.start() - 40):mention.start()].split()[-1:] or [""])[0]
             return previous.lower() != "the" and not (previous[:1].isupper() and previous.isalpha() and
-                                                     not previous.isupper() and not is_role_word(previous.lower()))
+                                                     not previous.isupper() and not is_role_word(previous.lower()) and
+                                                     _name_gender(previous) == "unknown")
 
         return any(as_a_persons(mention) for name in self._first_named(word) | self._labelled_first_named(word)
                    if name.split()[0] != word for mention in re.finditer(rf"\b{re.escape(name)}\b", self.body))
@@ -1806,8 +1812,15 @@ def _bare_name(name: str) -> str:
 
 _ANSWERS = frozenset("yes no yeah yep yup nope".split())  # the words that answer a question
 _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements that stand for what was said
-_GENERATIONS = frozenset("Jr Sr II III IV".split())  # the suffix after a surname ("Robert F. Kennedy Jr.")
+_CONTENT_STANCES = frozenset(("say", "claim", "report", "warn", "accuse"))  # stances whose content is what was said
+# the suffix after a surname ("Robert F. Kennedy Jr."; not a numeral, which may be a pope's or a king's: "John Paul II")
+_GENERATIONS = frozenset(("Jr", "Sr"))
 _CLITIC = re.compile(r"(?:n[’']t|[’'](?:s|re|ve|ll|d|m))$")  # "n’t" of "isn’t", "’s" of "That’s"
+_BEFORE_NOT = {"ca": "can", "wo": "will", "sha": "shall"}  # "can", "will", "shall" of "can’t", "won’t", "shan’t"
+# stop words that say something of their own: none of it, never, more of it, ... ("he said nothing had been done",
+# "he would do more", "she was serious", "he would be back")
+_TELLING_STOP_WORDS = frozenset("nothing nobody none never neither nor no noone more most less least serious back first "
+                                "last full empty whole call move".split())
 _EDGES = " ,.;:“”\"—–-"  # punctuation trimmed from the words around an attribution
 _ATTRIBUTION_DEPS = frozenset("nsubj nsubjpass aux auxpass neg advmod npadvmod prep agent dative prt punct".split())
 _LIST_ENTRIES = 5  # headings that make an article a list of entries under names ("Liberty Mutual", "Tidal", ...)
@@ -1899,12 +1912,17 @@ def _one_word(statement: str) -> bool:
     return len(re.findall(r"\w+", statement)) < 2
 
 
-def _only_stop_words(statement: str) -> bool:
-    """Whether every word of `statement` is one of the pipeline's stop words, a contraction's too ("isn’t", "That’s"),
-    so it names nothing and says nothing without the sentence around it ("it did", "there still isn’t one"; not
-    "Achane is day-to-day", "it’s early")."""
-    stop = language.stop_words()
-    return all(word in stop or _CLITIC.sub("", word) in stop for word in re.findall(r"\w+(?:[’']\w+)?", statement.lower()))
+def _says_nothing(statement: str) -> bool:
+    """Whether every word of `statement` is one of the pipeline's stop words (a contraction's parts too: "isn’t",
+    "That’s", "won’t") other than those that tell something (`_TELLING_STOP_WORDS`: "nothing", "never", "more"), so
+    it names nothing and says nothing without the sentence around it ("it did", "there still isn’t one", "to get it
+    done"; not "Achane is day-to-day", "it’s early", "he would never do it again")."""
+    stop = language.stop_words() - _TELLING_STOP_WORDS
+    for word in re.findall(r"\w+(?:[’']\w+)?", statement.lower()):
+        base = _CLITIC.sub("", word)
+        if word not in stop and _BEFORE_NOT.get(base, base) not in stop:
+            return False
+    return True
 
 
 def _as_surname(name: str) -> str | None:
