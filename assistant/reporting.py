@@ -227,9 +227,11 @@ def conjuncts(token) -> list:
 def phrase(token) -> str:
     """A subject's phrase: its words up to the first comma or dash after it, without its conjuncts, relative clauses and
     prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
-    the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from")."""
+    the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from", and a role's "with",
+    "A representative with CVS", where a name's is company kept: "Trump with his lawyers")."""
+    kept = ("for", "of", "at", "from", "with") if is_role(token) else ("for", "of", "at", "from")
     skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
-                                                               or c.dep_ == "prep" and c.lower_ not in ("for", "of", "at", "from"))
+                                                               or c.dep_ == "prep" and c.lower_ not in kept)
             for t in c.subtree}
     skip |= {t.i for d in token.subtree if d.dep_ == "relcl" and d is not token for t in d.subtree}
     comma = next((t.i for t in token.subtree if t.i > token.i and t.text in (",", "—", "–")), None)

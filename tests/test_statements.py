@@ -2218,3 +2218,12 @@ def test_a_surname_after_a_middle_name_is_still_a_persons():
             "their expectations are a little higher than most.")
     assert _speaker_of("t-middle-name", body)[
         "as parents their expectations are a little higher than most"] == "Sarah Michelle Gellar"
+
+
+def test_a_roles_with_phrase_says_whose_it_is():
+    """"A representative with CVS told ...": the role keeps its "with" phrase as it keeps "for" ("a spokesman for
+    Altamira"); a name's "with" phrase is company, not part of it."""
+    body = "A representative with CVS told a magazine that most CVS locations will be open on Thanksgiving."
+    assert _speaker_of("t-role-with", body) == {"most CVS locations will be open on Thanksgiving": "representative with CVS"}
+    body = "Acme Corp with its partners said the plant would open."
+    assert _speaker_of("t-name-with", body) == {"the plant would open": "Acme Corp"}
