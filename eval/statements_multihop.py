@@ -31,7 +31,8 @@
   `-seed93` to `-seed96` from statements-71 (4ddec0c), `-seed97` to `-seed100` from statements-73 (b0320b5),
   `-seed101` to `-seed104` from statements-80 (df972e2), `-seed105` to `-seed108` from statements-85 (89ddb4a),
   `-seed109` to `-seed112` from statements-89 (46a386d), `-seed113` to `-seed116` from statements-90 (0417239),
-  `-seed117` to `-seed120` from statements-98 (276d4b9), `-seed121` to `-seed124` from statements-100 (d5513c1)
+  `-seed117` to `-seed120` from statements-98 (276d4b9), `-seed121` to `-seed124` from statements-100 (d5513c1),
+  `-seed125` to `-seed128` from statements-102 (9f6e745)
   (drawn from a `--dump-out` file with
   `random.Random(seed).sample(rows, 50)`, the same draw); each checked blind, by someone not told what changed;
   `-seed1000` and `-seed1001` were drawn midway through statements-14 to find its errors, and are not counted as a
