@@ -227,8 +227,8 @@ def conjuncts(token) -> list:
 def phrase(token) -> str:
     """A subject's phrase: its words up to the first comma or dash after it, without its conjuncts, relative clauses and
     prepositional phrases after it ("A person familiar with the situation, who spoke ..." -> "A person familiar with
-    the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from", and a role's "with",
-    "A representative with CVS", where a name's is company kept: "Trump with his lawyers")."""
+    the situation"; "a spokesman for Altamira" keeps "for", "a spokesperson from Roblox" "from", and a role its
+    "with", "A representative with CVS"; a name's "with" is the company it keeps: "Trump with his lawyers")."""
     kept = ("for", "of", "at", "from", "with") if is_role(token) else ("for", "of", "at", "from")
     skip = {t.i for c in token.children if c.i > token.i and (c.dep_ in ("conj", "cc", "relcl", "appos", "punct", "acl")
                                                                or c.dep_ == "prep" and c.lower_ not in kept)

@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from itertools import groupby
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 
 from . import nlp as language
 from .chunking import sentence_spans
@@ -1917,12 +1918,18 @@ def _says_nothing(statement: str) -> bool:
     "That’s", "won’t") other than those that tell something (`_TELLING_STOP_WORDS`: "nothing", "never", "more"), so
     it names nothing and says nothing without the sentence around it ("it did", "there still isn’t one", "to get it
     done"; not "Achane is day-to-day", "it’s early", "he would never do it again")."""
-    stop = language.stop_words() - _TELLING_STOP_WORDS
+    empty = _empty_words()
     for word in re.findall(r"\w+(?:[’']\w+)?", statement.lower()):
         base = _CLITIC.sub("", word)
-        if word not in stop and _BEFORE_NOT.get(base, base) not in stop:
+        if word not in empty and _BEFORE_NOT.get(base, base) not in empty:
             return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _empty_words() -> frozenset[str]:
+    """The pipeline's stop words less `_TELLING_STOP_WORDS`: the words that say nothing of their own."""
+    return language.stop_words() - _TELLING_STOP_WORDS
 
 
 def _as_surname(name: str) -> str | None:
