@@ -528,6 +528,8 @@ def _complement(token):
                 # a possessive apostrophe it took for a closing quote; the piece right after it is the same clause
             if _spliced_on(token, found, end):
                 end = token.head.right_edge.i + 1
+            if end < len(token.doc) and not token.doc[end - 1].whitespace_ and token.doc[end].norm_ == "not":
+                end += 1  # "said it won’t": the small model may hang a curly "n’t" on the verb as punctuation
             return start, end
     obj = next((c for c in children if c.dep_ in ("dobj", "attr")), None)
     extra = [c for c in children if c.dep_ in ("oprd",) or c.dep_ == "prep" and c.lower_ in ("as", "of")]

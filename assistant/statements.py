@@ -48,7 +48,7 @@ from .reporting import (ANONYMOUS_HEADS, CLAUSE_STANCES, FINITE_TAGS, GOVERNMENT
                         word_children)
 from .stances import STANCE_LEMMAS
 
-EXTRACTOR_VERSION = "statements-102"  # changes whenever what is extracted changes (stored statements are re-extracted)
+EXTRACTOR_VERSION = "statements-103"  # changes whenever what is extracted changes (stored statements are re-extracted)
 SPEAKER_KINDS = ("person", "organization", "government", "publication", "anonymous", "unknown")
 MAX_SENTENCE_CHARS = 1_500  # a longer "sentence" is a list or markup, not prose: skipped and counted
 BATCH_SIZE = 64
@@ -1816,8 +1816,6 @@ _SAID_WORDS = frozenset("it this that them so".split())  # one-word statements t
 _CONTENT_STANCES = frozenset(("say", "claim", "report", "warn", "accuse"))  # stances whose content is what was said
 # the suffix after a surname ("Robert F. Kennedy Jr."; not a numeral, which may be a pope's or a king's: "John Paul II")
 _GENERATIONS = frozenset(("Jr", "Sr"))
-_CLITIC = re.compile(r"(?:n[’']t|[’'](?:s|re|ve|ll|d|m))$")  # "n’t" of "isn’t", "’s" of "That’s"
-_BEFORE_NOT = {"ca": "can", "wo": "will", "sha": "shall"}  # "can", "will", "shall" of "can’t", "won’t", "shan’t"
 # stop words that say something of their own: none of it, never, more of it, ... ("he said nothing had been done",
 # "he would do more", "she was serious", "he would be back")
 _TELLING_STOP_WORDS = frozenset("nothing nobody none never neither nor no noone more most less least serious back first "
@@ -1914,16 +1912,13 @@ def _one_word(statement: str) -> bool:
 
 
 def _says_nothing(statement: str) -> bool:
-    """Whether every word of `statement` is one of the pipeline's stop words (a contraction's parts too: "isn’t",
-    "That’s", "won’t") other than those that tell something (`_TELLING_STOP_WORDS`: "nothing", "never", "more"), so
-    it names nothing and says nothing without the sentence around it ("it did", "there still isn’t one", "to get it
-    done"; not "Achane is day-to-day", "it’s early", "he would never do it again")."""
+    """Whether every word of `statement`, as the pipeline's tokenizer splits and normalises it ("isn’t" -> "is" "not",
+    "won’t" -> "will" "not"), is one of its stop words other than those that tell something (`_TELLING_STOP_WORDS`:
+    "nothing", "never", "more"), so it names nothing and says nothing without the sentence around it ("it did",
+    "there still isn’t one", "to get it done"; not "Achane is day-to-day", "it’s early", "he would never do it
+    again")."""
     empty = _empty_words()
-    for word in re.findall(r"\w+(?:[’']\w+)?", statement.lower()):
-        base = _CLITIC.sub("", word)
-        if word not in empty and _BEFORE_NOT.get(base, base) not in empty:
-            return False
-    return True
+    return all(t.is_punct or t.lower_ in empty or t.norm_ in empty for t in language.pipeline().tokenizer(statement))
 
 
 @lru_cache(maxsize=1)

@@ -2166,6 +2166,13 @@ def test_words_that_say_nothing_on_their_own_are_no_statement():
     assert _speaker_of("t-stop-9", "John Smith has denied that he did.") == {"he did": "John Smith"}
 
 
+def test_a_curly_contractions_negation_stays_in_what_was_said():
+    """"confirmed it won’t": the small model may hang the curly "n’t" on the reporting verb as punctuation; the
+    negation is still the clause's ("it won’t", not "it wo")."""
+    body = "Officials at the ministry confirmed it won’t."
+    assert _speaker_of("t-curly-not", body) == {"it won’t": "Officials at the ministry"}
+
+
 def test_a_surname_takes_a_full_name_written_with_a_generations_suffix():
     """"Kennedy said" in an article that names "Robert F. Kennedy Jr.": the full name ends with "Jr.", not the
     surname."""
